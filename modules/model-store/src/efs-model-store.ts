@@ -1,0 +1,267 @@
+import { Lazy, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
+import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
+import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
+import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
+import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { clientActions, type MountAccess, type MountGrantee, type PolicyStatement } from "./mount-access";
+
+export const THROUGHPUT_MODES = ["elastic", "bursting", "provisioned"] as const;
+export type ThroughputMode = (typeof THROUGHPUT_MODES)[number];
+
+export const IA_TRANSITIONS = [
+  "AFTER_1_DAY",
+  "AFTER_7_DAYS",
+  "AFTER_14_DAYS",
+  "AFTER_30_DAYS",
+  "AFTER_60_DAYS",
+  "AFTER_90_DAYS",
+  "AFTER_180_DAYS",
+  "AFTER_270_DAYS",
+  "AFTER_365_DAYS",
+] as const;
+export type IaTransition = (typeof IA_TRANSITIONS)[number];
+
+/** POSIX identity and root directory of the access point every client mounts through. */
+export interface ModelStoreAccessPointProps {
+  /** Directory on the file system that clients see as their root. @default "/models" */
+  readonly path?: string;
+  /** POSIX user id every client acts as. @default 1001 */
+  readonly uid?: number;
+  /** POSIX group id every client acts as. @default 1001 */
+  readonly gid?: number;
+  /** Owner uid of the root directory when EFS creates it. @default 1001 */
+  readonly ownerUid?: number;
+  /** Owner gid of the root directory when EFS creates it. @default 1001 */
+  readonly ownerGid?: number;
+  /** Octal permissions of the root directory when EFS creates it. @default "750" */
+  readonly permissions?: string;
+}
+
+export interface EfsModelStoreProps {
+  /** Prefix of every resource's Name tag. @default the construct id */
+  readonly name?: string;
+  /** VPC the mount targets and security group live in. */
+  readonly vpcId: string;
+  /** Subnets that get a mount target each: the private subnets the functions run in. */
+  readonly subnetIds: string[];
+  /** EFS throughput mode. @default "elastic" */
+  readonly throughputMode?: ThroughputMode;
+  /** Provisioned throughput in MiB/s; required when throughputMode is "provisioned". @default none */
+  readonly provisionedThroughputMibps?: number;
+  /** Turn on AWS Backup's automatic daily backups of the file system. @default true */
+  readonly backups?: boolean;
+  /** Move files not read for this long to Infrequent Access. @default files stay in Standard */
+  readonly transitionToIa?: IaTransition;
+  /** Customer-managed KMS key for encryption at rest. @default the AWS-managed key for EFS */
+  readonly kmsKeyArn?: string;
+  /** The access point clients mount through. @default uid/gid 1001, permissions 750, path /models (the seed's values) */
+  readonly accessPoint?: ModelStoreAccessPointProps;
+  /** Tags added to every resource, on top of the provider's default tags. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+const NFS_PORT = 2049;
+
+/**
+ * An encrypted EFS file system holding spaCy models, reachable only through one access point, over TLS,
+ * from security groups and IAM roles that were explicitly granted.
+ */
+export class EfsModelStore extends Construct {
+  /** ID of the file system. */
+  public readonly fileSystemId: string;
+  /** ARN of the file system. */
+  public readonly fileSystemArn: string;
+  /** ID of the access point. */
+  public readonly accessPointId: string;
+  /** ARN of the access point; Lambda's file_system_config takes this. */
+  public readonly accessPointArn: string;
+  /** Security group of the mount targets. */
+  public readonly securityGroupId: string;
+  /** Mount targets; a function mounting the store must depend on them or its creation fails. */
+  public readonly mountTargets: ITerraformDependable[];
+  /** Root directory of the access point on the file system. */
+  public readonly accessPointPath: string;
+
+  private readonly grants = new Map<string, MountAccess>();
+  private readonly name: string;
+  private readonly tags: Record<string, string>;
+
+  constructor(scope: Construct, id: string, props: EfsModelStoreProps) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    this.tags = props.tags ?? {};
+    const throughputMode = props.throughputMode ?? "elastic";
+    validate(this.node.path, props, throughputMode);
+
+    const fileSystem = new EfsFileSystem(this, "file-system", {
+      encrypted: true,
+      kmsKeyId: props.kmsKeyArn,
+      throughputMode,
+      provisionedThroughputInMibps: props.provisionedThroughputMibps,
+      lifecyclePolicy: props.transitionToIa ? [{ transitionToIa: props.transitionToIa }] : undefined,
+      tags: this.tagged(this.name),
+    });
+    new EfsBackupPolicy(this, "backup-policy", {
+      fileSystemId: fileSystem.id,
+      backupPolicy: { status: props.backups ?? true ? "ENABLED" : "DISABLED" },
+    });
+
+    const securityGroup = new SecurityGroup(this, "security-group", {
+      name: `${this.name}-efs`,
+      description: `NFS to the ${this.name} model store, only from granted security groups`,
+      vpcId: props.vpcId,
+      tags: this.tagged(`${this.name}-efs`),
+    });
+
+    this.mountTargets = props.subnetIds.map(
+      (subnetId, i) =>
+        new EfsMountTarget(this, `mount-target-${i + 1}`, {
+          fileSystemId: fileSystem.id,
+          subnetId,
+          securityGroups: [securityGroup.id],
+        }),
+    );
+
+    const ap = props.accessPoint ?? {};
+    this.accessPointPath = ap.path ?? "/models";
+    const accessPoint = new EfsAccessPoint(this, "access-point", {
+      fileSystemId: fileSystem.id,
+      posixUser: { uid: ap.uid ?? 1001, gid: ap.gid ?? 1001 },
+      rootDirectory: {
+        path: this.accessPointPath,
+        creationInfo: {
+          ownerUid: ap.ownerUid ?? 1001,
+          ownerGid: ap.ownerGid ?? 1001,
+          permissions: ap.permissions ?? "750",
+        },
+      },
+      tags: this.tagged(`${this.name}-models`),
+    });
+
+    this.fileSystemId = fileSystem.id;
+    this.fileSystemArn = fileSystem.arn;
+    this.accessPointId = accessPoint.id;
+    this.accessPointArn = accessPoint.arn;
+    this.securityGroupId = securityGroup.id;
+
+    new EfsFileSystemPolicy(this, "file-system-policy", {
+      fileSystemId: fileSystem.id,
+      // Grants are collected while the app is built; the policy is rendered once they are all known.
+      policy: Lazy.stringValue({ produce: () => JSON.stringify(this.fileSystemPolicy()) }),
+    });
+  }
+
+  /** Admit NFS (2049/tcp) to the mount targets from the given security group, and from nowhere else. */
+  public allowMountFrom(securityGroupId: string, description = "NFS from a granted function"): void {
+    const index = this.node.children.filter((c) => c.node.id.startsWith("nfs-from-")).length + 1;
+    new VpcSecurityGroupIngressRule(this, `nfs-from-${index}`, {
+      securityGroupId: this.securityGroupId,
+      referencedSecurityGroupId: securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: NFS_PORT,
+      toPort: NFS_PORT,
+      description,
+    });
+  }
+
+  /** Let a role mount the store read-only through the access point (the API function). */
+  public grantRead(grantee: MountGrantee): void {
+    this.grant(grantee, "read");
+  }
+
+  /** Let a role mount and write the store through the access point (the model sync). */
+  public grantReadWrite(grantee: MountGrantee): void {
+    this.grant(grantee, "read-write");
+  }
+
+  /**
+   * Identity-policy statements for mounting through the access point, in the spirit of
+   * AWS CDK's `FileSystem.fromEfsAccessPoint`: scoped to this file system and this access point only.
+   */
+  public mountStatements(access: MountAccess): PolicyStatement[] {
+    return [
+      {
+        Sid: access === "read" ? "MountModelStoreReadOnly" : "MountModelStoreReadWrite",
+        Effect: "Allow",
+        Action: clientActions(access),
+        Resource: this.fileSystemArn,
+        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": this.accessPointArn } },
+      },
+    ];
+  }
+
+  private grant(grantee: MountGrantee, access: MountAccess): void {
+    const previous = this.grants.get(grantee.roleArn);
+    if (previous === "read-write" || previous === access) {
+      return;
+    }
+    this.grants.set(grantee.roleArn, access);
+    const index = this.node.children.filter((c) => c.node.id.startsWith("grant-")).length + 1;
+    new IamRolePolicy(this, `grant-${index}`, {
+      name: `${this.name}-efs-${access}`,
+      role: grantee.roleName,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: this.mountStatements(access) }),
+    });
+  }
+
+  private fileSystemPolicy(): { Version: string; Statement: PolicyStatement[] } {
+    const allActions = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"];
+    const statements: PolicyStatement[] = [
+      {
+        Sid: "DenyUnencryptedTransport",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: allActions,
+        Resource: this.fileSystemArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "DenyMountsOutsideTheAccessPoint",
+        Effect: "Deny",
+        Principal: { AWS: "*" },
+        Action: allActions,
+        Resource: this.fileSystemArn,
+        Condition: { StringNotEquals: { "elasticfilesystem:AccessPointArn": this.accessPointArn } },
+      },
+    ];
+    for (const access of ["read", "read-write"] as const) {
+      const roles = [...this.grants].filter(([, a]) => a === access).map(([arn]) => arn);
+      if (roles.length > 0) {
+        statements.push({
+          ...this.mountStatements(access)[0],
+          Principal: { AWS: roles },
+        });
+      }
+    }
+    return { Version: "2012-10-17", Statement: statements };
+  }
+
+  private tagged(resourceName: string): Record<string, string> {
+    return { ...this.tags, Name: resourceName };
+  }
+}
+
+function validate(path: string, props: EfsModelStoreProps, throughputMode: string): void {
+  if (props.subnetIds.length === 0) {
+    throw new Error(`${path}: subnetIds is empty; the store needs a mount target in every subnet its clients run in`);
+  }
+  if (!THROUGHPUT_MODES.includes(throughputMode as ThroughputMode)) {
+    throw new Error(`${path}: throughputMode must be one of ${THROUGHPUT_MODES.join(", ")}, got "${throughputMode}"`);
+  }
+  if ((throughputMode === "provisioned") !== (props.provisionedThroughputMibps !== undefined)) {
+    throw new Error(`${path}: provisionedThroughputMibps is required with, and only with, throughputMode "provisioned"`);
+  }
+  const permissions = props.accessPoint?.permissions;
+  if (permissions !== undefined && !/^[0-7]{3,4}$/.test(permissions)) {
+    throw new Error(`${path}: accessPoint.permissions must be octal like "750", got "${permissions}"`);
+  }
+  const apPath = props.accessPoint?.path;
+  if (apPath !== undefined && (!apPath.startsWith("/") || apPath === "/")) {
+    throw new Error(`${path}: accessPoint.path must be an absolute directory other than "/", got "${apPath}"`);
+  }
+}

@@ -1,0 +1,213 @@
+import { Fn, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
+import { Eip } from "@cdktf/provider-aws/lib/eip";
+import { InternetGateway } from "@cdktf/provider-aws/lib/internet-gateway";
+import { NatGateway } from "@cdktf/provider-aws/lib/nat-gateway";
+import { Route } from "@cdktf/provider-aws/lib/route";
+import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
+import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
+import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { assertCidr, splitCidr, cidrContains, cidrsOverlap } from "./cidr";
+import { NAT_GATEWAY_MODES, type NatGatewayMode } from "./nat-gateway-mode";
+
+export interface NetworkProps {
+  /** Prefix of every resource's Name tag. @default the construct id */
+  readonly name?: string;
+  /** IPv4 CIDR block of the VPC. @default "10.0.0.0/16" */
+  readonly cidr?: string;
+  /** Number of availability zones, each getting one public and one private subnet. @default 2 */
+  readonly azCount?: number;
+  /** Explicit AZ names (length must equal azCount). @default the region's first `azCount` available AZs */
+  readonly availabilityZones?: string[];
+  /** Prefix length of every subnet carved from the VPC CIDR. @default 24 */
+  readonly subnetPrefixLength?: number;
+  /** Explicit public subnet CIDRs, one per AZ. @default consecutive blocks from the start of the VPC CIDR */
+  readonly publicSubnetCidrs?: string[];
+  /** Explicit private subnet CIDRs, one per AZ. @default consecutive blocks after the public ones */
+  readonly privateSubnetCidrs?: string[];
+  /** NAT gateway layout for private-subnet egress. @default "one-per-az" */
+  readonly natGateways?: NatGatewayMode;
+  /** Add an S3 gateway endpoint on the private route tables (free; keeps S3 traffic off the NAT). @default false */
+  readonly s3GatewayEndpoint?: boolean;
+  /** Tags added to every resource, on top of the provider's default tags. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * A VPC laid out as in "Load a large spaCy model on AWS Lambda": per AZ one public subnet (NAT gateway)
+ * and one private subnet (Lambda, EFS mount targets), an internet gateway, and private routes through
+ * the NAT gateway of the same AZ.
+ */
+export class Network extends Construct {
+  /** ID of the VPC. */
+  public readonly vpcId: string;
+  /** CIDR block of the VPC. */
+  public readonly cidr: string;
+  /** Names of the availability zones, index-aligned with the subnet lists. */
+  public readonly availabilityZones: string[];
+  /** IDs of the public subnets, one per AZ. */
+  public readonly publicSubnetIds: string[];
+  /** IDs of the private subnets, one per AZ. */
+  public readonly privateSubnetIds: string[];
+  /** IDs of the NAT gateways (empty when natGateways is "none"). */
+  public readonly natGatewayIds: string[];
+  /** IDs of the private route tables, one per AZ. */
+  public readonly privateRouteTableIds: string[];
+  /** Resources that must exist before private subnets have internet egress. */
+  public readonly internetEgress: ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: NetworkProps = {}) {
+    super(scope, id);
+    const name = props.name ?? id;
+    const cidr = props.cidr ?? "10.0.0.0/16";
+    const azCount = props.azCount ?? 2;
+    const natMode = props.natGateways ?? "one-per-az";
+    const prefix = props.subnetPrefixLength ?? 24;
+    const tagged = (resourceName: string) => ({ ...props.tags, Name: resourceName });
+
+    assertCidr(cidr);
+    if (!Number.isInteger(azCount) || azCount < 1 || azCount > 6) {
+      throw new Error(`${this.node.path}: azCount must be an integer from 1 to 6, got ${azCount}`);
+    }
+    if (!NAT_GATEWAY_MODES.includes(natMode)) {
+      throw new Error(`${this.node.path}: natGateways must be one of ${NAT_GATEWAY_MODES.join(", ")}, got "${natMode}"`);
+    }
+    if (props.availabilityZones && props.availabilityZones.length !== azCount) {
+      throw new Error(
+        `${this.node.path}: availabilityZones lists ${props.availabilityZones.length} zones but azCount is ${azCount}`,
+      );
+    }
+    const defaults = splitCidr(cidr, prefix, azCount * 2);
+    const publicCidrs = props.publicSubnetCidrs ?? defaults.slice(0, azCount);
+    const privateCidrs = props.privateSubnetCidrs ?? defaults.slice(azCount);
+    validateSubnets(this.node.path, cidr, azCount, publicCidrs, privateCidrs);
+
+    const vpc = new Vpc(this, "vpc", {
+      cidrBlock: cidr,
+      // EFS mount targets are reached by DNS name from Lambda.
+      enableDnsSupport: true,
+      enableDnsHostnames: true,
+      tags: tagged(name),
+    });
+    // The default security group would admit all traffic between its members; nothing should use it.
+    new DefaultSecurityGroup(this, "default-security-group", {
+      vpcId: vpc.id,
+      tags: tagged(`${name}-default-deny`),
+    });
+
+    let zoneNames: string[];
+    if (props.availabilityZones) {
+      zoneNames = props.availabilityZones;
+    } else {
+      const zones = new DataAwsAvailabilityZones(this, "zones", { state: "available" });
+      zoneNames = Array.from({ length: azCount }, (_, i) => Fn.element(zones.names, i));
+    }
+
+    const igw = new InternetGateway(this, "internet-gateway", { vpcId: vpc.id, tags: tagged(`${name}-igw`) });
+    const publicRoutes = new RouteTable(this, "public-routes", { vpcId: vpc.id, tags: tagged(`${name}-public`) });
+    const publicDefaultRoute = new Route(this, "public-default-route", {
+      routeTableId: publicRoutes.id,
+      destinationCidrBlock: "0.0.0.0/0",
+      gatewayId: igw.id,
+    });
+
+    const publicSubnets = publicCidrs.map((block, i) => {
+      const subnet = new Subnet(this, `public-${i + 1}`, {
+        vpcId: vpc.id,
+        cidrBlock: block,
+        availabilityZone: zoneNames[i],
+        mapPublicIpOnLaunch: false,
+        tags: { ...tagged(`${name}-public-${i + 1}`), Tier: "public" },
+      });
+      new RouteTableAssociation(this, `public-${i + 1}-routes`, { subnetId: subnet.id, routeTableId: publicRoutes.id });
+      return subnet;
+    });
+
+    const natCount = natMode === "one-per-az" ? azCount : natMode === "single" ? 1 : 0;
+    const natGateways = Array.from({ length: natCount }, (_, i) => {
+      const eip = new Eip(this, `nat-${i + 1}-eip`, { domain: "vpc", tags: tagged(`${name}-nat-${i + 1}`) });
+      return new NatGateway(this, `nat-${i + 1}`, {
+        allocationId: eip.allocationId,
+        subnetId: publicSubnets[i].id,
+        tags: tagged(`${name}-nat-${i + 1}`),
+        dependsOn: [igw],
+      });
+    });
+
+    const egress: ITerraformDependable[] = [];
+    const privateRouteTables = privateCidrs.map((block, i) => {
+      const subnet = new Subnet(this, `private-${i + 1}`, {
+        vpcId: vpc.id,
+        cidrBlock: block,
+        availabilityZone: zoneNames[i],
+        tags: { ...tagged(`${name}-private-${i + 1}`), Tier: "private" },
+      });
+      const routes = new RouteTable(this, `private-${i + 1}-routes`, {
+        vpcId: vpc.id,
+        tags: tagged(`${name}-private-${i + 1}`),
+      });
+      new RouteTableAssociation(this, `private-${i + 1}-routes-association`, {
+        subnetId: subnet.id,
+        routeTableId: routes.id,
+      });
+      const nat = natGateways[Math.min(i, natGateways.length - 1)];
+      if (nat) {
+        egress.push(
+          new Route(this, `private-${i + 1}-default-route`, {
+            routeTableId: routes.id,
+            destinationCidrBlock: "0.0.0.0/0",
+            natGatewayId: nat.id,
+          }),
+        );
+      }
+      return { subnet, routes };
+    });
+
+    if (props.s3GatewayEndpoint) {
+      const region = new DataAwsRegion(this, "region");
+      new VpcEndpoint(this, "s3-endpoint", {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${region.region}.s3`,
+        vpcEndpointType: "Gateway",
+        routeTableIds: privateRouteTables.map((p) => p.routes.id),
+        tags: tagged(`${name}-s3`),
+      });
+    }
+
+    this.vpcId = vpc.id;
+    this.cidr = cidr;
+    this.availabilityZones = zoneNames;
+    this.publicSubnetIds = publicSubnets.map((s) => s.id);
+    this.privateSubnetIds = privateRouteTables.map((p) => p.subnet.id);
+    this.natGatewayIds = natGateways.map((n) => n.id);
+    this.privateRouteTableIds = privateRouteTables.map((p) => p.routes.id);
+    this.internetEgress = [publicDefaultRoute, ...egress];
+  }
+}
+
+function validateSubnets(path: string, vpcCidr: string, azCount: number, pub: string[], priv: string[]): void {
+  for (const [kind, list] of [["publicSubnetCidrs", pub], ["privateSubnetCidrs", priv]] as const) {
+    if (list.length !== azCount) {
+      throw new Error(`${path}: ${kind} lists ${list.length} blocks but azCount is ${azCount}`);
+    }
+    for (const block of list) {
+      assertCidr(block);
+      if (!cidrContains(vpcCidr, block)) {
+        throw new Error(`${path}: ${kind} entry ${block} is outside the VPC CIDR ${vpcCidr}`);
+      }
+    }
+  }
+  const all = [...pub, ...priv];
+  all.forEach((a, i) =>
+    all.slice(i + 1).forEach((b) => {
+      if (cidrsOverlap(a, b)) {
+        throw new Error(`${path}: subnets ${a} and ${b} overlap`);
+      }
+    }),
+  );
+}
