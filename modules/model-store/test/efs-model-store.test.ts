@@ -1,0 +1,130 @@
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { EfsModelStore, type EfsModelStoreProps } from "../src";
+
+type Synth = { resource: Record<string, Record<string, any>> };
+
+function build(props: Partial<EfsModelStoreProps> = {}, wire?: (store: EfsModelStore) => void): Synth {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const store = new EfsModelStore(stack, "store", {
+    name: "spacy",
+    vpcId: "vpc-123",
+    subnetIds: ["subnet-a", "subnet-b"],
+    ...props,
+  });
+  wire?.(store);
+  return JSON.parse(Testing.synth(stack));
+}
+
+const one = (s: Synth, type: string) => {
+  const all = Object.values(s.resource[type] ?? {});
+  expect(all).toHaveLength(1);
+  return all[0];
+};
+
+describe("EfsModelStore", () => {
+  test("encrypted, elastic, backed up, one mount target per subnet", () => {
+    const s = build();
+    expect(one(s, "aws_efs_file_system")).toMatchObject({ encrypted: true, throughput_mode: "elastic" });
+    expect(one(s, "aws_efs_backup_policy").backup_policy).toEqual({ status: "ENABLED" });
+    const targets = Object.values(s.resource.aws_efs_mount_target);
+    expect(targets.map((t: any) => t.subnet_id)).toEqual(["subnet-a", "subnet-b"]);
+    targets.forEach((t: any) => expect(t.security_groups).toEqual([expect.stringMatching(/aws_security_group\.store_security-group_/)]));
+  });
+
+  test("access point defaults are the seed's: uid/gid 1001, owner 1001/1001, 750, /models", () => {
+    const ap = one(build(), "aws_efs_access_point");
+    expect(ap.posix_user).toEqual({ uid: 1001, gid: 1001 });
+    expect(ap.root_directory).toEqual({
+      path: "/models",
+      creation_info: { owner_uid: 1001, owner_gid: 1001, permissions: "750" },
+    });
+  });
+
+  test("NFS is admitted only from granted security groups, never from a CIDR", () => {
+    const closed = build();
+    expect(closed.resource.aws_vpc_security_group_ingress_rule).toBeUndefined();
+    expect(one(closed, "aws_security_group").ingress).toBeUndefined();
+
+    const s = build({}, (store) => {
+      store.allowMountFrom("sg-api");
+      store.allowMountFrom("sg-sync");
+    });
+    const rules = Object.values(s.resource.aws_vpc_security_group_ingress_rule) as any[];
+    expect(rules.map((r) => r.referenced_security_group_id)).toEqual(["sg-api", "sg-sync"]);
+    rules.forEach((r) => {
+      expect(r).toMatchObject({ ip_protocol: "tcp", from_port: 2049, to_port: 2049 });
+      expect(r.cidr_ipv4).toBeUndefined();
+    });
+  });
+
+  test("grants: read is ClientMount only, read-write adds ClientWrite, both conditioned on the access point", () => {
+    const s = build({}, (store) => {
+      store.grantRead({ roleName: "api", roleArn: "arn:aws:iam::1:role/api" });
+      store.grantReadWrite({ roleName: "sync", roleArn: "arn:aws:iam::1:role/sync" });
+    });
+    const policies = Object.values(s.resource.aws_iam_role_policy) as any[];
+    const byRole = Object.fromEntries(policies.map((p) => [p.role, JSON.parse(p.policy).Statement]));
+    expect(byRole.api).toEqual([
+      {
+        Sid: "MountModelStoreReadOnly",
+        Effect: "Allow",
+        Action: ["elasticfilesystem:ClientMount"],
+        Resource: expect.stringMatching(/aws_efs_file_system\.store_file-system_\w+\.arn/),
+        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": expect.stringMatching(/aws_efs_access_point\..*\.arn/) } },
+      },
+    ]);
+    expect(byRole.sync[0].Action).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
+  });
+
+  test("file system policy denies non-TLS and non-access-point mounts and names only granted roles", () => {
+    const s = build({}, (store) => {
+      store.grantRead({ roleName: "api", roleArn: "arn:aws:iam::1:role/api" });
+      store.grantReadWrite({ roleName: "sync", roleArn: "arn:aws:iam::1:role/sync" });
+    });
+    const policy = JSON.parse(one(s, "aws_efs_file_system_policy").policy);
+    const bySid = Object.fromEntries(policy.Statement.map((st: any) => [st.Sid, st]));
+    expect(bySid.DenyUnencryptedTransport).toMatchObject({
+      Effect: "Deny",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
+    expect(bySid.DenyMountsOutsideTheAccessPoint.Condition.StringNotEquals).toBeDefined();
+    expect(bySid.MountModelStoreReadOnly.Principal).toEqual({ AWS: ["arn:aws:iam::1:role/api"] });
+    expect(bySid.MountModelStoreReadWrite.Principal).toEqual({ AWS: ["arn:aws:iam::1:role/sync"] });
+    const actions = policy.Statement.flatMap((st: any) => st.Action);
+    expect(actions.some((a: string) => a.includes("*"))).toBe(false);
+  });
+
+  test("a repeated grant is idempotent and read-write is not downgraded", () => {
+    const s = build({}, (store) => {
+      const role = { roleName: "sync", roleArn: "arn:aws:iam::1:role/sync" };
+      store.grantReadWrite(role);
+      store.grantRead(role);
+      store.grantReadWrite(role);
+    });
+    expect(Object.keys(s.resource.aws_iam_role_policy)).toHaveLength(1);
+  });
+
+  test("backups off, IA lifecycle and provisioned throughput are configurable", () => {
+    const s = build({ backups: false, transitionToIa: "AFTER_30_DAYS", throughputMode: "provisioned", provisionedThroughputMibps: 64 });
+    expect(one(s, "aws_efs_backup_policy").backup_policy.status).toBe("DISABLED");
+    expect(one(s, "aws_efs_file_system")).toMatchObject({
+      lifecycle_policy: [{ transition_to_ia: "AFTER_30_DAYS" }],
+      throughput_mode: "provisioned",
+      provisioned_throughput_in_mibps: 64,
+    });
+  });
+
+  test.each([
+    [{ subnetIds: [] }, /subnetIds is empty/],
+    [{ throughputMode: "fast" as any }, /throughputMode must be one of elastic, bursting, provisioned, got "fast"/],
+    [{ throughputMode: "provisioned" as const }, /provisionedThroughputMibps is required with, and only with/],
+    [{ provisionedThroughputMibps: 10 }, /provisionedThroughputMibps is required with, and only with/],
+    [{ accessPoint: { permissions: "rwx" } }, /accessPoint.permissions must be octal like "750", got "rwx"/],
+    [{ accessPoint: { path: "models" } }, /accessPoint.path must be an absolute directory other than "\/", got "models"/],
+  ])("rejects %j", (props, message) => {
+    expect(() => build(props as Partial<EfsModelStoreProps>)).toThrow(message);
+  });
+});

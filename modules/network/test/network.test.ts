@@ -1,0 +1,113 @@
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Network, type NetworkProps } from "../src";
+
+type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> };
+
+function synth(props: NetworkProps = {}): Synth {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  new Network(stack, "net", { name: "spacy", ...props });
+  return JSON.parse(Testing.synth(stack));
+}
+
+const values = (s: Synth, type: string) => Object.values(s.resource[type] ?? {});
+
+describe("Network", () => {
+  test("one public and one private subnet per AZ, each pair in the same AZ", () => {
+    const s = synth({ cidr: "10.20.0.0/16", azCount: 3 });
+    const subnets = values(s, "aws_subnet");
+    const pub = subnets.filter((x) => x.tags.Tier === "public");
+    const priv = subnets.filter((x) => x.tags.Tier === "private");
+    expect(pub.map((x) => x.cidr_block)).toEqual(["10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24"]);
+    expect(priv.map((x) => x.cidr_block)).toEqual(["10.20.3.0/24", "10.20.4.0/24", "10.20.5.0/24"]);
+    pub.forEach((p, i) => expect(priv[i].availability_zone).toBe(p.availability_zone));
+    expect(new Set(pub.map((x) => x.availability_zone)).size).toBe(3);
+    expect(pub.every((x) => x.map_public_ip_on_launch === false)).toBe(true);
+    expect(pub.map((x) => x.tags.Name)).toEqual(["spacy-public-1", "spacy-public-2", "spacy-public-3"]);
+  });
+
+  test("one-per-az NAT: every private route table routes to the NAT gateway of its own AZ", () => {
+    const s = synth({ azCount: 2, natGateways: "one-per-az" });
+    const nats = s.resource.aws_nat_gateway;
+    expect(Object.keys(nats)).toHaveLength(2);
+    Object.values(nats).forEach((n: any, i) => expect(n.subnet_id).toMatch(new RegExp(`aws_subnet\\.net_public-${i + 1}_`)));
+    const routes = values(s, "aws_route").filter((r) => r.nat_gateway_id);
+    expect(routes).toHaveLength(2);
+    routes.forEach((r, i) => {
+      expect(r.destination_cidr_block).toBe("0.0.0.0/0");
+      expect(r.nat_gateway_id).toMatch(new RegExp(`aws_nat_gateway\\.net_nat-${i + 1}_`));
+      expect(r.route_table_id).toMatch(new RegExp(`aws_route_table\\.net_private-${i + 1}-routes_`));
+    });
+    const igwRoute = values(s, "aws_route").find((r) => r.gateway_id);
+    expect(igwRoute?.gateway_id).toMatch(/aws_internet_gateway\./);
+  });
+
+  test("single NAT is shared by every private subnet; none leaves them without a default route", () => {
+    const single = synth({ azCount: 3, natGateways: "single" });
+    expect(Object.keys(single.resource.aws_nat_gateway)).toHaveLength(1);
+    const natRoutes = values(single, "aws_route").filter((r) => r.nat_gateway_id);
+    expect(natRoutes).toHaveLength(3);
+    expect(new Set(natRoutes.map((r) => r.nat_gateway_id)).size).toBe(1);
+
+    const none = synth({ natGateways: "none" });
+    expect(none.resource.aws_nat_gateway).toBeUndefined();
+    expect(none.resource.aws_eip).toBeUndefined();
+    expect(values(none, "aws_route").filter((r) => r.nat_gateway_id)).toHaveLength(0);
+  });
+
+  test("AZs come from the region unless given; explicit ones are used as-is", () => {
+    const fromRegion = synth();
+    expect(fromRegion.data?.aws_availability_zones).toBeDefined();
+    const explicit = synth({ availabilityZones: ["eu-west-1b", "eu-west-1c"] });
+    expect(explicit.data?.aws_availability_zones).toBeUndefined();
+    expect(values(explicit, "aws_subnet").map((x) => x.availability_zone)).toEqual([
+      "eu-west-1b",
+      "eu-west-1c",
+      "eu-west-1b",
+      "eu-west-1c",
+    ]);
+  });
+
+  test("S3 gateway endpoint attaches to the private route tables only when asked", () => {
+    expect(synth().resource.aws_vpc_endpoint).toBeUndefined();
+    const s = synth({ s3GatewayEndpoint: true });
+    const [endpoint] = values(s, "aws_vpc_endpoint");
+    expect(endpoint.vpc_endpoint_type).toBe("Gateway");
+    expect(endpoint.route_table_ids).toHaveLength(2);
+    endpoint.route_table_ids.forEach((id: string) => expect(id).toMatch(/net_private-\d-routes_/));
+  });
+
+  test("tags reach every taggable resource; the default security group is locked down", () => {
+    const s = synth({ tags: { Team: "nlp" } });
+    for (const type of ["aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_nat_gateway", "aws_eip", "aws_route_table"]) {
+      values(s, type).forEach((r) => expect(r.tags.Team).toBe("nlp"));
+    }
+    const [sg] = values(s, "aws_default_security_group");
+    expect(sg.ingress).toBeUndefined();
+    expect(sg.egress).toBeUndefined();
+    const [vpc] = values(s, "aws_vpc");
+    expect(vpc).toMatchObject({ enable_dns_hostnames: true, enable_dns_support: true });
+  });
+
+  test.each([
+    [{ cidr: "10.0.0.0/33" }, /"10.0.0.0\/33" is not an IPv4 CIDR/],
+    [{ cidr: "10.0.0.1/16" }, /has host bits set; did you mean 10.0.0.0\/16/],
+    [{ azCount: 0 }, /azCount must be an integer from 1 to 6, got 0/],
+    [{ azCount: 7 }, /azCount must be an integer from 1 to 6, got 7/],
+    [{ natGateways: "two" as any }, /natGateways must be one of one-per-az, single, none, got "two"/],
+    [{ cidr: "10.0.0.0/24", subnetPrefixLength: 26, azCount: 3 }, /holds only 4 subnets of \/26, 6 are needed/],
+    [{ availabilityZones: ["a"] }, /availabilityZones lists 1 zones but azCount is 2/],
+    [
+      { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24"], privateSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"] },
+      /subnets 10.0.1.0\/24 and 10.0.1.0\/24 overlap/,
+    ],
+    [
+      { publicSubnetCidrs: ["10.1.0.0/24", "10.0.1.0/24"] },
+      /publicSubnetCidrs entry 10.1.0.0\/24 is outside the VPC CIDR 10.0.0.0\/16/,
+    ],
+  ])("rejects %j", (props, message) => {
+    expect(() => synth(props as NetworkProps)).toThrow(message);
+  });
+});

@@ -1,0 +1,119 @@
+"""Loading the spaCy pipeline from the synced model directory."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from ner_settings import Settings
+
+REQUIRED_FILES = ("config.cfg", "meta.json")
+SYNC_HINT = "Run the model sync (cdktf deploy of this environment re-runs it; locally: pnpm sync)."
+# Factories that feed listener layers ("upstream": "*") in other components.
+_EMBEDDING_FACTORIES = {"tok2vec", "transformer", "curated_transformer"}
+
+
+class ModelUnavailable(Exception):
+    """The model cannot be served yet; the next request tries again."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    nlp: Language
+    name: str
+    version: str
+    path: Path
+    components: tuple[str, ...]
+    excluded: tuple[str, ...]
+    kept_for_listeners: tuple[str, ...]
+    load_seconds: float
+
+
+def load(settings: Settings) -> LoadedModel:
+    path = settings.model_path
+    if path is None:
+        raise ModelUnavailable(
+            "model_not_configured",
+            "No model configured: set MODEL_NAME and MODEL_VERSION (the model is read from "
+            "<MODEL_ROOT>/<MODEL_NAME>/<MODEL_VERSION>/) or MODEL_PATH.",
+        )
+    missing = [name for name in REQUIRED_FILES if not (path / name).is_file()]
+    if missing:
+        raise ModelUnavailable(
+            "model_not_synced",
+            f"Model not synced: {path} has no spaCy model (missing {', '.join(missing)}). {SYNC_HINT}",
+        )
+    started = time.perf_counter()
+    try:
+        config = spacy.util.load_config(path / "config.cfg", interpolate=False)
+        exclude, kept = effective_exclusions(config, settings.exclude)
+        nlp = spacy.load(path, exclude=list(exclude))
+    except Exception as exc:
+        # A half-written directory (sync interrupted or still running) lands here too.
+        raise ModelUnavailable(
+            "model_load_failed",
+            f"spaCy could not load the model at {path}: {type(exc).__name__}: {exc}. {SYNC_HINT}",
+        ) from exc
+    seconds = time.perf_counter() - started
+    # MAX_TEXT_CHARS is the one limit callers see; spaCy's own (1M chars by default) must not be lower.
+    nlp.max_length = max(nlp.max_length, settings.max_text_chars)
+    meta = nlp.meta
+    return LoadedModel(
+        nlp=nlp,
+        name=settings.model_name or f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}",
+        version=settings.model_version or str(meta.get("version", "0.0.0")),
+        path=path,
+        components=tuple(nlp.pipe_names),
+        excluded=exclude,
+        kept_for_listeners=kept,
+        load_seconds=seconds,
+    )
+
+
+def effective_exclusions(
+    config: Mapping[str, Any], requested: Iterable[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split the requested exclusions into (still excluded, kept because a kept component listens).
+
+    spaCy loads a listener without its upstream silently and then predicts garbage, so a custom
+    pipeline whose ner shares a tok2vec must keep that tok2vec even under the default exclusions.
+    """
+    requested = tuple(requested)
+    components: Mapping[str, Any] = config.get("components", {})
+    pipeline = list(config.get("nlp", {}).get("pipeline", components))
+    excluded = set(requested)
+    needed: set[str] = set()
+    for name in pipeline:
+        if name in excluded:
+            continue
+        for upstream in _listener_upstreams(components.get(name, {})):
+            if upstream == "*":
+                needed |= {c for c in pipeline if components.get(c, {}).get("factory") in _EMBEDDING_FACTORIES}
+            else:
+                needed.add(upstream)
+    return (
+        tuple(name for name in requested if name not in needed),
+        tuple(name for name in requested if name in needed),
+    )
+
+
+def _listener_upstreams(node: Any) -> Iterator[str]:
+    if isinstance(node, Mapping):
+        if "Listener" in str(node.get("@architectures", "")):
+            yield str(node.get("upstream", "*"))
+        for value in node.values():
+            yield from _listener_upstreams(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from _listener_upstreams(value)

@@ -1,0 +1,82 @@
+"""Runtime configuration, read from the environment variables the infrastructure sets."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MODEL_ROOT = "/mnt/models"
+# In spaCy's en_core_web_sm/md/lg the ner component embeds its own tok2vec, so nothing else is
+# needed for entities; dropping the rest makes loading and every request cheaper. A component that
+# a kept one listens to is loaded anyway (see ner_model.effective_exclusions).
+DEFAULT_EXCLUDE = "tok2vec,tagger,parser,attribute_ruler,lemmatizer,senter"
+DEFAULT_MAX_TEXT_CHARS = 100_000
+DEFAULT_MAX_BATCH_TEXTS = 128
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the runtime cannot use."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    model_path: Path | None
+    """None when neither MODEL_PATH nor MODEL_NAME + MODEL_VERSION are set."""
+    model_name: str | None
+    model_version: str | None
+    exclude: tuple[str, ...]
+    max_text_chars: int
+    max_batch_texts: int
+    log_request_text: bool
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
+        name = environ.get("MODEL_NAME", "").strip() or None
+        version = environ.get("MODEL_VERSION", "").strip() or None
+        explicit = environ.get("MODEL_PATH", "").strip()
+        if explicit:
+            path: Path | None = Path(explicit)
+        elif name and version:
+            path = Path(environ.get("MODEL_ROOT", "").strip() or DEFAULT_MODEL_ROOT) / name / version
+        else:
+            path = None
+        return cls(
+            model_path=path,
+            model_name=name,
+            model_version=version,
+            exclude=_names(environ.get("MODEL_EXCLUDE", DEFAULT_EXCLUDE)),
+            max_text_chars=_positive_int(environ, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
+            max_batch_texts=_positive_int(environ, "MAX_BATCH_TEXTS", DEFAULT_MAX_BATCH_TEXTS),
+            log_request_text=_flag(environ, "LOG_REQUEST_TEXT"),
+        )
+
+
+def _names(raw: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+
+
+def _positive_int(environ: Mapping[str, str], key: str, default: int) -> int:
+    raw = environ.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ConfigError(f"{key}={raw!r} is not a positive integer")
+    return value
+
+
+def _flag(environ: Mapping[str, str], key: str) -> bool:
+    raw = environ.get(key, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ConfigError(f"{key}={raw!r} is not a boolean (use true or false)")
