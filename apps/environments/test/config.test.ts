@@ -1,0 +1,76 @@
+import { environments } from "../src/config/environments";
+import { ConfigError, loadEnvironments } from "../src/config/load";
+import type { EnvironmentConfigInput } from "../src/config/schema";
+
+type Patch = (c: any) => void;
+
+function withChange(environment: string, patch: Patch): Record<string, EnvironmentConfigInput> {
+  const copy = structuredClone(environments);
+  patch(copy[environment]);
+  return copy;
+}
+
+function problemsOf(configs: Record<string, EnvironmentConfigInput>): string {
+  try {
+    loadEnvironments(configs);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message;
+  }
+  throw new Error("config was accepted");
+}
+
+describe("environment config", () => {
+  test("the shipped environments are valid and get their defaults", () => {
+    const configs = loadEnvironments(environments);
+    expect(Object.keys(configs)).toEqual(["dev", "staging", "prod"]);
+    expect(configs.dev.network.natGateways).toBe("single");
+    expect(configs.prod.network.natGateways).toBe("one-per-az");
+    expect(configs.dev.model).toMatchObject({ name: "en_core_web_sm", version: "3.8.0" });
+    expect(configs.prod.model).toMatchObject({ name: "en_core_web_lg", version: "3.8.0" });
+    expect(configs.prod.function.provisionedConcurrency).toBeGreaterThanOrEqual(1);
+    expect(configs.staging.function.timeout).toBe(30);
+  });
+
+  test.each<[string, string, Patch, RegExp]>([
+    ["bad CIDR", "dev", (c) => (c.network.cidr = "10.10.0.0/33"), /environment "dev", field network.cidr: must be an IPv4 CIDR block like 10.0.0.0\/16 \(got "10.10.0.0\/33"\)/],
+    ["azCount too high", "staging", (c) => (c.network.azCount = 7), /environment "staging", field network.azCount: .*<=6 \(got 7\)/],
+    ["azCount zero", "dev", (c) => (c.network.azCount = 0), /environment "dev", field network.azCount: .*>=1 \(got 0\)/],
+    ["memory too low", "dev", (c) => (c.function.memorySize = 64), /environment "dev", field function.memorySize: .*>=128 \(got 64\)/],
+    ["memory too high", "prod", (c) => (c.function.memorySize = 20000), /environment "prod", field function.memorySize: .*<=10240 \(got 20000\)/],
+    ["unknown NAT mode", "dev", (c) => (c.network.natGateways = "two"), /field network.natGateways: .*"one-per-az"\|"single"\|"none" \(got "two"\)/],
+    ["bad retention", "dev", (c) => (c.function.logRetentionDays = 13), /field function.logRetentionDays: must be one of CloudWatch Logs' retention periods: 1, 3, 5.*\(got 13\)/],
+    ["bad region", "dev", (c) => (c.region = "Europe"), /field region: must be an AWS region like eu-west-1 \(got "Europe"\)/],
+    ["bad model name", "dev", (c) => (c.model.name = "en-core-web-sm"), /field model.name: must be a spaCy package name like en_core_web_lg \(got "en-core-web-sm"\)/],
+    ["subnets do not fit", "dev", (c) => Object.assign(c.network, { cidr: "10.10.0.0/24", subnetPrefixLength: 26, azCount: 3 }), /field network.subnetPrefixLength: leaves room for 4 subnets in 10.10.0.0\/24, 6 are needed/],
+    ["jwt without settings", "staging", (c) => (c.api.auth = "jwt"), /environment "staging", field api.jwt: is required when api.auth is "jwt" \(it is missing\)/],
+    ["unknown field", "dev", (c) => (c.function.memory = 2048), /environment "dev", field function: unknown field\(s\) "memory"/],
+    ["missing field", "dev", (c) => delete c.alarms, /environment "dev", field alarms: .*\(it is missing\)/],
+    ["prod without provisioned concurrency", "prod", (c) => (c.function.provisionedConcurrency = 0), /environment "prod", field function.provisionedConcurrency: must be at least 1 in prod.*\(got 0\)/],
+    ["prod without alarms", "prod", (c) => (c.alarms.enabled = false), /environment "prod", field alarms.enabled: must be true in prod/],
+    ["prod open API", "prod", (c) => (c.api.auth = "none"), /environment "prod", field api.auth: must not be "none" in prod \(got "none"\)/],
+    ["prod single NAT", "prod", (c) => (c.network.natGateways = "single"), /environment "prod", field network.natGateways: must be "one-per-az" in prod/],
+  ])("%s", (_, environment, patch, message) => {
+    expect(problemsOf(withChange(environment, patch))).toMatch(message);
+  });
+
+  test("overlapping environment CIDRs name both environments", () => {
+    const message = problemsOf(withChange("prod", (c) => (c.network.cidr = "10.10.128.0/17")));
+    expect(message).toMatch(/environment "prod", field network.cidr: 10.10.128.0\/17 overlaps environment "dev" \(10.10.0.0\/16\)/);
+  });
+
+  test("every problem is reported at once", () => {
+    const message = problemsOf(
+      withChange("dev", (c) => {
+        c.network.cidr = "nope";
+        c.function.memorySize = 1;
+      }),
+    );
+    expect(message).toMatch(/network.cidr/);
+    expect(message).toMatch(/function.memorySize/);
+  });
+
+  test("environment names must be usable as resource prefixes", () => {
+    expect(problemsOf({ Prod_1: environments.prod })).toMatch(/environment "Prod_1": the name must be lowercase/);
+  });
+});

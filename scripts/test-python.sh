@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Lints and runs every Python suite in the project's venv (created on demand).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+bash scripts/setup-python.sh
+py=.venv/bin/python
+suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer)
+paths=()
+for suite in "${suites[@]}"; do
+  [[ -d "$suite" ]] || { echo "missing Python suite: $suite" >&2; exit 1; }
+  paths+=("$suite")
+done
+.venv/bin/ruff check --config scripts/python/ruff.toml "${paths[@]}" scripts/python
+.venv/bin/ruff format --config scripts/python/ruff.toml --check "${paths[@]}" scripts/python
+for suite in "${suites[@]}"; do
+  echo "== pytest $suite"
+  # Each suite has its own pytest.ini (pythonpath, testpaths); run from its folder so it is picked up.
+  (cd "$suite" && "$root/$py" -m pytest -q)
+done
