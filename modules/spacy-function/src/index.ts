@@ -1,0 +1,23 @@
+export {
+  SpacyFunction,
+  HANDLER,
+  HANDLER_SOURCE_DIR,
+  LIVE_ALIAS,
+  type SpacyApiProps,
+  type SpacyFunctionProps,
+  type SpacyModel,
+} from "./spacy-function";
+export { SpacyLayer, defaultLayerZipPath, layerZipName, type ISpacyLayer, type SpacyLayerProps } from "./spacy-layer";
+export { NerHttpApi, NER_ROUTES, ACCESS_LOG_FORMAT, type NerHttpApiProps } from "./ner-http-api";
+export { FunctionAlarms, type FunctionAlarmsProps, type SpacyAlarmsProps } from "./function-alarms";
+export { API_AUTH_MODES, ROUTE_AUTHORIZATION_TYPES, type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
+export { ARCHITECTURES, LAYER_RUNTIME, type Architecture } from "./architecture";
+export { LOG_RETENTION_DAYS, type LogRetentionDays } from "./log-retention";
+export {
+  EPHEMERAL_STORAGE_LIMITS,
+  HTTP_API_MAX_INTEGRATION_TIMEOUT,
+  MAX_VPC_SUBNETS,
+  MEMORY_LIMITS,
+  TIMEOUT_LIMITS,
+} from "./lambda-limits";
+export { MODEL_MEMORY_GUIDE, OOM_SIGNATURE, recommendedMemoryMb } from "./memory-sizing";

@@ -1,0 +1,475 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Annotations, AssetType, TerraformAsset, TerraformResource, Token, type ITerraformDependable } from "cdktf";
+import { Construct, type IConstruct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { EfsModelStore } from "@serverless-spacy/model-store";
+import { API_AUTH_MODES, type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
+import { ARCHITECTURES, type Architecture } from "./architecture";
+import { FunctionAlarms, type SpacyAlarmsProps } from "./function-alarms";
+import {
+  EPHEMERAL_STORAGE_LIMITS,
+  HTTP_API_MAX_INTEGRATION_TIMEOUT,
+  MAX_VPC_SUBNETS,
+  MEMORY_LIMITS,
+  TIMEOUT_LIMITS,
+} from "./lambda-limits";
+import { LOG_RETENTION_DAYS, type LogRetentionDays } from "./log-retention";
+import { OOM_SIGNATURE, recommendedMemoryMb } from "./memory-sizing";
+import { NerHttpApi } from "./ner-http-api";
+import type { ISpacyLayer } from "./spacy-layer";
+import { assertAtLeast, assertIntegerInRange, assertMatches, assertOneOf, invalid } from "./validation";
+
+/** Module and function of the Python entry point in `runtime/src`. */
+export const HANDLER = "ner_handler.handler";
+
+/** The handler's source folder, zipped at synth as the function's code. */
+export const HANDLER_SOURCE_DIR = path.resolve(__dirname, "..", "runtime", "src");
+
+/** Name of the alias the API integrates when provisioned concurrency is on. */
+export const LIVE_ALIAS = "live";
+
+const NFS_PORT = 2049;
+
+/** The spaCy model package the function loads from the store, at `<mountPath>/<name>/<version>`. */
+export interface SpacyModel {
+  /** Package name, e.g. "en_core_web_lg". */
+  readonly name: string;
+  /** Package version, e.g. "3.8.0". */
+  readonly version: string;
+}
+
+/** The HTTP API in front of the function. */
+export interface SpacyApiProps {
+  /** Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone. @default "iam" */
+  readonly auth?: ApiAuthMode;
+  /** JWT authorizer settings; required with, and only with, auth "jwt". @default none */
+  readonly jwt?: JwtAuthorizerProps;
+  /** Stage-wide burst limit, in requests. @default 50 */
+  readonly throttlingBurstLimit?: number;
+  /** Stage-wide steady-state limit, in requests per second. @default 100 */
+  readonly throttlingRateLimit?: number;
+  /** Retention of the API's access logs, in days. @default the function's logRetentionDays */
+  readonly accessLogRetentionDays?: LogRetentionDays;
+}
+
+export interface SpacyFunctionProps {
+  /** Name of the function (1–64 of A-Z a-z 0-9 - _); also names its role, security group, log groups and API. @default the construct id */
+  readonly name?: string;
+  /** VPC the function's network interfaces live in: the model store's VPC. */
+  readonly vpcId: string;
+  /** Private subnets the function runs in (1–16); each needs a mount target of the store in its AZ. */
+  readonly subnetIds: string[];
+  /** The EFS model store, mounted read-only through its access point. */
+  readonly modelStore: EfsModelStore;
+  /** The spaCy model package to load from the store. */
+  readonly model: SpacyModel;
+  /** The layer carrying spaCy, e.g. a SpacyLayer; its architecture and runtime must match the function's. */
+  readonly layer: ISpacyLayer;
+  /** Resources that put the model on the store (the model sync's invocation); the function waits for them. @default [] */
+  readonly modelReady?: ITerraformDependable[];
+  /** Where the access point is mounted in the function; one directory directly under /mnt/. @default "/mnt/models" */
+  readonly mountPath?: string;
+  /** Lambda runtime; must be one the layer was built for. @default "python3.12" */
+  readonly runtime?: string;
+  /** Instruction set of the function; must match the layer's. @default the layer's architecture ("x86_64" unless the layer says otherwise) */
+  readonly architecture?: Architecture;
+  /** Memory in MB (128–10240); too little for the model shows as "Runtime exited with error: signal: killed" (see MODEL_MEMORY_GUIDE). @default 3008 */
+  readonly memorySize?: number;
+  /** Timeout in seconds (1–900); the HTTP API itself gives up after 30. @default 30 */
+  readonly timeout?: number;
+  /** Size of /tmp in MB (512–10240). @default 512 */
+  readonly ephemeralStorageMb?: number;
+  /** Concurrent executions reserved for (and capping) the function. @default unreserved: the account's shared pool */
+  readonly reservedConcurrency?: number;
+  /** Instances kept initialised with the model loaded; > 0 publishes versions behind a "live" alias the API integrates. @default 0 */
+  readonly provisionedConcurrency?: number;
+  /** Pipeline components not to load (MODEL_EXCLUDE, comma-joined); [] loads every component. @default the handler's default */
+  readonly excludeComponents?: string[];
+  /** Longest text accepted per request, in characters (MAX_TEXT_CHARS). @default the handler's default */
+  readonly maxTextChars?: number;
+  /** Most texts accepted per request (MAX_BATCH_TEXTS). @default the handler's default */
+  readonly maxBatchTexts?: number;
+  /** Retention of the function's log group, in days (one of CloudWatch's periods). @default 30 */
+  readonly logRetentionDays?: LogRetentionDays;
+  /** Active X-Ray tracing, with the managed AWSXRayDaemonWriteAccess policy. @default false */
+  readonly tracing?: boolean;
+  /** The HTTP API in front of the function. @default IAM auth, burst 50, rate 100 */
+  readonly api?: SpacyApiProps;
+  /** CloudWatch alarms on Lambda Errors and Throttles and API 5xx. @default no alarms */
+  readonly alarms?: SpacyAlarmsProps;
+  /** Tags added to every resource, on top of the provider's default tags. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * spaCy named-entity recognition on Lambda, as in "Load a large spaCy model on AWS Lambda": a Python
+ * function in private subnets that mounts the model store's access point read-only and loads the model
+ * from it, behind an HTTP API (`POST /entities`, `GET /health`).
+ *
+ * Memory: the model is loaded whole on cold start. If `memorySize` is too small the runtime is killed and
+ * the logs only say "Runtime exited with error: signal: killed"; see {@link MODEL_MEMORY_GUIDE}.
+ */
+export class SpacyFunction extends Construct {
+  /** Base URL of the API: the `$default` stage's invoke URL. */
+  public readonly apiUrl: string;
+  /** ID of the HTTP API. */
+  public readonly apiId: string;
+  /** Execution ARN of the API; callers under IAM auth need execute-api:Invoke on `<this>/*\/POST/entities`. */
+  public readonly apiExecutionArn: string;
+  /** Name of the function. */
+  public readonly functionName: string;
+  /** ARN of the function (unqualified). */
+  public readonly functionArn: string;
+  /** ARN of the "live" alias; undefined without provisioned concurrency. */
+  public readonly aliasArn?: string;
+  /** ARN of the function's execution role. */
+  public readonly roleArn: string;
+  /** Name of the function's execution role. */
+  public readonly roleName: string;
+  /** Security group of the function's network interfaces. */
+  public readonly securityGroupId: string;
+  /** Name of the function's log group. */
+  public readonly logGroupName: string;
+  /** Name of the API's access log group. */
+  public readonly accessLogGroupName: string;
+
+  constructor(scope: Construct, id: string, props: SpacyFunctionProps) {
+    super(scope, id);
+    const s = resolve(id, props);
+    validate(this.node.path, props, s);
+    this.warn(props, s);
+
+    const tags = props.tags ?? {};
+    const partition = new DataAwsPartition(this, "partition");
+    const managedPolicy = (name: string) => `arn:${partition.partition}:iam::aws:policy/${name}`;
+
+    // No ingress: nothing connects to the function. Its only egress is NFS to the store; Lambda itself
+    // delivers logs and traces, so the function needs no internet path.
+    const securityGroup = new SecurityGroup(this, "security-group", {
+      name: `${s.name}-lambda`,
+      description: `${s.name}: NFS to the model store only`,
+      vpcId: props.vpcId,
+      tags: { ...tags, Name: `${s.name}-lambda` },
+    });
+    new VpcSecurityGroupEgressRule(this, "nfs-to-model-store", {
+      securityGroupId: securityGroup.id,
+      referencedSecurityGroupId: props.modelStore.securityGroupId,
+      ipProtocol: "tcp",
+      fromPort: NFS_PORT,
+      toPort: NFS_PORT,
+      description: "NFS to the model store",
+    });
+
+    const role = new IamRole(this, "role", {
+      // Role names stop at 64 characters, function names already may.
+      name: `${Token.isUnresolved(s.name) ? s.name : s.name.slice(0, 59)}-role`,
+      description: `Execution role of the ${s.name} spaCy function`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags,
+    });
+    // CreateFunction checks for the ENI permissions, so the function must wait for the attachment.
+    const policies: ITerraformDependable[] = [
+      new IamRolePolicyAttachment(this, "vpc-access", {
+        role: role.name,
+        policyArn: managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole"),
+      }),
+    ];
+    if (s.tracing) {
+      policies.push(
+        new IamRolePolicyAttachment(this, "xray-write", {
+          role: role.name,
+          policyArn: managedPolicy("AWSXRayDaemonWriteAccess"),
+        }),
+      );
+    }
+
+    // The store creates the ingress rule and the IAM grant inside itself; the function waits for them so
+    // that its first cold start can mount the store.
+    const storeGrants = addedResources(props.modelStore, () => {
+      props.modelStore.allowMountFrom(securityGroup.id, `NFS from ${s.name}`);
+      props.modelStore.grantRead({ roleName: role.name, roleArn: role.arn });
+    });
+
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${s.name}`,
+      retentionInDays: s.logRetentionDays,
+      tags,
+    });
+
+    const code = new TerraformAsset(this, "handler-code", { path: HANDLER_SOURCE_DIR, type: AssetType.ARCHIVE });
+
+    const fn = new LambdaFunction(this, "function", {
+      functionName: s.name,
+      description: `spaCy NER with ${props.model.name} ${props.model.version}`,
+      role: role.arn,
+      runtime: s.runtime,
+      handler: HANDLER,
+      architectures: [s.architecture],
+      filename: code.path,
+      // A content hash of the source folder, stable across machines (a zip's own hash includes mtimes).
+      sourceCodeHash: code.assetHash,
+      layers: [props.layer.layerArn],
+      memorySize: s.memorySize,
+      timeout: s.timeout,
+      ephemeralStorage: { size: s.ephemeralStorageMb },
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      publish: s.provisionedConcurrency > 0,
+      vpcConfig: { subnetIds: props.subnetIds, securityGroupIds: [securityGroup.id] },
+      fileSystemConfig: { arn: props.modelStore.accessPointArn, localMountPath: s.mountPath },
+      environment: { variables: environment(props, s.mountPath) },
+      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+      tracingConfig: s.tracing ? { mode: "Active" } : undefined,
+      tags,
+      // Mount targets: CreateFunction rejects an access point without them. modelReady: the function must
+      // never serve before its model exists. Log group: otherwise Lambda creates it without retention.
+      dependsOn: [...props.modelStore.mountTargets, ...(props.modelReady ?? []), logGroup, ...policies, ...storeGrants],
+    });
+
+    let invokeArn = fn.invokeArn;
+    let qualifier: string | undefined;
+    if (s.provisionedConcurrency > 0) {
+      const alias = new LambdaAlias(this, "live-alias", {
+        name: LIVE_ALIAS,
+        description: "The published version the API serves, kept warm by provisioned concurrency",
+        functionName: fn.functionName,
+        functionVersion: fn.version,
+      });
+      new LambdaProvisionedConcurrencyConfig(this, "provisioned-concurrency", {
+        functionName: fn.functionName,
+        qualifier: alias.name,
+        provisionedConcurrentExecutions: s.provisionedConcurrency,
+      });
+      invokeArn = alias.invokeArn;
+      qualifier = alias.name;
+      this.aliasArn = alias.arn;
+    }
+
+    const api = new NerHttpApi(this, "http-api", {
+      name: s.name,
+      invokeArn,
+      functionName: fn.functionName,
+      qualifier,
+      auth: s.api.auth,
+      jwt: props.api?.jwt,
+      throttlingBurstLimit: s.api.throttlingBurstLimit,
+      throttlingRateLimit: s.api.throttlingRateLimit,
+      accessLogRetentionDays: s.api.accessLogRetentionDays,
+      integrationTimeoutMs: Math.min(s.timeout, HTTP_API_MAX_INTEGRATION_TIMEOUT) * 1000,
+      tags,
+    });
+
+    if (props.alarms) {
+      new FunctionAlarms(this, "alarms", {
+        ...props.alarms,
+        name: s.name,
+        functionName: fn.functionName,
+        apiId: api.apiId,
+        stageName: api.stageName,
+        tags,
+      });
+    }
+
+    this.apiUrl = api.apiUrl;
+    this.apiId = api.apiId;
+    this.apiExecutionArn = api.executionArn;
+    this.functionName = fn.functionName;
+    this.functionArn = fn.arn;
+    this.roleArn = role.arn;
+    this.roleName = role.name;
+    this.securityGroupId = securityGroup.id;
+    this.logGroupName = logGroup.name;
+    this.accessLogGroupName = api.accessLogGroupName;
+  }
+
+  // Deployable but probably wrong: reported by `cdktf synth` without failing it.
+  private warn(props: SpacyFunctionProps, s: Settings): void {
+    const handlerFile = path.join(HANDLER_SOURCE_DIR, `${HANDLER.split(".")[0]}.py`);
+    if (!fs.existsSync(handlerFile)) {
+      Annotations.of(this).addWarning(`${handlerFile} does not exist: every invocation would fail with "Unable to import module"`);
+    }
+    const recommended = recommendedMemoryMb(props.model.name);
+    if (recommended !== undefined && !Token.isUnresolved(s.memorySize) && s.memorySize < recommended) {
+      Annotations.of(this).addWarning(
+        `memorySize ${s.memorySize} MB is below the ${recommended} MB that ${props.model.name} needs; ` +
+          `cold starts will likely die with "${OOM_SIGNATURE}"`,
+      );
+    }
+    if (!Token.isUnresolved(s.timeout) && s.timeout > HTTP_API_MAX_INTEGRATION_TIMEOUT) {
+      Annotations.of(this).addWarning(
+        `timeout ${s.timeout} s only helps direct invocations: the HTTP API answers 503 after ${HTTP_API_MAX_INTEGRATION_TIMEOUT} s`,
+      );
+    }
+  }
+}
+
+/** Every prop with its default applied. */
+interface Settings {
+  name: string;
+  mountPath: string;
+  runtime: string;
+  architecture: Architecture;
+  memorySize: number;
+  timeout: number;
+  ephemeralStorageMb: number;
+  provisionedConcurrency: number;
+  logRetentionDays: number;
+  tracing: boolean;
+  api: { auth: ApiAuthMode; throttlingBurstLimit: number; throttlingRateLimit: number; accessLogRetentionDays: number };
+}
+
+function resolve(id: string, props: SpacyFunctionProps): Settings {
+  const logRetentionDays = props.logRetentionDays ?? 30;
+  return {
+    name: props.name ?? id,
+    mountPath: props.mountPath ?? "/mnt/models",
+    runtime: props.runtime ?? "python3.12",
+    architecture: props.architecture ?? props.layer.architecture,
+    memorySize: props.memorySize ?? 3008,
+    timeout: props.timeout ?? 30,
+    ephemeralStorageMb: props.ephemeralStorageMb ?? 512,
+    provisionedConcurrency: props.provisionedConcurrency ?? 0,
+    logRetentionDays,
+    tracing: props.tracing ?? false,
+    api: {
+      auth: props.api?.auth ?? "iam",
+      throttlingBurstLimit: props.api?.throttlingBurstLimit ?? 50,
+      throttlingRateLimit: props.api?.throttlingRateLimit ?? 100,
+      accessLogRetentionDays: props.api?.accessLogRetentionDays ?? logRetentionDays,
+    },
+  };
+}
+
+function environment(props: SpacyFunctionProps, mountPath: string): Record<string, string> {
+  const variables: Record<string, string> = {
+    MODEL_ROOT: mountPath,
+    MODEL_NAME: props.model.name,
+    MODEL_VERSION: props.model.version,
+  };
+  if (props.excludeComponents !== undefined) {
+    variables.MODEL_EXCLUDE = props.excludeComponents.join(",");
+  }
+  if (props.maxTextChars !== undefined) {
+    variables.MAX_TEXT_CHARS = String(props.maxTextChars);
+  }
+  if (props.maxBatchTexts !== undefined) {
+    variables.MAX_BATCH_TEXTS = String(props.maxBatchTexts);
+  }
+  return variables;
+}
+
+/** Run `action` and return the Terraform resources it added under `scope`. */
+function addedResources(scope: IConstruct, action: () => void): ITerraformDependable[] {
+  const before = new Set(scope.node.findAll());
+  action();
+  return scope.node
+    .findAll()
+    .filter((c): c is TerraformResource => !before.has(c) && c instanceof TerraformResource);
+}
+
+function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
+  assertMatches(path, "name", s.name, /^[A-Za-z0-9_-]{1,64}$/, "1–64 characters of A-Z, a-z, 0-9, - and _");
+  if (props.subnetIds.length < 1 || props.subnetIds.length > MAX_VPC_SUBNETS) {
+    invalid(path, "subnetIds", `a list of 1–${MAX_VPC_SUBNETS} private subnet ids`, props.subnetIds);
+  }
+  // Model name and version become path segments under the mount; anything path-like would escape it.
+  assertMatches(path, "model.name", props.model.name, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a package name like en_core_web_lg");
+  assertMatches(path, "model.version", props.model.version, /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, "a version like 3.8.0");
+  assertMatches(
+    path,
+    "mountPath",
+    s.mountPath,
+    /^\/mnt\/[A-Za-z0-9_.-]+$/,
+    'one directory directly under /mnt/ (Lambda only mounts file systems there), like "/mnt/models"',
+  );
+  if (s.mountPath.length > 160) {
+    invalid(path, "mountPath", "at most 160 characters", s.mountPath);
+  }
+  assertOneOf(path, "runtime", s.runtime, props.layer.compatibleRuntimes);
+  assertOneOf(path, "architecture", s.architecture, ARCHITECTURES);
+  if (s.architecture !== props.layer.architecture) {
+    invalid(
+      path,
+      "architecture",
+      `the layer's architecture "${props.layer.architecture}" (its compiled wheels only import there)`,
+      s.architecture,
+    );
+  }
+  assertIntegerInRange(path, "memorySize", s.memorySize, MEMORY_LIMITS.min, MEMORY_LIMITS.max, "MB");
+  assertIntegerInRange(path, "timeout", s.timeout, TIMEOUT_LIMITS.min, TIMEOUT_LIMITS.max, "seconds");
+  assertIntegerInRange(
+    path,
+    "ephemeralStorageMb",
+    s.ephemeralStorageMb,
+    EPHEMERAL_STORAGE_LIMITS.min,
+    EPHEMERAL_STORAGE_LIMITS.max,
+    "MB",
+  );
+  assertAtLeast(path, "reservedConcurrency", props.reservedConcurrency, 0, true);
+  assertAtLeast(path, "provisionedConcurrency", s.provisionedConcurrency, 0, true);
+  if (
+    props.reservedConcurrency !== undefined &&
+    !Token.isUnresolved(props.reservedConcurrency) &&
+    !Token.isUnresolved(s.provisionedConcurrency) &&
+    s.provisionedConcurrency > props.reservedConcurrency
+  ) {
+    invalid(
+      path,
+      "provisionedConcurrency",
+      `at most reservedConcurrency (${props.reservedConcurrency})`,
+      s.provisionedConcurrency,
+    );
+  }
+  for (const component of props.excludeComponents ?? []) {
+    assertMatches(path, "excludeComponents[]", component, /^[A-Za-z0-9_-]+$/, "pipeline component names like parser");
+  }
+  assertAtLeast(path, "maxTextChars", props.maxTextChars, 1, true);
+  assertAtLeast(path, "maxBatchTexts", props.maxBatchTexts, 1, true);
+  assertOneOf(path, "logRetentionDays", s.logRetentionDays, LOG_RETENTION_DAYS as readonly number[]);
+
+  assertOneOf(path, "api.auth", s.api.auth, API_AUTH_MODES);
+  const jwt = props.api?.jwt;
+  if (s.api.auth === "jwt" && jwt === undefined) {
+    throw new Error(`${path}: api.jwt (issuer and audience) is required when api.auth is "jwt", got none`);
+  }
+  if (s.api.auth !== "jwt" && jwt !== undefined) {
+    throw new Error(`${path}: api.jwt is only allowed when api.auth is "jwt", got api.auth "${s.api.auth}"`);
+  }
+  if (jwt) {
+    assertMatches(path, "api.jwt.issuer", jwt.issuer, /^https:\/\/[^\s]+$/, "an https URL");
+    if (jwt.audience.length === 0 || jwt.audience.some((a) => a.length === 0)) {
+      invalid(path, "api.jwt.audience", "a non-empty list of non-empty client ids", jwt.audience);
+    }
+  }
+  assertAtLeast(path, "api.throttlingBurstLimit", s.api.throttlingBurstLimit, 0, true);
+  assertAtLeast(path, "api.throttlingRateLimit", s.api.throttlingRateLimit, 0, false);
+  assertOneOf(path, "api.accessLogRetentionDays", s.api.accessLogRetentionDays, LOG_RETENTION_DAYS as readonly number[]);
+
+  const alarms = props.alarms;
+  if (alarms) {
+    assertAtLeast(path, "alarms.errorsThreshold", alarms.errorsThreshold, 1, false);
+    assertAtLeast(path, "alarms.throttlesThreshold", alarms.throttlesThreshold, 1, false);
+    assertAtLeast(path, "alarms.serverErrorsThreshold", alarms.serverErrorsThreshold, 1, false);
+    const period = alarms.periodSeconds;
+    if (period !== undefined && !Token.isUnresolved(period) && (!Number.isInteger(period) || period < 60 || period % 60 !== 0)) {
+      invalid(path, "alarms.periodSeconds", "a multiple of 60 (seconds)", period);
+    }
+  }
+
+  if (!fs.existsSync(HANDLER_SOURCE_DIR)) {
+    throw new Error(
+      `${path}: the handler source folder ${HANDLER_SOURCE_DIR} does not exist; it holds ${HANDLER.split(".")[0]}.py`,
+    );
+  }
+}

@@ -1,0 +1,281 @@
+import * as path from "path";
+import { Fn, TerraformLocal, Token, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import { ARCHITECTURES, LAYER_RUNTIME, type Architecture } from "./architecture";
+import { assertIntegerInRange, assertMatches, assertOneOf } from "./validation";
+
+/** What a function needs to know about the layer that carries spaCy. */
+export interface ISpacyLayer {
+  /** ARN of the layer version, including the version number. */
+  readonly layerArn: string;
+  /** Instruction set the layer's compiled wheels are built for. */
+  readonly architecture: Architecture;
+  /** Runtimes the layer's site-packages work with. */
+  readonly compatibleRuntimes: string[];
+}
+
+export interface SpacyLayerProps {
+  /** Name of the layer, and prefix of the artifacts bucket's name. @default the construct id */
+  readonly name?: string;
+  /** ARN of an existing layer version (with its version number) to use as-is; nothing is created. @default a layer version is published from zipPath */
+  readonly layerArn?: string;
+  /** Layer zip built by `pnpm build:layer`; a relative path resolves against the working directory. @default modules/spacy-function/layer/dist/spacy-layer-python3.12-<architecture>.zip */
+  readonly zipPath?: string;
+  /** Instruction set the layer's wheels are built for; must match the function's. @default "x86_64" */
+  readonly architecture?: Architecture;
+  /** Name of an existing private bucket to upload the zip to instead of creating one. @default a private, versioned, encrypted bucket is created */
+  readonly artifactsBucket?: string;
+  /** Customer-managed KMS key for the created bucket's default encryption (deployers need kms:GenerateDataKey and kms:Decrypt on it). @default SSE-S3 (AES256) */
+  readonly kmsKeyArn?: string;
+  /** Let `destroy` delete the created bucket with the zips still in it (dev environments). @default false */
+  readonly forceDestroyArtifacts?: boolean;
+  /** Days an overwritten zip's old versions stay in the created bucket; published layer versions keep their own copy. @default 30 */
+  readonly noncurrentVersionRetentionDays?: number;
+  /** Tags added to every resource, on top of the provider's default tags. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+/** The zip name `pnpm build:layer` writes for an architecture. */
+export function layerZipName(architecture: Architecture): string {
+  return `spacy-layer-${LAYER_RUNTIME}-${architecture}.zip`;
+}
+
+/** Where `pnpm build:layer` writes the zip for an architecture. */
+export function defaultLayerZipPath(architecture: Architecture): string {
+  return path.resolve(__dirname, "..", "layer", "dist", layerZipName(architecture));
+}
+
+// The actions a client could use to move layer zips in or out of the bucket; all of them must use TLS.
+const OBJECT_ACTIONS = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:GetObjectAttributes",
+  "s3:GetObjectVersionAttributes",
+  "s3:PutObject",
+  "s3:DeleteObject",
+  "s3:DeleteObjectVersion",
+  "s3:AbortMultipartUpload",
+  "s3:ListMultipartUploadParts",
+];
+const BUCKET_ACTIONS = ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"];
+
+/**
+ * The Lambda layer that carries spaCy and its compiled dependencies.
+ *
+ * Either wraps an existing layer version (`layerArn`), or publishes the zip built by `pnpm build:layer`.
+ * The zip is far over Lambda's 50 MB direct-upload limit, so it goes through a private S3 bucket.
+ * Synth never reads the zip: its absolute path is handed to Terraform, and a precondition makes
+ * plan/apply fail with a build instruction when it is missing.
+ */
+export class SpacyLayer extends Construct implements ISpacyLayer {
+  /** ARN of the layer version, including the version number. */
+  public readonly layerArn: string;
+  /** Instruction set the layer's compiled wheels are built for. */
+  public readonly architecture: Architecture;
+  /** Runtimes the layer works with: the one `pnpm build:layer` targets. */
+  public readonly compatibleRuntimes: string[] = [LAYER_RUNTIME];
+  /** Bucket the zip is uploaded to (created or given); undefined when an existing layerArn is used. */
+  public readonly artifactsBucketName?: string;
+  /** Absolute path of the zip Terraform uploads; undefined when an existing layerArn is used. */
+  public readonly zipPath?: string;
+
+  constructor(scope: Construct, id: string, props: SpacyLayerProps = {}) {
+    super(scope, id);
+    const name = props.name ?? id;
+    const architecture = props.architecture ?? "x86_64";
+    validate(this.node.path, name, architecture, props);
+    this.architecture = architecture;
+
+    if (props.layerArn !== undefined) {
+      this.layerArn = props.layerArn;
+      return;
+    }
+
+    const zipPath = path.resolve(props.zipPath ?? defaultLayerZipPath(architecture));
+    this.zipPath = zipPath;
+    const tags = props.tags ?? {};
+
+    let bucketName: string;
+    let versioned = false;
+    const objectDependsOn: ITerraformDependable[] = [];
+    if (props.artifactsBucket !== undefined) {
+      bucketName = props.artifactsBucket;
+    } else {
+      const bucket = this.createBucket(name, props, tags);
+      bucketName = bucket.bucket.bucket;
+      versioned = true;
+      objectDependsOn.push(...bucket.settings);
+    }
+    this.artifactsBucketName = bucketName;
+
+    const missing = `spaCy layer zip not found at ${zipPath}: build it with \`pnpm build:layer\` (architecture ${architecture})`;
+    // Terraform rejects a precondition that references nothing ("must refer to at least one object"),
+    // so the path goes through a local rather than being a literal in the condition.
+    const zipLocal = new TerraformLocal(this, "layer-zip-path", zipPath).asString;
+    const zipExists = Fn.fileexists(zipLocal);
+    // Without the guard Terraform would fail on filebase64sha256 of a missing file before the precondition
+    // gets to explain what to do.
+    const zipHash = Fn.conditional(zipExists, Fn.filebase64sha256(zipLocal), Token.nullValue());
+
+    const object = new S3Object(this, "layer-zip", {
+      bucket: bucketName,
+      key: `layers/${name}/${path.basename(zipPath)}`,
+      source: zipPath,
+      // source_hash rather than etag: the etag of a multipart or KMS-encrypted upload is not the file's MD5.
+      sourceHash: zipHash,
+      contentType: "application/zip",
+      tags,
+      dependsOn: objectDependsOn,
+      lifecycle: { precondition: [{ condition: zipExists, errorMessage: missing }] },
+    });
+
+    const layer = new LambdaLayerVersion(this, "layer", {
+      layerName: name,
+      description: `spaCy for ${LAYER_RUNTIME} (${architecture})`,
+      s3Bucket: bucketName,
+      s3Key: object.key,
+      // Pins the exact upload in the versioned bucket we created; a given bucket may not be versioned.
+      s3ObjectVersion: versioned ? object.versionId : undefined,
+      // Layer versions are immutable: a changed hash publishes a new version.
+      sourceCodeHash: zipHash,
+      compatibleRuntimes: this.compatibleRuntimes,
+      compatibleArchitectures: [architecture],
+    });
+    this.layerArn = layer.arn;
+  }
+
+  private createBucket(name: string, props: SpacyLayerProps, tags: Record<string, string>) {
+    const bucket = new S3Bucket(this, "artifacts", {
+      // Bucket names are global; a prefix lets Terraform add a unique suffix.
+      bucketPrefix: `${bucketSlug(name)}-layer-`,
+      forceDestroy: props.forceDestroyArtifacts ?? false,
+      tags: { ...tags, Name: `${name}-layer-artifacts` },
+    });
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "artifacts-public-access-block", {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const ownership = new S3BucketOwnershipControls(this, "artifacts-ownership", {
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "artifacts-encryption", {
+      bucket: bucket.id,
+      rule: [
+        {
+          applyServerSideEncryptionByDefault: props.kmsKeyArn
+            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
+            : { sseAlgorithm: "AES256" },
+          // S3 Bucket Keys cut KMS requests for the multipart upload of a large zip.
+          bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
+        },
+      ],
+    });
+    const versioning = new S3BucketVersioningA(this, "artifacts-versioning", {
+      bucket: bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketLifecycleConfiguration(this, "artifacts-lifecycle", {
+      bucket: bucket.id,
+      rule: [
+        {
+          id: "expire-replaced-layer-zips",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionRetentionDays ?? 30 }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+      dependsOn: [versioning],
+    });
+    const policy = new S3BucketPolicy(this, "artifacts-policy", {
+      bucket: bucket.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: [...OBJECT_ACTIONS, ...BUCKET_ACTIONS],
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      }),
+      // S3 rejects a bucket policy put while the public access block is still being applied.
+      dependsOn: [publicAccessBlock],
+    });
+    return { bucket, settings: [publicAccessBlock, ownership, encryption, versioning, policy] };
+  }
+}
+
+/** Lowercase, S3-safe, short enough that bucket_prefix stays within its 37 characters. */
+function bucketSlug(name: string): string {
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 30)
+    .replace(/-+$/, "");
+  return slug || "spacy";
+}
+
+function validate(path: string, name: string, architecture: Architecture, props: SpacyLayerProps): void {
+  assertMatches(path, "name", name, /^[A-Za-z0-9_-]{1,140}$/, "1–140 characters of A-Z, a-z, 0-9, - and _");
+  assertOneOf(path, "architecture", architecture, ARCHITECTURES);
+  if (props.layerArn !== undefined) {
+    const ignored = uploadSettings(props, ["zipPath", "artifactsBucket", "kmsKeyArn", "noncurrentVersionRetentionDays"]);
+    if (ignored.length > 0) {
+      throw new Error(
+        `${path}: layerArn uses an existing layer, so ${ignored.join(", ")} would be ignored; ` +
+          "set either layerArn or the zip upload settings",
+      );
+    }
+    assertMatches(
+      path,
+      "layerArn",
+      props.layerArn,
+      /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/,
+      "a layer version ARN like arn:aws:lambda:<region>:<account>:layer:<name>:<version>",
+    );
+  }
+  if (props.zipPath !== undefined && !props.zipPath.endsWith(".zip")) {
+    throw new Error(`${path}: zipPath must name a .zip file built by \`pnpm build:layer\`, got "${props.zipPath}"`);
+  }
+  if (props.artifactsBucket !== undefined) {
+    const ignored = uploadSettings(props, ["kmsKeyArn", "noncurrentVersionRetentionDays"]);
+    if (ignored.length > 0) {
+      throw new Error(
+        `${path}: ${ignored.join(", ")} configure the bucket this construct creates, but artifactsBucket ` +
+          `"${props.artifactsBucket}" is an existing one; configure it where it is defined`,
+      );
+    }
+  }
+  assertMatches(
+    path,
+    "artifactsBucket",
+    props.artifactsBucket,
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "an S3 bucket name (3–63 characters of a-z, 0-9, . and -)",
+  );
+  assertIntegerInRange(path, "noncurrentVersionRetentionDays", props.noncurrentVersionRetentionDays, 1, 3650, "days");
+}
+
+/** The given settings that are set, plus forceDestroyArtifacts when true (false is the harmless default). */
+function uploadSettings(props: SpacyLayerProps, keys: (keyof SpacyLayerProps)[]): string[] {
+  const set = keys.filter((k) => props[k] !== undefined);
+  return props.forceDestroyArtifacts ? [...set, "forceDestroyArtifacts"] : set;
+}

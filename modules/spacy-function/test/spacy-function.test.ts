@@ -1,0 +1,399 @@
+import { SpacyFunction } from "../src/spacy-function";
+import { ACCESS_LOG_FORMAT } from "../src/ner-http-api";
+import {
+  actionsOf,
+  addresses,
+  all,
+  fixture,
+  functionProps,
+  only,
+  policyDocuments,
+  synth,
+  synthFunction,
+  type Synthesized,
+} from "./harness";
+
+const ACCESS_POINT_ARN = /^\$\{aws_efs_access_point\.store_access-point_[0-9A-F]+\.arn\}$/;
+
+describe("SpacyFunction with defaults", () => {
+  let out: Synthesized;
+  let fn: SpacyFunction;
+  beforeAll(() => {
+    ({ fn, ...out } = synthFunction());
+  });
+
+  test("mounts the store's access point at /mnt/models", () => {
+    const lambda = only(out, "aws_lambda_function");
+    expect(lambda.file_system_config).toEqual({
+      arn: expect.stringMatching(ACCESS_POINT_ARN),
+      local_mount_path: "/mnt/models",
+    });
+    expect(lambda.vpc_config.subnet_ids).toEqual(["subnet-a", "subnet-b"]);
+    expect(lambda.vpc_config.security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.api_/)]);
+  });
+
+  test("runs the handler with the model's coordinates and the seed's sizing", () => {
+    const lambda = only(out, "aws_lambda_function");
+    expect(lambda).toMatchObject({
+      function_name: "spacy-test-api",
+      handler: "ner_handler.handler",
+      runtime: "python3.12",
+      architectures: ["x86_64"],
+      memory_size: 3008,
+      timeout: 30,
+      ephemeral_storage: { size: 512 },
+      publish: false,
+      layers: [expect.stringMatching(/^\$\{aws_lambda_layer_version\.layer_/)],
+    });
+    expect(lambda.filename).toMatch(/^assets\/.+\/archive\.zip$/);
+    expect(lambda.source_code_hash).toMatch(/^[0-9A-F]+$/i);
+    // Defaults of the handler are left alone: nothing is set that the caller did not ask for.
+    expect(lambda.environment.variables).toEqual({
+      MODEL_ROOT: "/mnt/models",
+      MODEL_NAME: "en_core_web_lg",
+      MODEL_VERSION: "3.8.0",
+    });
+    expect(lambda.reserved_concurrent_executions).toBeUndefined();
+    expect(lambda.tracing_config).toBeUndefined();
+  });
+
+  test("waits for the mount targets, the model, its log group, its policies and the store's grants", () => {
+    const dependsOn: string[] = only(out, "aws_lambda_function").depends_on;
+    expect(dependsOn).toEqual(
+      expect.arrayContaining([
+        ...addresses(out, "aws_efs_mount_target"),
+        "aws_lambda_invocation.model-sync",
+        ...addresses(out, "aws_cloudwatch_log_group").filter((a) => a.includes("log-group")),
+        ...addresses(out, "aws_iam_role_policy_attachment"),
+        ...addresses(out, "aws_iam_role_policy"),
+        ...addresses(out, "aws_vpc_security_group_ingress_rule"),
+      ]),
+    );
+    expect(addresses(out, "aws_efs_mount_target")).toHaveLength(2);
+  });
+
+  test("security groups: only NFS from the function to the store, nothing open to the world", () => {
+    // The function's security group is in its scope, the store's in the store's.
+    const groups = all(out, "aws_security_group");
+    const [fnSgId] = Object.keys(groups).filter((id) => id.startsWith("api_"));
+    const [storeSgId] = Object.keys(groups).filter((id) => id.startsWith("store_"));
+    expect(Object.keys(groups)).toHaveLength(2);
+    for (const group of Object.values(groups)) {
+      expect(group.ingress ?? []).toEqual([]);
+      expect(group.egress ?? []).toEqual([]);
+    }
+
+    const egress = Object.values(all(out, "aws_vpc_security_group_egress_rule"));
+    expect(egress).toEqual([
+      expect.objectContaining({
+        security_group_id: `\${aws_security_group.${fnSgId}.id}`,
+        referenced_security_group_id: `\${aws_security_group.${storeSgId}.id}`,
+        ip_protocol: "tcp",
+        from_port: 2049,
+        to_port: 2049,
+      }),
+    ]);
+    const ingress = Object.values(all(out, "aws_vpc_security_group_ingress_rule"));
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        security_group_id: `\${aws_security_group.${storeSgId}.id}`,
+        referenced_security_group_id: `\${aws_security_group.${fnSgId}.id}`,
+        from_port: 2049,
+        to_port: 2049,
+      }),
+    ]);
+    const rules = JSON.stringify([groups, egress, ingress]);
+    expect(rules).not.toContain("0.0.0.0/0");
+    expect(rules).not.toContain("::/0");
+  });
+
+  test("IAM: read-only ClientMount scoped to the file system and access point, and no wildcard actions", () => {
+    const inline = Object.values(all(out, "aws_iam_role_policy"));
+    expect(inline).toHaveLength(1);
+    expect(inline[0].role).toMatch(/^\$\{aws_iam_role\.api_role_.+\.name\}$/);
+    expect(JSON.parse(inline[0].policy).Statement).toEqual([
+      {
+        Sid: "MountModelStoreReadOnly",
+        Effect: "Allow",
+        Action: ["elasticfilesystem:ClientMount"],
+        Resource: expect.stringMatching(/^\$\{aws_efs_file_system\.store_file-system_[0-9A-F]+\.arn\}$/),
+        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": expect.stringMatching(ACCESS_POINT_ARN) } },
+      },
+    ]);
+    const actions = actionsOf(policyDocuments(out));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((a) => a.includes("*"))).toEqual([]);
+    // ClientWrite only appears in the store's file system policy, in Deny statements.
+    const allowed = policyDocuments(out).flatMap((d) => d.Statement.filter((st: { Effect: string }) => st.Effect === "Allow"));
+    expect(actionsOf([{ Statement: allowed }])).not.toContain("elasticfilesystem:ClientWrite");
+    expect(JSON.stringify(out)).not.toContain("AmazonElasticFileSystemClientReadWriteAccess");
+
+    const role = only(out, "aws_iam_role");
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "lambda.amazonaws.com" });
+  });
+
+  test("attaches the managed VPC access policy and nothing else by default", () => {
+    const attachments = Object.values(all(out, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn);
+    expect(attachments).toEqual([
+      expect.stringMatching(/^arn:\$\{data\.aws_partition\..+\.partition\}:iam::aws:policy\/service-role\/AWSLambdaVPCAccessExecutionRole$/),
+    ]);
+  });
+
+  test("logs as JSON to /aws/lambda/<name> kept 30 days", () => {
+    const groups = all(out, "aws_cloudwatch_log_group");
+    const fnGroup = Object.entries(groups).find(([, g]) => g.name === "/aws/lambda/spacy-test-api");
+    expect(fnGroup?.[1].retention_in_days).toBe(30);
+    expect(only(out, "aws_lambda_function").logging_config).toEqual({
+      log_format: "JSON",
+      log_group: `\${aws_cloudwatch_log_group.${fnGroup?.[0]}.name}`,
+    });
+    expect(fn.logGroupName).toMatch(/^\$\{TfToken/);
+  });
+
+  test("HTTP API: POST /entities and GET /health, proxied with payload 2.0, IAM auth", () => {
+    expect(only(out, "aws_apigatewayv2_api")).toMatchObject({ protocol_type: "HTTP", name: "spacy-test-api" });
+    expect(only(out, "aws_apigatewayv2_integration")).toMatchObject({
+      integration_type: "AWS_PROXY",
+      payload_format_version: "2.0",
+      integration_uri: expect.stringMatching(/^\$\{aws_lambda_function\..+\.invoke_arn\}$/),
+      timeout_milliseconds: 30000,
+    });
+    const routes = Object.values(all(out, "aws_apigatewayv2_route"));
+    expect(routes.map((r) => r.route_key).sort()).toEqual(["GET /health", "POST /entities"]);
+    for (const route of routes) {
+      expect(route.authorization_type).toBe("AWS_IAM");
+      expect(route.target).toMatch(/^integrations\/\$\{aws_apigatewayv2_integration\..+\.id\}$/);
+    }
+    expect(all(out, "aws_apigatewayv2_authorizer")).toEqual({});
+  });
+
+  test("$default stage auto-deploys, throttles at 50/100 and writes JSON access logs", () => {
+    const stage = only(out, "aws_apigatewayv2_stage");
+    expect(stage).toMatchObject({
+      name: "$default",
+      auto_deploy: true,
+      default_route_settings: { throttling_burst_limit: 50, throttling_rate_limit: 100 },
+    });
+    const format = JSON.parse(stage.access_log_settings.format);
+    expect(Object.keys(format)).toEqual(
+      expect.arrayContaining([
+        "requestId",
+        "ip",
+        "requestTime",
+        "httpMethod",
+        "routeKey",
+        "status",
+        "protocol",
+        "responseLength",
+        "integrationLatency",
+      ]),
+    );
+    expect(stage.access_log_settings.format).toBe(ACCESS_LOG_FORMAT);
+    const accessLogs = Object.entries(all(out, "aws_cloudwatch_log_group")).find(([, g]) => g.name.includes("apigateway"));
+    expect(accessLogs?.[1].retention_in_days).toBe(30);
+    expect(stage.access_log_settings.destination_arn).toBe(`\${aws_cloudwatch_log_group.${accessLogs?.[0]}.arn}`);
+  });
+
+  test("API Gateway may invoke the function on the two routes only", () => {
+    const permissions = Object.values(all(out, "aws_lambda_permission"));
+    expect(permissions).toHaveLength(2);
+    const arns = permissions.map((p) => p.source_arn).sort();
+    expect(arns).toEqual([
+      expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/GET\/health$/),
+      expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/POST\/entities$/),
+    ]);
+    for (const permission of permissions) {
+      expect(permission).toMatchObject({ principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction" });
+      expect(permission.qualifier).toBeUndefined();
+    }
+  });
+
+  test("creates no alias, provisioned concurrency or alarms unless asked", () => {
+    expect(all(out, "aws_lambda_alias")).toEqual({});
+    expect(all(out, "aws_lambda_provisioned_concurrency_config")).toEqual({});
+    expect(all(out, "aws_cloudwatch_metric_alarm")).toEqual({});
+    expect(fn.aliasArn).toBeUndefined();
+  });
+
+  test("exposes the attributes the apps wire", () => {
+    for (const value of [fn.apiUrl, fn.apiId, fn.apiExecutionArn, fn.functionName, fn.functionArn, fn.roleArn, fn.roleName, fn.securityGroupId]) {
+      expect(value).toMatch(/^\$\{TfToken\[/);
+    }
+  });
+});
+
+describe("SpacyFunction options", () => {
+  test("auth none: routes open, no authorizer", () => {
+    const out = synthFunction({ api: { auth: "none" } });
+    for (const route of Object.values(all(out, "aws_apigatewayv2_route"))) {
+      expect(route.authorization_type).toBe("NONE");
+      expect(route.authorizer_id).toBeUndefined();
+    }
+    expect(all(out, "aws_apigatewayv2_authorizer")).toEqual({});
+  });
+
+  test("auth jwt: a JWT authorizer guards both routes", () => {
+    const jwt = { issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc", audience: ["client-1"] };
+    const out = synthFunction({ api: { auth: "jwt", jwt } });
+    const [[authorizerId, authorizer]] = Object.entries(all(out, "aws_apigatewayv2_authorizer"));
+    expect(authorizer).toMatchObject({
+      authorizer_type: "JWT",
+      identity_sources: ["$request.header.Authorization"],
+      jwt_configuration: { issuer: jwt.issuer, audience: jwt.audience },
+    });
+    const routes = Object.values(all(out, "aws_apigatewayv2_route"));
+    expect(routes).toHaveLength(2);
+    for (const route of routes) {
+      expect(route.authorization_type).toBe("JWT");
+      expect(route.authorizer_id).toBe(`\${aws_apigatewayv2_authorizer.${authorizerId}.id}`);
+    }
+  });
+
+  test("sizing, limits, handler settings, throttling and retention are passed through", () => {
+    const out = synthFunction({
+      memorySize: 4096,
+      timeout: 60,
+      ephemeralStorageMb: 1024,
+      reservedConcurrency: 10,
+      excludeComponents: ["parser", "lemmatizer"],
+      maxTextChars: 100000,
+      maxBatchTexts: 16,
+      logRetentionDays: 90,
+      mountPath: "/mnt/spacy",
+      api: { throttlingBurstLimit: 5, throttlingRateLimit: 2.5, accessLogRetentionDays: 7 },
+      tags: { Team: "nlp" },
+    });
+    const lambda = only(out, "aws_lambda_function");
+    expect(lambda).toMatchObject({
+      memory_size: 4096,
+      timeout: 60,
+      ephemeral_storage: { size: 1024 },
+      reserved_concurrent_executions: 10,
+      tags: { Team: "nlp" },
+    });
+    expect(lambda.file_system_config.local_mount_path).toBe("/mnt/spacy");
+    expect(lambda.environment.variables).toEqual({
+      MODEL_ROOT: "/mnt/spacy",
+      MODEL_NAME: "en_core_web_lg",
+      MODEL_VERSION: "3.8.0",
+      MODEL_EXCLUDE: "parser,lemmatizer",
+      MAX_TEXT_CHARS: "100000",
+      MAX_BATCH_TEXTS: "16",
+    });
+    const retention = Object.values(all(out, "aws_cloudwatch_log_group")).map((g) => [g.name, g.retention_in_days]);
+    expect(retention).toEqual(
+      expect.arrayContaining([
+        ["/aws/lambda/spacy-test-api", 90],
+        ["/aws/apigateway/spacy-test-api/access", 7],
+      ]),
+    );
+    expect(only(out, "aws_apigatewayv2_stage").default_route_settings).toEqual({
+      throttling_burst_limit: 5,
+      throttling_rate_limit: 2.5,
+    });
+    // The API cannot wait longer than 30 s whatever the function's timeout.
+    expect(only(out, "aws_apigatewayv2_integration").timeout_milliseconds).toBe(30000);
+  });
+
+  test("provisioned concurrency: publishes versions, the API integrates the live alias", () => {
+    const out = synthFunction({ provisionedConcurrency: 2 });
+    expect(only(out, "aws_lambda_function").publish).toBe(true);
+    const [[aliasId, alias]] = Object.entries(all(out, "aws_lambda_alias"));
+    expect(alias).toMatchObject({
+      name: "live",
+      function_version: expect.stringMatching(/^\$\{aws_lambda_function\..+\.version\}$/),
+    });
+    expect(only(out, "aws_lambda_provisioned_concurrency_config")).toMatchObject({
+      provisioned_concurrent_executions: 2,
+      qualifier: `\${aws_lambda_alias.${aliasId}.name}`,
+    });
+    expect(only(out, "aws_apigatewayv2_integration").integration_uri).toBe(`\${aws_lambda_alias.${aliasId}.invoke_arn}`);
+    for (const permission of Object.values(all(out, "aws_lambda_permission"))) {
+      expect(permission.qualifier).toBe(`\${aws_lambda_alias.${aliasId}.name}`);
+    }
+  });
+
+  test("tracing: X-Ray active with the managed write policy", () => {
+    const out = synthFunction({ tracing: true });
+    expect(only(out, "aws_lambda_function").tracing_config).toEqual({ mode: "Active" });
+    const arns = Object.values(all(out, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn);
+    expect(arns).toEqual(expect.arrayContaining([expect.stringMatching(/:iam::aws:policy\/AWSXRayDaemonWriteAccess$/)]));
+  });
+
+  test("alarms: Lambda Errors and Throttles sums and API 5xx, notifying the given actions", () => {
+    const topic = "arn:aws:sns:eu-west-1:123456789012:alerts";
+    const out = synthFunction({ alarms: { errorsThreshold: 3, alarmActions: [topic] } });
+    const alarms = Object.values(all(out, "aws_cloudwatch_metric_alarm"));
+    const byMetric = Object.fromEntries(alarms.map((a) => [`${a.namespace}/${a.metric_name}`, a]));
+    expect(Object.keys(byMetric).sort()).toEqual(["AWS/ApiGateway/5xx", "AWS/Lambda/Errors", "AWS/Lambda/Throttles"]);
+    expect(byMetric["AWS/Lambda/Errors"]).toMatchObject({ statistic: "Sum", threshold: 3, alarm_actions: [topic] });
+    expect(byMetric["AWS/Lambda/Throttles"]).toMatchObject({ statistic: "Sum", threshold: 1 });
+    expect(byMetric["AWS/Lambda/Errors"].dimensions.FunctionName).toMatch(/^\$\{aws_lambda_function\./);
+    expect(byMetric["AWS/ApiGateway/5xx"].dimensions).toEqual({
+      ApiId: expect.stringMatching(/^\$\{aws_apigatewayv2_api\./),
+      Stage: expect.stringMatching(/^\$\{aws_apigatewayv2_stage\./),
+    });
+  });
+
+  test("the function's architecture follows an arm64 layer", () => {
+    const f = fixture({ zipPath: undefined, architecture: "arm64" });
+    new SpacyFunction(f.stack, "api", functionProps(f));
+    const out = synth(f.stack);
+    expect(only(out, "aws_lambda_function").architectures).toEqual(["arm64"]);
+  });
+
+  test("warns when memory is below what the model needs", () => {
+    const f = fixture();
+    const fn = new SpacyFunction(f.stack, "api", functionProps(f, { memorySize: 1024 }));
+    const warnings = fn.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    expect(warnings).toEqual(
+      expect.arrayContaining([expect.stringContaining("Runtime exited with error: signal: killed")]),
+    );
+  });
+});
+
+describe("SpacyFunction validation", () => {
+  const jwt = { issuer: "https://issuer.example.com", audience: ["a"] };
+  const cases: [string, Record<string, unknown>, RegExp[]][] = [
+    ["memory too small", { memorySize: 64 }, [/memorySize/, /\b64\b/, /128–10240/]],
+    ["memory not an integer", { memorySize: 2048.5 }, [/memorySize/, /2048\.5/, /128–10240/]],
+    ["timeout too long", { timeout: 901 }, [/timeout/, /901/, /1–900/]],
+    ["ephemeral storage too small", { ephemeralStorageMb: 256 }, [/ephemeralStorageMb/, /256/, /512–10240/]],
+    ["bad architecture", { architecture: "sparc" }, [/architecture/, /"sparc"/, /x86_64, arm64/]],
+    ["architecture differs from the layer", { architecture: "arm64" }, [/architecture/, /"arm64"/, /layer's architecture "x86_64"/]],
+    ["runtime the layer was not built for", { runtime: "python3.11" }, [/runtime/, /"python3.11"/, /python3\.12/]],
+    ["bad retention", { logRetentionDays: 42 }, [/logRetentionDays/, /\b42\b/, /1, 3, 5, 7, 14, 30/]],
+    ["bad access log retention", { api: { accessLogRetentionDays: 2 } }, [/api\.accessLogRetentionDays/, /\b2\b/, /1, 3, 5/]],
+    ["jwt without config", { api: { auth: "jwt" } }, [/api\.jwt/, /required when api\.auth is "jwt"/]],
+    ["jwt config without jwt auth", { api: { auth: "iam", jwt } }, [/api\.jwt/, /only allowed when api\.auth is "jwt"/, /"iam"/]],
+    ["jwt issuer not https", { api: { auth: "jwt", jwt: { issuer: "http://x", audience: ["a"] } } }, [/api\.jwt\.issuer/, /"http:\/\/x"/, /https/]],
+    ["jwt without audience", { api: { auth: "jwt", jwt: { issuer: "https://x", audience: [] } } }, [/api\.jwt\.audience/, /\[\]/]],
+    ["bad auth mode", { api: { auth: "basic" } }, [/api\.auth/, /"basic"/, /none, iam, jwt/]],
+    ["mount path outside /mnt", { mountPath: "/models" }, [/mountPath/, /"\/models"/, /\/mnt\//]],
+    ["mount path nested", { mountPath: "/mnt/a/b" }, [/mountPath/, /"\/mnt\/a\/b"/, /directly under \/mnt\//]],
+    ["name with spaces", { name: "spacy api" }, [/name/, /"spacy api"/, /1–64 characters/]],
+    ["name too long", { name: "x".repeat(65) }, [/name/, /x{65}/, /1–64 characters/]],
+    ["no subnets", { subnetIds: [] }, [/subnetIds/, /\[\]/, /1–16/]],
+    ["model name escaping the mount", { model: { name: "../etc", version: "1" } }, [/model\.name/, /"\.\.\/etc"/]],
+    ["negative reserved concurrency", { reservedConcurrency: -1 }, [/reservedConcurrency/, /-1/, /≥ 0/]],
+    ["provisioned above reserved", { reservedConcurrency: 1, provisionedConcurrency: 2 }, [/provisionedConcurrency/, /\b2\b/, /reservedConcurrency \(1\)/]],
+    ["component list with a comma", { excludeComponents: ["parser,ner"] }, [/excludeComponents/, /"parser,ner"/]],
+    ["zero max texts", { maxBatchTexts: 0 }, [/maxBatchTexts/, /\b0\b/, /≥ 1/]],
+    ["negative throttling", { api: { throttlingBurstLimit: -5 } }, [/api\.throttlingBurstLimit/, /-5/]],
+    ["alarm period", { alarms: { periodSeconds: 90 } }, [/alarms\.periodSeconds/, /\b90\b/, /multiple of 60/]],
+  ];
+
+  const f = fixture();
+  test.each(cases)("%s", (_title, overrides, patterns) => {
+    let message = "";
+    try {
+      new SpacyFunction(f.stack, `api-${Math.random().toString(36).slice(2)}`, functionProps(f, overrides));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^test\/api-[a-z0-9]+: /);
+    for (const pattern of patterns) {
+      expect(message).toMatch(pattern);
+    }
+  });
+});
