@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Fn, TerraformLocal, Token, type ITerraformDependable } from "cdktf";
+import { App, Fn, TerraformLocal, TerraformStack, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -117,10 +117,14 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
     }
     this.artifactsBucketName = bucketName;
 
-    const missing = `spaCy layer zip not found at ${zipPath}: build it with \`pnpm build:layer\` (architecture ${architecture})`;
+    // Relative to the synthesized stack directory, so cdk.tf.json is the same on every machine and checkout.
+    const stackDir = path.resolve(App.of(this).outdir, "stacks", TerraformStack.of(this).node.id);
+    const relativeZip = path.relative(stackDir, zipPath);
+    const shownPath = path.relative(process.cwd(), zipPath) || zipPath;
+    const missing = `spaCy layer zip not found at ${shownPath}: build it with \`pnpm build:layer\` (architecture ${architecture})`;
     // Terraform rejects a precondition that references nothing ("must refer to at least one object"),
     // so the path goes through a local rather than being a literal in the condition.
-    const zipLocal = new TerraformLocal(this, "layer-zip-path", zipPath).asString;
+    const zipLocal = new TerraformLocal(this, "layer-zip-path", `\${path.module}/${relativeZip}`).asString;
     const zipExists = Fn.fileexists(zipLocal);
     // Without the guard Terraform would fail on filebase64sha256 of a missing file before the precondition
     // gets to explain what to do.
@@ -129,7 +133,7 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
     const object = new S3Object(this, "layer-zip", {
       bucket: bucketName,
       key: `layers/${name}/${path.basename(zipPath)}`,
-      source: zipPath,
+      source: zipLocal,
       // source_hash rather than etag: the etag of a multipart or KMS-encrypted upload is not the file's MD5.
       sourceHash: zipHash,
       contentType: "application/zip",

@@ -22,15 +22,17 @@ describe("SpacyLayer from a zip", () => {
 
   test("synthesizes without the zip, leaving plan to report it with a build instruction", () => {
     const object = only(out, "aws_s3_object");
-    expect(object.source).toBe(MISSING_ZIP);
     expect(object.key).toBe("layers/spacy-dev/spacy-layer-python3.12-x86_64.zip");
     // Terraform rejects a precondition that references no object, hence the local.
     const [[localName, localValue]] = Object.entries(out.locals ?? {});
-    expect(localValue).toBe(MISSING_ZIP);
+    expect(object.source).toBe(`\${local.${localName}}`);
+    // Relative to the stack directory, so the synthesized JSON does not depend on where the repo lives.
+    const stackDir = path.resolve(Testing.app().outdir, "stacks", "test");
+    expect(localValue).toBe(`\${path.module}/${path.relative(stackDir, MISSING_ZIP)}`);
     expect(object.lifecycle.precondition).toEqual([
       {
         condition: `\${fileexists(local.${localName})}`,
-        error_message: `spaCy layer zip not found at ${MISSING_ZIP}: build it with \`pnpm build:layer\` (architecture x86_64)`,
+        error_message: `spaCy layer zip not found at ${path.relative(process.cwd(), MISSING_ZIP)}: build it with \`pnpm build:layer\` (architecture x86_64)`,
       },
     ]);
     // Hashing a missing file would fail before the precondition could explain; the hash is guarded.
@@ -96,7 +98,7 @@ describe("SpacyLayer options", () => {
     const out = synthLayer({ architecture: "arm64" });
     const expected = path.resolve(__dirname, "..", "layer", "dist", "spacy-layer-python3.12-arm64.zip");
     expect(defaultLayerZipPath("arm64")).toBe(expected);
-    expect(only(out, "aws_s3_object").source).toBe(expected);
+    expect(Object.values(out.locals ?? {})[0]).toMatch(/^\$\{path\.module\}\/(\.\.\/)+.*modules\/spacy-function\/layer\/dist\/spacy-layer-python3\.12-arm64\.zip$/);
     expect(only(out, "aws_s3_object").lifecycle.precondition[0].error_message).toContain("(architecture arm64)");
     expect(only(out, "aws_lambda_layer_version").compatible_architectures).toEqual(["arm64"]);
     expect(out.layer.zipPath).toBe(expected);
