@@ -1,0 +1,10 @@
+/**
+ * Routes of the HTTP API, relative to its base URL (the stage's invoke URL or a custom domain).
+ * The API Gateway routes and the Python handler's dispatch must use the same paths.
+ */
+export const API_ROUTES = {
+  /** POST an `EntitiesRequest`. */
+  entities: "/entities",
+  /** GET a `HealthResponse`. */
+  health: "/health",
+} as const;

@@ -1,0 +1,165 @@
+import type { Entity } from "../api/entity";
+import { isApiError } from "../api/errors";
+import type { HealthResponse } from "../api/health";
+import { API_ROUTES } from "../api/routes";
+import { withJsIndices, type ClientEntity } from "./offsets";
+import { SpacyApiError } from "./spacy-api-error";
+
+export interface SpacyApiClientOptions {
+  /** Base URL of the API: the stage's invoke URL or a custom domain, with or without a trailing slash. */
+  readonly baseUrl: string;
+  /** The fetch implementation; pass a SigV4-signing one when the API uses IAM auth. @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /** Headers sent with every request, e.g. an authorization header. @default {} */
+  readonly headers?: Record<string, string>;
+  /**
+   * Abort a request after this many milliseconds. API Gateway HTTP APIs give up after 30 s anyway; a cold
+   * start that loads a large model from EFS takes a good part of that. @default 30000
+   */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * A typed client for the serverless-spacy HTTP API. Every entity it returns carries both the API's code
+ * point offsets (`start`/`end`) and JavaScript string indices (`jsStart`/`jsEnd`) for the text it was
+ * found in. Non-2xx answers throw `SpacyApiError`; network failures and timeouts throw what fetch throws.
+ */
+export class SpacyApiClient {
+  private readonly baseUrl: string;
+  private readonly fetchFn: typeof fetch;
+  private readonly headers: Record<string, string>;
+  private readonly timeoutMs: number;
+
+  constructor(options: SpacyApiClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch {
+      throw new Error(`SpacyApiClient: baseUrl must be an absolute http(s) URL, got "${options.baseUrl}"`);
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw new Error(`SpacyApiClient: baseUrl must be an absolute http(s) URL, got "${options.baseUrl}"`);
+    }
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
+      throw new Error(`SpacyApiClient: timeoutMs must be a positive integer, got ${timeoutMs}`);
+    }
+    // A stage path ("/prod") is part of the base: join routes onto it instead of resolving against the host.
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.fetchFn = options.fetch ?? globalThis.fetch;
+    this.headers = options.headers ?? {};
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** Named entities of one text, with code point (`start`/`end`) and JavaScript (`jsStart`/`jsEnd`) offsets. */
+  public async entities(text: string): Promise<ClientEntity[]> {
+    const { status, body } = await this.request("POST", API_ROUTES.entities, { text });
+    if (!isEntityList(body)) {
+      throw unexpected(status, "POST /entities did not answer with a list of entities", body);
+    }
+    return convertOffsets(status, text, body);
+  }
+
+  /** Named entities of several texts in one request, index-aligned with `texts`. */
+  public async entitiesBatch(texts: readonly string[]): Promise<ClientEntity[][]> {
+    const { status, body } = await this.request("POST", API_ROUTES.entities, { texts });
+    if (!Array.isArray(body) || body.length !== texts.length || !body.every(isEntityList)) {
+      throw unexpected(status, `POST /entities did not answer with ${texts.length} lists of entities`, body);
+    }
+    return body.map((entities: Entity[], i) => convertOffsets(status, texts[i], entities));
+  }
+
+  /** The loaded model and its cold-start load time; throws a 503 `model_not_*` error while it is not loaded. */
+  public async health(): Promise<HealthResponse> {
+    const { status, body } = await this.request("GET", API_ROUTES.health);
+    if (!isHealthResponse(body)) {
+      throw unexpected(status, "GET /health did not answer with a health report", body);
+    }
+    return body;
+  }
+
+  private async request(method: "GET" | "POST", route: string, payload?: unknown): Promise<{ status: number; body: unknown }> {
+    const headers: Record<string, string> = { accept: "application/json", ...this.headers };
+    if (payload !== undefined) {
+      headers["content-type"] = "application/json";
+    }
+    const response = await this.fetchFn(`${this.baseUrl}${route}`, {
+      method,
+      headers,
+      body: payload === undefined ? undefined : JSON.stringify(payload),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const raw = await response.text();
+    let body: unknown = raw;
+    let parsed = false;
+    try {
+      body = JSON.parse(raw);
+      parsed = true;
+    } catch {
+      // Not JSON: keep the text for the error below.
+    }
+    if (response.ok) {
+      if (!parsed) {
+        throw unexpected(response.status, `${method} ${route} answered ${response.status} with a body that is not JSON`, raw);
+      }
+      return { status: response.status, body };
+    }
+    if (isApiError(body)) {
+      throw new SpacyApiError(response.status, body.error.code, body.error.message, body);
+    }
+    // API Gateway's own errors ({"message": "..."}) and anything else that is not the handler's.
+    const gatewayMessage =
+      typeof body === "object" && body !== null && typeof (body as { message?: unknown }).message === "string"
+        ? `: ${(body as { message: string }).message}`
+        : "";
+    throw unexpected(response.status, `${method} ${route} answered ${response.status}${gatewayMessage}`, body);
+  }
+}
+
+function unexpected(status: number, message: string, body: unknown): SpacyApiError {
+  return new SpacyApiError(status, "unexpected_response", message, body);
+}
+
+function convertOffsets(status: number, text: string, entities: Entity[]): ClientEntity[] {
+  try {
+    return withJsIndices(text, entities);
+  } catch (error) {
+    // Offsets past the end of the text: the answer does not belong to this request.
+    throw unexpected(status, `entity offsets do not fit the request text: ${(error as Error).message}`, entities);
+  }
+}
+
+function isEntity(value: unknown): value is Entity {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e.text === "string" &&
+    typeof e.label === "string" &&
+    Number.isInteger(e.start) &&
+    Number.isInteger(e.end)
+  );
+}
+
+function isEntityList(value: unknown): value is Entity[] {
+  return Array.isArray(value) && value.every(isEntity);
+}
+
+function isHealthResponse(value: unknown): value is HealthResponse {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  const h = value as Record<string, unknown>;
+  const model = h.model as Record<string, unknown> | null | undefined;
+  return (
+    h.status === "ok" &&
+    typeof model === "object" &&
+    model !== null &&
+    typeof model.name === "string" &&
+    typeof model.version === "string" &&
+    Array.isArray(h.components) &&
+    h.components.every((c) => typeof c === "string") &&
+    typeof h.load_seconds === "number"
+  );
+}

@@ -1,0 +1,22 @@
+export { type BatchEntitiesResponse, type EntitiesRequest, type EntitiesResponse, type Entity } from "./api/entity";
+export { API_ERROR_CODES, isApiError, type ApiError, type ApiErrorCode } from "./api/errors";
+export { type HealthResponse } from "./api/health";
+export { API_ROUTES } from "./api/routes";
+export { codePointToUtf16, toJsIndices, withJsIndices, type ClientEntity, type JsIndices } from "./client/offsets";
+export { SpacyApiClient, type SpacyApiClientOptions } from "./client/spacy-api-client";
+export { SpacyApiError, type SpacyApiErrorCode } from "./client/spacy-api-error";
+export {
+  MODEL_SOURCE_KINDS,
+  spacyModelWheelUrl,
+  type ModelSource,
+  type ModelSourceKind,
+  type ModelSpec,
+} from "./model-sync/model-source";
+export { MODEL_SYNC_CODE_DIR, MODEL_SYNC_HANDLER, ModelSync, type ModelSyncProps } from "./model-sync/model-sync";
+export {
+  LAMBDA_ARCHITECTURES,
+  LOG_RETENTION_DAYS,
+  MODEL_NAME_PATTERN,
+  MODEL_VERSION_PATTERN,
+  type LambdaArchitecture,
+} from "./model-sync/validate";

@@ -1,0 +1,247 @@
+import * as fs from "fs";
+import * as path from "path";
+import { AssetType, TerraformAsset, TerraformResource, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { EfsModelStore } from "@serverless-spacy/model-store";
+import { sourceHash } from "./source-hash";
+import { spacyModelWheelUrl, type ModelSource, type ModelSpec } from "./model-source";
+import { NAME_SUFFIX, validateFunction, validateModel, validateName, type LambdaArchitecture } from "./validate";
+
+export interface ModelSyncProps {
+  /** Prefix of every resource's name; the function, role and security group are "<name>-model-sync". @default the construct id */
+  readonly name?: string;
+  /** VPC of the model store; the sync's security group is created in it. */
+  readonly vpcId: string;
+  /** Private subnets the sync runs in: each needs a store mount target and a NAT route, since pip downloads over the internet. */
+  readonly subnetIds: string[];
+  /** The store to fill; the sync mounts its access point read-write. */
+  readonly modelStore: EfsModelStore;
+  /** The spaCy model package to download, e.g. `{ name: "en_core_web_lg", version: "3.8.0" }`. */
+  readonly model: ModelSpec;
+  /** Layer version ARNs (1 to 5) with spaCy and pip: the sync downloads with pip and checks that the model loads. */
+  readonly layerArns: string[];
+  /** Resources the subnets' internet egress depends on (`Network.internetEgress`); the invocation waits for them. @default [] (egress already exists) */
+  readonly internetEgress?: ITerraformDependable[];
+  /** Where the function mounts the store's access point; MODEL_ROOT for the handler. @default "/mnt/models" */
+  readonly mountPath?: string;
+  /** Earlier versions of the model kept beside the synced one (0 keeps only it), for rollback; older ones are deleted. @default 2 */
+  readonly keepVersions?: number;
+  /** Memory in MB; loading a large model to verify it needs about twice its size on disk. @default 3008 */
+  readonly memorySize?: number;
+  /** Timeout in seconds; downloading and unpacking a large model takes minutes. @default 900 (Lambda's maximum) */
+  readonly timeout?: number;
+  /** Size of /tmp in MB (512 to 10240); the handler stages the wheel and pip's scratch on the store, so this is headroom. @default 2048 */
+  readonly ephemeralStorageMb?: number;
+  /** Instruction set; must match the layer's compiled wheels. @default "x86_64" */
+  readonly architecture?: LambdaArchitecture;
+  /** Python runtime; must match the layer's Python. @default "python3.12" */
+  readonly runtime?: string;
+  /** Days CloudWatch keeps the sync's logs (0 keeps them forever). @default 30 */
+  readonly logRetentionDays?: number;
+  /** Tags added to every resource, on top of the provider's default tags. @default {} */
+  readonly tags?: Record<string, string>;
+}
+
+/** Folder of the Python sync handler, packaged as the function's code. */
+export const MODEL_SYNC_CODE_DIR = path.resolve(__dirname, "../../model-sync/src");
+/** Handler of the sync function: `handler` in `model_sync.py`. */
+export const MODEL_SYNC_HANDLER = "model_sync.handler";
+
+const NFS_PORT = 2049;
+const HTTPS_PORT = 443;
+
+/**
+ * Fills an `EfsModelStore` with a spaCy model: a one-shot Lambda function in the private subnets runs
+ * `pip download` of the model package onto the store, checks it loads, and keeps `keepVersions` earlier
+ * versions beside it. Terraform invokes it once through `aws_lambda_invocation`, and again only when the
+ * model name, version or source (or the store's access point) changes; a failed sync fails the apply.
+ */
+export class ModelSync extends Construct {
+  /** The invocation that runs the sync; the API function depends on it so it never starts on an empty store. */
+  public readonly invocation: ITerraformDependable;
+  /** JSON the sync handler returned (`aws_lambda_invocation.result`), known after apply. */
+  public readonly result: string;
+  /** Name of the sync function. */
+  public readonly functionName: string;
+  /** ARN of the sync function. */
+  public readonly functionArn: string;
+  /** ARN of the sync function's execution role. */
+  public readonly roleArn: string;
+  /** Security group of the sync function. */
+  public readonly securityGroupId: string;
+  /** Name of the sync function's log group. */
+  public readonly logGroupName: string;
+
+  constructor(scope: Construct, id: string, props: ModelSyncProps) {
+    super(scope, id);
+    const name = props.name ?? id;
+    const mountPath = props.mountPath ?? "/mnt/models";
+    const keepVersions = props.keepVersions ?? 2;
+    const source: ModelSource = props.model.source ?? {
+      kind: "wheel_url",
+      location: spacyModelWheelUrl(props.model.name, props.model.version),
+    };
+    const settings = {
+      subnetIds: props.subnetIds,
+      layerArns: props.layerArns,
+      mountPath,
+      keepVersions,
+      memorySize: props.memorySize ?? 3008,
+      timeout: props.timeout ?? 900,
+      ephemeralStorageMb: props.ephemeralStorageMb ?? 2048,
+      architecture: props.architecture ?? "x86_64",
+      runtime: props.runtime ?? "python3.12",
+      logRetentionDays: props.logRetentionDays ?? 30,
+    };
+    validateName(this.node.path, name);
+    validateModel(this.node.path, props.model.name, props.model.version, source);
+    validateFunction(this.node.path, settings);
+    if (!fs.existsSync(path.join(MODEL_SYNC_CODE_DIR, "model_sync.py"))) {
+      throw new Error(
+        `${this.node.path}: the sync handler ${path.join(MODEL_SYNC_CODE_DIR, "model_sync.py")} is missing ` +
+          `(handler "${MODEL_SYNC_HANDLER}"); the function has no code to package`,
+      );
+    }
+
+    const resourceName = `${name}${NAME_SUFFIX}`;
+    const tagged = (n: string) => ({ ...props.tags, Name: n });
+    const store = props.modelStore;
+
+    // No ingress: nothing calls the function over the network (Terraform invokes it through the Lambda API).
+    const securityGroup = new SecurityGroup(this, "security-group", {
+      name: resourceName,
+      description: `${resourceName}: NFS to the model store and HTTPS for pip; no ingress`,
+      vpcId: props.vpcId,
+      tags: tagged(resourceName),
+    });
+    const egress = [
+      new VpcSecurityGroupEgressRule(this, "nfs-to-model-store", {
+        securityGroupId: securityGroup.id,
+        referencedSecurityGroupId: store.securityGroupId,
+        ipProtocol: "tcp",
+        fromPort: NFS_PORT,
+        toPort: NFS_PORT,
+        description: "NFS to the model store's mount targets",
+      }),
+      // pip reaches the wheel host or package index over HTTPS through the NAT gateway; its addresses are
+      // not fixed (GitHub release assets redirect to a CDN), so the destination cannot be narrower.
+      // DNS needs no rule: security groups do not filter traffic to the VPC's Route 53 Resolver.
+      new VpcSecurityGroupEgressRule(this, "https-to-internet", {
+        securityGroupId: securityGroup.id,
+        cidrIpv4: "0.0.0.0/0",
+        ipProtocol: "tcp",
+        fromPort: HTTPS_PORT,
+        toPort: HTTPS_PORT,
+        description: "HTTPS for pip (wheel host or package index) through the NAT gateway",
+      }),
+    ];
+
+    const role = new IamRole(this, "role", {
+      name: resourceName,
+      description: `Execution role of ${resourceName}: VPC networking, logs, read-write mount of the model store`,
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      tags: tagged(resourceName),
+    });
+    const partition = new DataAwsPartition(this, "partition");
+    // ENI management for the VPC attachment, plus CloudWatch Logs.
+    const vpcAccess = new IamRolePolicyAttachment(this, "vpc-access", {
+      role: role.name,
+      policyArn: `arn:${partition.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
+    });
+    // The store creates the ingress rule and the role policy as its own children; the invocation must wait
+    // for both or the first mount is refused, so pick up whatever resources these calls added.
+    const storeAccess = resourcesAddedBy(store, () => {
+      store.allowMountFrom(securityGroup.id, `NFS from ${resourceName}`);
+      store.grantReadWrite({ roleName: role.name, roleArn: role.arn });
+    });
+
+    // Created before the function, so Lambda does not create it first with retention "never expire".
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: `/aws/lambda/${resourceName}`,
+      retentionInDays: settings.logRetentionDays,
+      tags: tagged(resourceName),
+    });
+
+    const code = new TerraformAsset(this, "code", {
+      path: MODEL_SYNC_CODE_DIR,
+      type: AssetType.ARCHIVE,
+      // Stable across machines (see sourceHash), so a synth elsewhere does not re-upload unchanged code.
+      assetHash: sourceHash(MODEL_SYNC_CODE_DIR),
+    });
+    const fn = new LambdaFunction(this, "function", {
+      functionName: resourceName,
+      description: "One-shot: pip-downloads a spaCy model onto the EFS model store; invoked by Terraform",
+      role: role.arn,
+      runtime: settings.runtime,
+      handler: MODEL_SYNC_HANDLER,
+      filename: code.path,
+      sourceCodeHash: code.assetHash,
+      architectures: [settings.architecture],
+      memorySize: settings.memorySize,
+      timeout: settings.timeout,
+      ephemeralStorage: { size: settings.ephemeralStorageMb },
+      layers: props.layerArns,
+      environment: { variables: { MODEL_ROOT: mountPath, KEEP_VERSIONS: String(keepVersions) } },
+      vpcConfig: { subnetIds: props.subnetIds, securityGroupIds: [securityGroup.id] },
+      fileSystemConfig: { arn: store.accessPointArn, localMountPath: mountPath },
+      tags: tagged(resourceName),
+      // Lambda refuses a file system config while no mount target is available, and checks the role's
+      // ENI permissions when it attaches the function to the VPC.
+      dependsOn: [...store.mountTargets, logGroup, vpcAccess],
+    });
+
+    const invocation = new LambdaInvocation(this, "invocation", {
+      functionName: fn.functionName,
+      // Explicit: CREATE_ONLY invokes on create and on replacement only, never on destroy, and passes the
+      // input through unchanged (CRUD would wrap it with a "tf" key and invoke again on destroy).
+      lifecycleScope: "CREATE_ONLY",
+      input: JSON.stringify({
+        model_name: props.model.name,
+        version: props.model.version,
+        source: { kind: source.kind, location: source.location },
+        keep_versions: keepVersions,
+      }),
+      // Re-run the sync (replace the invocation) when what ends up on the store would differ. A changed
+      // input replaces it anyway under CREATE_ONLY; the triggers add the store itself, since a replaced
+      // file system or access point starts empty.
+      triggers: {
+        model_name: props.model.name,
+        model_version: props.model.version,
+        source_kind: source.kind,
+        source_location: source.location,
+        access_point_arn: store.accessPointArn,
+      },
+      // pip needs the NAT routes and the HTTPS rule; the mount needs a mount target per subnet, the NFS rules
+      // on both sides and the role's EFS policy.
+      dependsOn: [...(props.internetEgress ?? []), ...store.mountTargets, ...egress, ...storeAccess, fn],
+    });
+
+    this.invocation = invocation;
+    this.result = invocation.result;
+    this.functionName = fn.functionName;
+    this.functionArn = fn.arn;
+    this.roleArn = role.arn;
+    this.securityGroupId = securityGroup.id;
+    this.logGroupName = logGroup.name;
+  }
+}
+
+/** Terraform resources that `action` added as direct children of `scope`. */
+function resourcesAddedBy(scope: Construct, action: () => void): TerraformResource[] {
+  const before = new Set(scope.node.children);
+  action();
+  return scope.node.children.filter(
+    (child): child is TerraformResource => !before.has(child) && TerraformResource.isTerraformResource(child),
+  );
+}

@@ -1,0 +1,145 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Testing, TerraformStack, TerraformVariable } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { EfsModelStore } from "@serverless-spacy/model-store";
+import { MODEL_SYNC_CODE_DIR, ModelSync, spacyModelWheelUrl, type ModelSource, type ModelSyncProps } from "../src";
+
+const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1"];
+
+function build(props: Partial<ModelSyncProps> = {}, source?: ModelSource, id = "sync"): TerraformStack {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const store = new EfsModelStore(stack, "store", { vpcId: "vpc-1", subnetIds: SUBNETS });
+  new ModelSync(stack, id, {
+    vpcId: "vpc-1",
+    subnetIds: SUBNETS,
+    modelStore: store,
+    model: { name: "en_core_web_lg", version: "3.8.0", source },
+    layerArns: ["arn:aws:lambda:eu-west-1:123456789012:layer:spacy:1"],
+    ...props,
+  });
+  return stack;
+}
+
+const input = (stack: TerraformStack) =>
+  JSON.parse((Object.values(JSON.parse(Testing.synth(stack)).resource.aws_lambda_invocation)[0] as { input: string }).input);
+
+describe("spacyModelWheelUrl", () => {
+  test("builds spaCy's GitHub release asset URL", () => {
+    expect(spacyModelWheelUrl("en_core_web_lg", "3.8.0")).toBe(
+      "https://github.com/explosion/spacy-models/releases/download/en_core_web_lg-3.8.0/en_core_web_lg-3.8.0-py3-none-any.whl",
+    );
+  });
+});
+
+describe("ModelSync validation", () => {
+  // Every error names the construct path, the field, the offending value and what is allowed.
+  test.each<[string, Partial<ModelSyncProps>, RegExp]>([
+    ["name with a space", { name: "my sync" }, /^test\/sync: name must be 1-53 characters of A-Z.*"<name>-model-sync"\), got "my sync"$/],
+    ["name too long for a function name", { name: "x".repeat(54) }, /name must be 1-53 characters.*got "x{54}"/],
+    ["model name with upper case", { model: { name: "en_core_web_LG", version: "3.8.0" } }, /model\.name must be a spaCy package name "<lang>_<name>" matching .* got "en_core_web_LG"/],
+    ["model name without a language prefix", { model: { name: "spacymodel", version: "3.8.0" } }, /model\.name .* got "spacymodel"/],
+    ["model name with a dash", { model: { name: "en-core-web-lg", version: "3.8.0" } }, /model\.name .* got "en-core-web-lg"/],
+    ["version range", { model: { name: "en_core_web_lg", version: ">=3.8" } }, /model\.version must be an exact PEP 440 release .* \(like "3\.8\.0"; no ranges, epochs or local parts\), got ">=3\.8"/],
+    ["version with a local part", { model: { name: "en_core_web_lg", version: "3.8.0+cpu" } }, /model\.version .* got "3\.8\.0\+cpu"/],
+    ["version with a v prefix", { model: { name: "en_core_web_lg", version: "v3.8.0" } }, /model\.version .* got "v3\.8\.0"/],
+    ["empty subnets", { subnetIds: [] }, /subnetIds is empty; the sync needs private subnets/],
+    ["no layer", { layerArns: [] }, /layerArns must list 1 to 5 layers \(the spaCy layer, which carries pip\), got 0/],
+    ["six layers", { layerArns: Array.from({ length: 6 }, (_, i) => `arn:aws:lambda:eu-west-1:1:layer:l${i}:1`) }, /layerArns must list 1 to 5 layers .* got 6/],
+    ["mount path outside /mnt", { mountPath: "/models" }, /mountPath must be one directory under \/mnt like "\/mnt\/models" \(Lambda's rule\), got "\/models"/],
+    ["nested mount path", { mountPath: "/mnt/a/b" }, /mountPath .* got "\/mnt\/a\/b"/],
+    ["negative keepVersions", { keepVersions: -1 }, /keepVersions must be an integer from 0 to 100, got -1/],
+    ["fractional keepVersions", { keepVersions: 1.5 }, /keepVersions must be an integer from 0 to 100, got 1\.5/],
+    ["memory too small", { memorySize: 64 }, /memorySize must be an integer from 128 to 10240 MB, got 64/],
+    ["timeout over Lambda's maximum", { timeout: 901 }, /timeout must be an integer from 1 to 900 seconds, got 901/],
+    ["ephemeral storage too small", { ephemeralStorageMb: 256 }, /ephemeralStorageMb must be an integer from 512 to 10240 MB, got 256/],
+    ["ephemeral storage too large", { ephemeralStorageMb: 20480 }, /ephemeralStorageMb .* got 20480/],
+    ["unknown architecture", { architecture: "arm32" as never }, /architecture must be one of x86_64, arm64, got "arm32"/],
+    ["non-Python runtime", { runtime: "nodejs20.x" }, /runtime must be a Python runtime like "python3\.12" .* got "nodejs20\.x"/],
+    ["retention CloudWatch does not offer", { logRetentionDays: 31 }, /logRetentionDays must be one of 0, 1, 3, .*, 3653, got 31/],
+  ])("rejects %s", (_, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  test.each<[string, ModelSource, RegExp]>([
+    ["an unknown source kind", { kind: "git" as never, location: "https://x.example/m.whl" }, /model\.source\.kind must be one of wheel_url, index_url, find_links, got "git"/],
+    ["a plain-http wheel URL", { kind: "wheel_url", location: "http://models.example/en_core_web_lg-3.8.0-py3-none-any.whl" }, /model\.source\.location for kind "wheel_url" must be an https URL \(http only for 127\.0\.0\.1 or localhost\), got "http:\/\/models\.example\//],
+    ["a wheel URL that is not a wheel", { kind: "wheel_url", location: "https://models.example/en_core_web_lg-3.8.0.tar.gz" }, /for kind "wheel_url" must point at a \.whl file, got "https:\/\/models\.example\/en_core_web_lg-3\.8\.0\.tar\.gz"/],
+    ["an index given as a path", { kind: "index_url", location: "/opt/simple" }, /for kind "index_url" must be an https URL .* got "\/opt\/simple"/],
+    ["an ftp index", { kind: "index_url", location: "ftp://mirror.example/simple" }, /for kind "index_url" must be an https URL .* got "ftp:/],
+    ["a relative find-links path", { kind: "find_links", location: "wheels/" }, /for kind "find_links" must be an https URL \(http only for 127\.0\.0\.1 or localhost\) or an absolute path, got "wheels\/"/],
+    ["whitespace", { kind: "find_links", location: "/opt/my wheels" }, /model\.source\.location must be .* without whitespace or control characters, got "\/opt\/my wheels"/],
+    ["something pip would read as an option", { kind: "find_links", location: "--index-url=https://evil.example" }, /without whitespace or control characters, got "--index-url/],
+  ])("rejects %s", (_, source, message) => {
+    expect(() => build({}, source)).toThrow(message);
+  });
+
+  test.each<[string, ModelSource]>([
+    ["an https index", { kind: "index_url", location: "https://pypi.internal.example/simple/" }],
+    ["a local http wheel (tests)", { kind: "wheel_url", location: "http://127.0.0.1:8080/en_core_web_lg-3.8.0-py3-none-any.whl" }],
+    ["a localhost index (tests)", { kind: "index_url", location: "http://localhost:3141/simple" }],
+    ["find-links in a layer", { kind: "find_links", location: "/opt/wheels" }],
+    ["find-links over https", { kind: "find_links", location: "https://wheels.example/models/" }],
+    ["a presigned wheel URL", { kind: "wheel_url", location: "https://b.s3.amazonaws.com/en_core_web_lg-3.8.0-py3-none-any.whl?X-Amz-Signature=abc" }],
+  ])("accepts %s", (_, source) => {
+    expect(input(build({}, source)).source).toEqual(source);
+  });
+
+  test("accepts pre-release and post-release versions and keepVersions 0", () => {
+    expect(input(build({ model: { name: "en_core_web_trf", version: "3.8.0rc1" } })).version).toBe("3.8.0rc1");
+    expect(input(build({ model: { name: "xx_ent_wiki_sm", version: "3.7.0.post1" }, keepVersions: 0 }))).toMatchObject({
+      model_name: "xx_ent_wiki_sm",
+      version: "3.7.0.post1",
+      keep_versions: 0,
+    });
+  });
+
+  test("skips values that are Terraform references, known only at apply", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const version = new TerraformVariable(stack, "model_version", { type: "string" });
+    const layer = new TerraformVariable(stack, "layer_arn", { type: "string" });
+    const store = new EfsModelStore(stack, "store", { vpcId: "vpc-1", subnetIds: SUBNETS });
+    new ModelSync(stack, "sync", {
+      vpcId: "vpc-1",
+      subnetIds: SUBNETS,
+      modelStore: store,
+      model: { name: "en_core_web_lg", version: version.stringValue },
+      layerArns: [layer.stringValue],
+    });
+    const inv = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_lambda_invocation)[0] as Record<string, any>;
+    expect(inv.triggers.model_version).toBe("${var.model_version}");
+    expect(inv.input).toContain("${var.model_version}");
+  });
+
+  test("refuses to package a folder without the sync handler", () => {
+    const handlerFile = path.join(MODEL_SYNC_CODE_DIR, "model_sync.py");
+    jest.isolateModules(() => {
+      // A fresh module registry where only the handler file is missing.
+      jest.doMock("fs", () => {
+        const real = jest.requireActual("fs");
+        return { ...real, existsSync: (p: fs.PathLike) => p !== handlerFile && real.existsSync(p) };
+      });
+      const { ModelSync: IsolatedModelSync } = require("../src/model-sync/model-sync");
+      const cdktf = require("cdktf");
+      const { EfsModelStore: IsolatedStore } = require("@serverless-spacy/model-store");
+      const stack = new cdktf.TerraformStack(cdktf.Testing.app(), "test");
+      const store = new IsolatedStore(stack, "store", { vpcId: "vpc-1", subnetIds: SUBNETS });
+      expect(
+        () =>
+          new IsolatedModelSync(stack, "sync", {
+            vpcId: "vpc-1",
+            subnetIds: SUBNETS,
+            modelStore: store,
+            model: { name: "en_core_web_lg", version: "3.8.0" },
+            layerArns: ["arn:aws:lambda:eu-west-1:123456789012:layer:spacy:1"],
+          }),
+      ).toThrow(
+        `test/sync: the sync handler ${handlerFile} is missing (handler "model_sync.handler"); the function has no code to package`,
+      );
+    });
+  });
+});
