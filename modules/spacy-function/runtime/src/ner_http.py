@@ -1,0 +1,126 @@
+"""API Gateway HTTP API (payload format 2.0) events in, proxy responses out."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+JSON_HEADERS = {"content-type": "application/json"}
+# path -> allowed methods; anything else under a known path is a 405.
+ROUTES: dict[str, tuple[str, ...]] = {"/entities": ("POST",), "/health": ("GET",)}
+
+
+class ApiError(Exception):
+    """A request the runtime refuses, carried to the response as {"error": {"code", "message"}}."""
+
+    def __init__(
+        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = dict(headers or {})
+
+    def payload(self) -> dict[str, Any]:
+        return error_payload(self.code, self.message)
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    path: str
+    body: str | None
+    is_base64: bool
+    request_id: str | None
+
+
+def is_http_event(event: Any) -> bool:
+    return isinstance(event, Mapping) and isinstance(event.get("requestContext"), Mapping)
+
+
+def parse_event(event: Mapping[str, Any]) -> HttpRequest:
+    context = event["requestContext"]
+    http = context.get("http") if isinstance(context.get("http"), Mapping) else {}
+    method = str(http.get("method") or event.get("httpMethod") or "").upper()
+    body = event.get("body")
+    return HttpRequest(
+        method=method,
+        path=_route_path(event, context),
+        body=body if isinstance(body, str) else None,
+        is_base64=bool(event.get("isBase64Encoded")),
+        request_id=context.get("requestId"),
+    )
+
+
+def _route_path(event: Mapping[str, Any], context: Mapping[str, Any]) -> str:
+    # An explicit route key ("POST /entities") is exact; "$default" and templated catch-alls
+    # ("ANY /{proxy+}") are not, and then rawPath may carry the stage name in front.
+    route_key = str(event.get("routeKey") or context.get("routeKey") or "")
+    _, _, key_path = route_key.partition(" ")
+    if key_path.startswith("/") and "{" not in key_path:
+        return _normalise(key_path)
+    path = str(event.get("rawPath") or event.get("path") or "/")
+    stage = str(context.get("stage") or "$default")
+    if stage != "$default" and (path == f"/{stage}" or path.startswith(f"/{stage}/")):
+        path = path[len(stage) + 1 :]
+    return _normalise(path)
+
+
+def _normalise(path: str) -> str:
+    path = path.rstrip("/")
+    return path or "/"
+
+
+def route(request: HttpRequest) -> str:
+    """The matched path, or ApiError 404/405."""
+    allowed = ROUTES.get(request.path)
+    if allowed is None:
+        known = ", ".join(f"{' '.join(methods)} {path}" for path, methods in ROUTES.items())
+        raise ApiError(404, "not_found", f"No route for {request.method} {request.path}; routes: {known}.")
+    if request.method not in allowed:
+        raise ApiError(
+            405,
+            "method_not_allowed",
+            f"{request.path} does not accept {request.method or 'an empty method'}; "
+            f"use {', '.join(allowed)}.",
+            headers={"allow": ", ".join(allowed)},
+        )
+    return request.path
+
+
+def json_body(request: HttpRequest) -> Any:
+    data: str | bytes = request.body or ""
+    if request.is_base64:
+        try:
+            data = base64.b64decode(data, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            message = f"Body is marked base64 but is not valid base64: {exc}."
+            raise ApiError(400, "malformed_json", message) from exc
+    if not data.strip():
+        raise ApiError(400, "malformed_json", 'Body is empty; send a JSON object such as {"text": "..."}.')
+    try:
+        return json.loads(data)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ApiError(400, "malformed_json", f"Body is not valid JSON: {exc}.") from exc
+
+
+def dumps(payload: Any) -> str:
+    # Compact, UTF-8: the documented byte format of every response body.
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+
+
+def response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "statusCode": status,
+        "headers": {**JSON_HEADERS, **(headers or {})},
+        "body": dumps(payload),
+    }
+
+
+def error_payload(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}

