@@ -1,7 +1,7 @@
 """Serve wheels the ways pip fetches them: a find-links directory and a PEP 503 index over HTTP.
 
 The HTTP index binds 127.0.0.1 on a free port and can misbehave on purpose, per file:
-drop the connection mid-body, hand back damaged bytes, or answer 404.
+drop the connection mid-body, stall mid-body, hand back damaged bytes, or answer 404.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ class Fault(enum.Enum):
     DROP_MID_BODY = "drop_mid_body"  # full Content-Length promised, half sent, socket closed
     CORRUPT = "corrupt"  # right length, damaged bytes
     NOT_FOUND = "not_found"  # listed in the index, 404 when fetched
+    STALL = "stall"  # headers and half the body, then silence until stall_seconds or shutdown
 
 
 def normalize(name: str) -> str:
@@ -55,8 +56,12 @@ class WheelIndex:
     ``requests`` records every path asked for, in order.
     """
 
-    def __init__(self, wheels: list[Path] = (), *, advertise_hashes: bool = True) -> None:
+    def __init__(
+        self, wheels: list[Path] = (), *, advertise_hashes: bool = True, stall_seconds: float = 60
+    ) -> None:
         self.advertise_hashes = advertise_hashes
+        self.stall_seconds = stall_seconds
+        self._stopping = threading.Event()
         self._files: dict[str, bytes] = {}
         self._faults: dict[str, Fault] = {}
         self._lock = threading.Lock()
@@ -103,6 +108,7 @@ class WheelIndex:
         return self
 
     def __exit__(self, *exc) -> None:
+        self._stopping.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -120,7 +126,7 @@ class WheelIndex:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def log_message(self, format, *args):  # noqa: A002 - signature fixed by the stdlib
+            def log_message(self, format, *args):
                 pass
 
             def do_GET(self):
@@ -181,6 +187,12 @@ class WheelIndex:
                 self.send_header("Content-Type", "application/octet-stream")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
+                if fault is Fault.STALL:
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
+                    index._stopping.wait(index.stall_seconds)
+                    self.close_connection = True
+                    return None
                 if fault is Fault.DROP_MID_BODY:
                     self.wfile.write(data[: len(data) // 2])
                     self.wfile.flush()

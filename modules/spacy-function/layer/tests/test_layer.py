@@ -1,0 +1,146 @@
+"""Build the real layer (the installed tree is cached under build/<arch> by requirements hash)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import build_layer
+import pytest
+from testkit import build_model_wheel, make_find_links
+
+LAYER_DIR = Path(build_layer.__file__).resolve().parent
+SYNC_SRC = LAYER_DIR.parents[2] / "packages" / "shared" / "model-sync" / "src"
+LIMIT = 262_144_000
+
+
+def _build(arch: str, dist: Path, *extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(LAYER_DIR / "build_layer.py"), "--arch", arch, "--dist-dir", str(dist), *extra],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        check=False,
+    )
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+_BUILDS: dict[str, tuple[str, Path, subprocess.CompletedProcess]] = {}
+
+
+def _built(arch: str, tmp_path_factory) -> tuple[str, Path, subprocess.CompletedProcess]:
+    if arch not in _BUILDS:
+        dist = tmp_path_factory.mktemp(f"dist-{arch}")
+        proc = _build(arch, dist)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        _BUILDS[arch] = (arch, dist / f"spacy-layer-python3.12-{arch}.zip", proc)
+    return _BUILDS[arch]
+
+
+@pytest.fixture(scope="session", params=["x86_64", "arm64"])
+def built(request, tmp_path_factory) -> tuple[str, Path, subprocess.CompletedProcess]:
+    return _built(request.param, tmp_path_factory)
+
+
+def test_zip_is_within_lambda_limits_and_has_spacy_and_pip(built):
+    arch, zip_path, proc = built
+    assert zip_path.is_file()
+    with zipfile.ZipFile(zip_path) as zf:
+        infos = zf.infolist()
+        assert zf.testzip() is None
+    names = {i.filename for i in infos}
+    unzipped = sum(i.file_size for i in infos)
+    assert unzipped <= LIMIT
+    assert f"unzipped: {unzipped} bytes" in proc.stdout
+    assert f"zipped:   {zip_path.stat().st_size} bytes" in proc.stdout
+    for key in ("python/spacy/__init__.py", "python/pip/__init__.py", "python/thinc/__init__.py"):
+        assert key in names
+    assert all(n.startswith("python/") for n in names)
+    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyx", ".pxd", ".cpp"))]
+    assert not [n for n in names if "/tests/" in n]
+    assert not [n for n in names if n.startswith("python/bin/")]
+    machine = build_layer.ARCHES[arch]
+    assert any(n.endswith(f"cpython-312-{machine}-linux-gnu.so") for n in names)
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_rebuild_is_byte_identical(built, tmp_path):
+    arch, zip_path, _ = built
+    again = _build(arch, tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "reusing installed tree" in again.stdout
+    assert _sha(tmp_path / zip_path.name) == _sha(zip_path)
+    # And two zips of the same tree, written directly, hash equal too.
+    tree = LAYER_DIR / "build" / arch / "python"
+    build_layer.write_zip(tree, tmp_path / "a.zip")
+    build_layer.write_zip(tree, tmp_path / "b.zip")
+    assert _sha(tmp_path / "a.zip") == _sha(tmp_path / "b.zip") == _sha(zip_path)
+
+
+def test_size_check_refuses_and_leaves_no_zip(built, tmp_path):
+    arch, zip_path, _ = built
+    stale = tmp_path / zip_path.name
+    stale.write_bytes(b"an older build")
+    proc = _build(arch, tmp_path, "--max-unzipped-bytes", "1000000")
+    assert proc.returncode == 2
+    assert "REFUSED: the unzipped layer is" in proc.stderr
+    assert "over the limit of 1000000 bytes" in proc.stderr
+    assert not stale.exists()
+
+
+def test_extensions_match_the_architecture(built):
+    arch, _zip, _ = built
+    tree = LAYER_DIR / "build" / arch / "python"
+    doc = next(tree.glob("spacy/tokens/doc.cpython-312-*.so"))
+    assert int.from_bytes(doc.read_bytes()[18:20], "little") == build_layer.ELF_MACHINE[arch]
+    # Debug info is stripped (it was ~half the layer); the symbols Python imports remain.
+    assert not build_layer.has_debug_info(doc)
+    assert b"PyInit_doc" in doc.read_bytes()
+
+
+def test_sync_handler_runs_on_python312_with_only_the_layer(tmp_path_factory, tmp_path):
+    """The sync Lambda as deployed: CPython 3.12, its own code, and the layer; nothing else.
+
+    Only the host's architecture can be imported here; the other is checked by ELF header.
+    """
+    arch = build_layer.host_arch()
+    assert arch, f"no layer architecture matches this machine ({os.uname().machine})"
+    python = build_layer.find_python312()
+    assert python, "needs a CPython 3.12 (pyenv 3.12.x or LAYER_CHECK_PYTHON) to run the layer"
+    wheel = build_model_wheel(tmp_path / "wheels", "en_test_ner", "1.0.0")
+    links = make_find_links(tmp_path / "links", [wheel])
+    root = tmp_path / "models"
+    root.mkdir()
+    event = {
+        "model_name": "en_test_ner",
+        "version": "1.0.0",
+        "source": {"kind": "find_links", "location": str(links)},
+    }
+    code = "import json, sys, model_sync; print(json.dumps(model_sync.handler(json.loads(sys.argv[1]))))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    # Unpacked from the zip, as Lambda unpacks a layer under /opt.
+    _arch, zip_path, _proc = _built(arch, tmp_path_factory)
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(tmp_path / "opt")
+    tree = tmp_path / "opt" / "python"
+    env.update(
+        MODEL_ROOT=str(root),
+        PYTHONPATH=f"{SYNC_SRC}{os.pathsep}{tree}",
+        PYTHONNOUSERSITE="1",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    proc = subprocess.run(
+        [python, "-s", "-c", code, json.dumps(event)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["status"] == "installed"
+    assert (root / "en_test_ner" / "1.0.0" / "meta.json").is_file()

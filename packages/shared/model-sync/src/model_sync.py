@@ -1,0 +1,51 @@
+"""Lambda handler: install one spaCy model version onto the EFS model store.
+
+Handler string ``model_sync.handler``. The event and result are described in docs/model-sync.md.
+A failed sync raises ModelSyncFailed (after its cleanup) so the invocation is a function error
+and ``aws_lambda_invocation`` fails the apply; the exception message is the JSON result.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+
+from sync_errors import ModelSyncFailed, SyncFailure
+from sync_event import parse_event
+from sync_flow import sync_model
+from sync_settings import Deadline, load_settings
+
+log = logging.getLogger("model_sync")
+log.setLevel(logging.INFO)
+
+
+def _describe(event: object, key: str) -> object:
+    return event.get(key) if isinstance(event, dict) else None
+
+
+def handler(event: object, context: object = None) -> dict:
+    started = time.monotonic()
+    try:
+        settings = load_settings(os.environ)
+        request = parse_event(event)
+        result = sync_model(request, settings, Deadline.from_context(context))
+    except Exception as exc:
+        failure = (
+            exc if isinstance(exc, SyncFailure) else SyncFailure("internal", f"{type(exc).__name__}: {exc}")
+        )
+        summary = {
+            "status": "failed",
+            "model_name": _describe(event, "model_name"),
+            "version": _describe(event, "version"),
+            "path": None,
+            "bytes": 0,
+            "seconds": round(time.monotonic() - started, 3),
+            "removed_versions": [],
+            "error": {"stage": failure.stage, "message": failure.message},
+        }
+        log.error(json.dumps(summary), exc_info=not isinstance(exc, SyncFailure))
+        raise ModelSyncFailed(json.dumps(summary)) from exc
+    log.info(json.dumps(result))
+    return result
