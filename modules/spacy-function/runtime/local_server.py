@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import os
 import sys
+import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,6 +25,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# Lambda runs one request per environment at a time and spaCy does not promise thread-safe
+# inference, so requests are read and written concurrently but handled one at a time.
+_HANDLER_LOCK = threading.Lock()
 
 
 def default_model_path() -> Path:
@@ -90,7 +94,8 @@ class Handler(BaseHTTPRequestHandler):
             key = key.lower()
             headers[key] = f"{headers[key]},{value}" if key in headers else value
         event = to_event(self.command, self.path, headers, body, self.client_address[0])
-        result = ner_handler.handler(event, LambdaContext())
+        with _HANDLER_LOCK:
+            result = ner_handler.handler(event, LambdaContext())
         payload = result.get("body") or ""
         data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode("utf-8")
         self.send_response(result["statusCode"])
@@ -109,9 +114,10 @@ for _method in METHODS:
 
 
 def main() -> None:
+    import ner_handler  # first: it configures numpy's BLAS before anything imports numpy
+
     if not os.environ.get("MODEL_PATH") and not os.environ.get("MODEL_ROOT"):
         os.environ["MODEL_PATH"] = str(default_model_path())
-    import ner_handler
 
     ner_handler.preload()
     host = os.environ.get("HOST", "127.0.0.1")

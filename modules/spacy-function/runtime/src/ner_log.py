@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from typing import Any
 
 
 def emit(record: dict[str, Any]) -> None:
-    # sys.stdout is looked up per call so a redirected stdout (tests, benchmarks) is honoured.
-    sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-    sys.stdout.flush()
+    line = json.dumps(record, default=str) + "\n"  # ASCII: safe whatever the stream encoding
+    # Looked up per call so a redirected stdout (tests, benchmarks) is honoured; a broken one must
+    # cost the log line, not the answer.
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.write(line)
+        sys.stdout.flush()

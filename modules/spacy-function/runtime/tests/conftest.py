@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+# As in ner_handler: must precede the first numpy import, which the imports below trigger.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import base64
 import json
 import shutil

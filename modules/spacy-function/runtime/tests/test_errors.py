@@ -124,3 +124,11 @@ def test_runtime_keeps_serving_after_every_kind_of_bad_request():
     post_entities({"text": "x" * 100_001})
     assert post_entities({"text": SEED_TEXT}) == (200, SEED_ANSWER)
     assert call(http_event("GET", "/health"))[0] == 200
+
+
+@pytest.mark.usefixtures("served")
+def test_a_broken_stdout_costs_the_log_line_not_the_answer(monkeypatch, tmp_path):
+    closed = (tmp_path / "stdout").open("w")
+    closed.close()
+    monkeypatch.setattr("sys.stdout", closed)
+    assert post_entities({"text": SEED_TEXT}) == (200, SEED_ANSWER)

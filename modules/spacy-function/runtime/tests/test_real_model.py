@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ner_handler
+import spacy
 from conftest import SEED_ANSWER, SEED_TEXT, SM_DATA_DIR, FakeContext, call, http_event
 
 
@@ -27,3 +28,21 @@ def test_seed_answer_with_default_exclusions(monkeypatch, tmp_path):
     assert batch[0] == SEED_ANSWER
     assert batch == [call(http_event("POST", "/entities", {"text": t}))[2] for t in texts]
     assert {(e["text"], e["label"]) for e in batch[1]} >= {("Apple", "ORG"), ("Berlin", "GPE")}
+
+
+def test_default_exclusions_give_the_full_pipelines_entities(monkeypatch):
+    texts = [
+        "Apple is looking at buying a U.K. startup for $1 billion.",
+        "Ada Lovelace worked with Charles Babbage in London in the 1840s.",
+        "Siemens said last Thursday that it would hire 1,200 engineers in Munich.",
+        "The World Health Organization met in Geneva on 3 October 2024.",
+        "Nothing to see here.",
+    ]
+    full = spacy.load(SM_DATA_DIR)
+    expected = [
+        [{"text": e.text, "label": e.label_, "start": e.start_char, "end": e.end_char} for e in full(t).ents]
+        for t in texts
+    ]
+    assert sum(map(len, expected)) >= 10
+    monkeypatch.setenv("MODEL_PATH", str(SM_DATA_DIR))
+    assert ner_handler.handler({"texts": texts}, FakeContext()) == expected
