@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Lints and runs every Python suite in the project's venv (created on demand).
 set -euo pipefail
+# Handler sources are zipped as they are; bytecode caches must not appear in them.
+export PYTHONDONTWRITEBYTECODE=1
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup-python.sh
+# The runtime suite drives the handler through the Lambda Runtime Interface Emulator built by `pnpm tools`.
+source "$(bash tools/install.sh --print-env)"
 py=.venv/bin/python
 suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer)
 paths=()

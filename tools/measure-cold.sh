@@ -3,7 +3,9 @@
 # (empty tool cache, empty GOMODCACHE, empty GOCACHE) of each tool in the
 # order install.sh uses, then a warm run. Needs /usr/bin/time (Debian: `time`).
 #
-#   bash tools/measure-cold.sh [workdir]     # default workdir: /tmp/ss-tools-cold
+#   bash tools/measure-cold.sh [workdir [tool...]]
+#     workdir defaults to /tmp/ss-tools-cold (wiped first); tools default to
+#     all three, in install.sh order.
 #
 # Per tool it reports wall time, the "Maximum resident set size" of
 # /usr/bin/time -v (the largest single process: a compile or the link) and the
@@ -13,6 +15,9 @@ set -euo pipefail
 
 TOOLS_SRC="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 WORK="${1:-/tmp/ss-tools-cold}"
+shift || true
+TOOLS=("$@")
+[ "${#TOOLS[@]}" -gt 0 ] || TOOLS=(lambda-rie opentofu terraform-provider-aws)
 [ -x /usr/bin/time ] || {
   echo "needs /usr/bin/time (apt-get install -y time)" >&2
   exit 1
@@ -61,9 +66,9 @@ measure() { # <label> <install.sh args...>
 echo "Go: $(go version 2>/dev/null || /usr/local/go/bin/go version); $(nproc) cores; $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 printf '| %-28s | %10s | %12s | %14s |\n' "step" "wall" "max RSS" "system peak"
 printf '|%s|%s|%s|%s|\n' "------------------------------" "------------" "--------------" "----------------"
-measure "cold lambda-rie" lambda-rie
-measure "cold opentofu" opentofu
-measure "cold terraform-provider-aws" terraform-provider-aws
-measure "warm (all three)"
+for t in "${TOOLS[@]}"; do
+  measure "cold $t" "$t"
+done
+measure "warm" "${TOOLS[@]}"
 echo "disk: GOMODCACHE $(du -sh "$GOMODCACHE" | cut -f1), GOCACHE $(du -sh "$GOCACHE" | cut -f1), tools $(du -sh "$SERVERLESS_SPACY_CACHE/tools" | cut -f1)"
 ls -l "$SERVERLESS_SPACY_CACHE"/tools/*/*/bin/

@@ -1,4 +1,4 @@
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
@@ -7,7 +7,7 @@ import { ModelSync } from "@serverless-spacy/shared";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 import { configureBackend } from "./backend";
 import type { EnvironmentConfig } from "./config/schema";
-import { emulatorProviderSettings } from "./emulator";
+import { EmulatorGaps, emulatorProviderSettings } from "./emulator";
 
 export interface SpacyEnvironmentStackOptions {
   /** Loopback URL of an AWS emulator; set only by tests. @default real AWS */
@@ -29,6 +29,9 @@ export class SpacyEnvironmentStack extends TerraformStack {
       ...(emulated ? emulatorProviderSettings(options.emulatorEndpoint!) : {}),
     });
     configureBackend(this, environment, config, emulated);
+    if (emulated) {
+      Aspects.of(this).add(new EmulatorGaps());
+    }
 
     const network = new Network(this, "network", {
       name,

@@ -130,7 +130,7 @@ describe("emulator switch", () => {
     const app = buildApp({ environments: configured, env: { [EMULATOR_ENDPOINT_VARIABLE]: "http://127.0.0.1:5123" }, outdir });
     const dev = JSON.parse(Testing.synth(app.node.children.find((c) => c.node.id === "dev") as TerraformStack));
     const provider = dev.provider.aws[0];
-    expect(provider).toMatchObject({ access_key: "test", secret_key: "test", skip_credentials_validation: true, skip_requesting_account_id: true });
+    expect(provider).toMatchObject({ access_key: "test", secret_key: "test", skip_credentials_validation: true });
     for (const service of ["ec2", "efs", "iam", "lambda", "s3", "apigatewayv2", "sts"]) {
       expect(provider.endpoints[0][service]).toBe("http://127.0.0.1:5123");
     }

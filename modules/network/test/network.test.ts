@@ -91,6 +91,33 @@ describe("Network", () => {
     expect(vpc).toMatchObject({ enable_dns_hostnames: true, enable_dns_support: true });
   });
 
+  test("VPC flow logs go to a log group through a role that can write only there", () => {
+    const s = synth({ flowLogs: { retentionDays: 7, trafficType: "REJECT" } });
+    const [flowLog] = values(s, "aws_flow_log");
+    expect(flowLog).toMatchObject({ traffic_type: "REJECT", log_destination_type: "cloud-watch-logs" });
+    expect(flowLog.vpc_id).toMatch(/aws_vpc\.net_vpc_/);
+    const [group] = values(s, "aws_cloudwatch_log_group");
+    expect(group).toMatchObject({ name: "/aws/vpc/flow-logs/spacy", retention_in_days: 7 });
+    const [role] = values(s, "aws_iam_role");
+    const trust = JSON.parse(role.assume_role_policy);
+    expect(trust.Statement[0].Principal).toEqual({ Service: "vpc-flow-logs.amazonaws.com" });
+    expect(trust.Statement[0].Condition.StringEquals["aws:SourceAccount"]).toMatch(/aws_vpc\.net_vpc_.*\.owner_id/);
+    const [policy] = values(s, "aws_iam_role_policy");
+    const statements = JSON.parse(policy.policy).Statement;
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
+    expect(statements[0].Resource.every((r: string) => r.includes("aws_cloudwatch_log_group.net_flow-logs_"))).toBe(true);
+  });
+
+  test("flow logs are on by default (all traffic, 30 days) and can be turned off", () => {
+    const on = synth();
+    expect(values(on, "aws_flow_log")[0].traffic_type).toBe("ALL");
+    expect(values(on, "aws_cloudwatch_log_group")[0].retention_in_days).toBe(30);
+    const off = synth({ flowLogs: false });
+    expect(off.resource.aws_flow_log).toBeUndefined();
+    expect(off.resource.aws_iam_role).toBeUndefined();
+  });
+
   test.each([
     [{ cidr: "10.0.0.0/33" }, /"10.0.0.0\/33" is not an IPv4 CIDR/],
     [{ cidr: "10.0.0.1/16" }, /has host bits set; did you mean 10.0.0.0\/16/],

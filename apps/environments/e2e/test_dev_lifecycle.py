@@ -1,0 +1,224 @@
+"""The dev stack's whole life against moto, in order: plan review, deploy, inspect, re-plan, destroy.
+
+Each step uses the command a person uses: `pnpm plan dev` (scripts/tf/plan.sh) for the review,
+`cdktf deploy dev` / `cdktf destroy dev` with TERRAFORM_BINARY_NAME=tofu for apply and destroy. The
+checks read the emulator's own APIs with boto3, not just Terraform's state.
+"""
+
+# ruff: noqa: S101  (pytest asserts)
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import STACK, Deployment, tail
+from emulator import REGION
+from plan_summary import collect, summarize
+
+# What moto 5.2.5 cannot do, so the emulator mode turns these resources off (count = 0); every other
+# resource is applied. Kept in step with EMULATOR_UNSUPPORTED in apps/environments/src/emulator.ts.
+UNSUPPORTED_BY_MOTO = {"aws_efs_backup_policy", "aws_s3_bucket_policy"}
+
+# The result a real sync returns (packages/shared/model-sync), queued as the emulator's invocation result:
+# moto without Docker does not run the Python handler; its real behaviour is tested by the model-sync suite.
+SYNC_RESULT = {
+    "status": "installed",
+    "model_name": "en_core_web_sm",
+    "version": "3.8.0",
+    "path": "/mnt/models/en_core_web_sm/3.8.0",
+    "bytes": 12_800_000,
+    "seconds": 21.5,
+    "removed_versions": [],
+    "keep_versions": 1,
+}
+
+# The documented per-environment commands: `pnpm exec cdktf deploy|destroy <env> --skip-provider-lock`.
+# --skip-provider-lock: cdktf 0.21 looks for registry.terraform.io/hashicorp/aws in the lock file, never finds
+# OpenTofu's registry.opentofu.org entry, and runs `tofu providers lock`, which asks the registry for checksums
+# even when the provider comes from a filesystem mirror. `tofu init` (which cdktf runs) still writes the lock.
+CDKTF = ["pnpm", "exec", "cdktf"]
+LOCK = "--skip-provider-lock"
+
+
+def managed_resources(stack: dict) -> dict[str, int]:
+    """Resource counts by type in the synthesized stack, without those the emulator mode turns off."""
+    counts: dict[str, int] = {}
+    for rtype, items in stack["resource"].items():
+        for config in items.values():
+            if config.get("count") == 0:
+                continue
+            counts[rtype] = counts.get(rtype, 0) + 1
+    return counts
+
+
+@pytest.fixture(scope="module")
+def state() -> dict:
+    return {}
+
+
+def test_plan_review_before_deploy(deployment: Deployment) -> None:
+    proc = deployment.run(["bash", "scripts/tf/plan.sh", STACK], name="plan-create")
+    assert proc.returncode == 0, tail(proc)
+    stack = deployment.stack()
+    skipped = {t for t, items in stack["resource"].items() for c in items.values() if c.get("count") == 0}
+    assert skipped == UNSUPPORTED_BY_MOTO, "the emulator mode turns off exactly the documented gaps"
+
+    plan = json.loads((deployment.stack_dir / "plan.json").read_text())
+    review = (deployment.stack_dir / "plan-review.md").read_text()
+    expected = sum(managed_resources(stack).values())
+    changes = collect(plan)
+    assert {c.kind for c in changes} == {"add"}
+    assert len(changes) == expected
+    assert f"**Plan: {expected} to add, 0 to change, 0 to destroy**." in review
+    assert "REPLACED" not in review and "DESTROYED" not in review
+    assert "| `aws_lambda_function` | 2 |" in review
+    assert review == summarize(plan, STACK), "plan-review.md is the summarizer's output for plan.json"
+
+
+def test_deploy(deployment: Deployment, state: dict) -> None:
+    # The one-shot sync's invocation gets the result a real sync returns (see SYNC_RESULT).
+    deployment.moto.post(
+        "/moto-api/static/lambda-simple/response", {"results": [json.dumps(SYNC_RESULT)], "region": REGION}
+    )
+    outputs_file = deployment.outdir.parent / "outputs.json"
+    proc = deployment.run(
+        [
+            *CDKTF,
+            "deploy",
+            STACK,
+            "--auto-approve",
+            LOCK,
+            "--output",
+            str(deployment.outdir),
+            "--outputs-file",
+            str(outputs_file),
+        ],
+        name="deploy",
+    )
+    assert proc.returncode == 0, tail(proc)
+    outputs = json.loads(outputs_file.read_text())[STACK]
+    state["outputs"] = outputs
+    assert json.loads(outputs["model_sync_result"]) == SYNC_RESULT
+    assert outputs["api_url"].startswith("https://")
+    assert outputs["function_name"] == "spacy-dev-api"
+
+    listed = deployment.tofu("state", "list", name="state-list-after-deploy")
+    assert listed.returncode == 0, tail(listed)
+    in_state = [line for line in listed.stdout.splitlines() if not line.startswith("data.")]
+    assert len(in_state) == sum(managed_resources(deployment.stack()).values())
+
+
+def test_emulator_has_the_network(deployment: Deployment, state: dict) -> None:
+    ec2 = deployment.client("ec2")
+    vpc_id = state["outputs"]["vpc_id"]
+    vpc = ec2.describe_vpcs(VpcIds=[vpc_id])["Vpcs"][0]
+    assert vpc["CidrBlock"] == "10.10.0.0/16"
+    tags = {t["Key"]: t["Value"] for t in vpc["Tags"]}
+    assert (
+        tags["Environment"] == "dev" and tags["Project"] == "serverless-spacy" and tags["Name"] == "spacy-dev"
+    )
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    assert sorted(s["CidrBlock"] for s in subnets) == [
+        "10.10.0.0/24",
+        "10.10.1.0/24",
+        "10.10.2.0/24",
+        "10.10.3.0/24",
+    ]
+    nats = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"]
+    assert len([n for n in nats if n["State"] == "available"]) == 1, "dev has a single NAT gateway"
+    flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
+    assert len(flow_logs) == 1 and flow_logs[0]["TrafficType"] == "ALL"
+
+
+def test_emulator_has_the_model_store(deployment: Deployment, state: dict) -> None:
+    efs = deployment.client("efs")
+    fs_id = state["outputs"]["file_system_id"]
+    fs = efs.describe_file_systems(FileSystemId=fs_id)["FileSystems"][0]
+    assert fs["Encrypted"] is True
+    assert len(efs.describe_mount_targets(FileSystemId=fs_id)["MountTargets"]) == 2
+    points = efs.describe_access_points(FileSystemId=fs_id)["AccessPoints"]
+    assert [p["RootDirectory"]["Path"] for p in points] == ["/models"]
+    policy = json.loads(efs.describe_file_system_policy(FileSystemId=fs_id)["Policy"])
+    assert "DenyUnencryptedTransport" in {s.get("Sid") for s in policy["Statement"]}
+
+
+def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict) -> None:
+    lam = deployment.client("lambda")
+    names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
+    assert names == ["spacy-dev-api", "spacy-dev-model-sync-model-sync"]
+    fn = lam.get_function(FunctionName="spacy-dev-api")["Configuration"]
+    assert fn["Runtime"] == "python3.12" and fn["MemorySize"] == 1024
+    assert fn["VpcConfig"]["SubnetIds"], "the function runs in the private subnets"
+    # (FileSystemConfigs and LoggingConfig are not asserted: moto 5.2.5 drops them, see the docs.)
+    assert fn["Environment"]["Variables"]["MODEL_ROOT"] == "/mnt/models"
+    assert [layer["Arn"].split(":")[6] for layer in fn["Layers"]] == ["spacy-dev"]
+    assert [x["LayerName"] for x in lam.list_layers()["Layers"]] == ["spacy-dev"]
+
+    api = deployment.client("apigatewayv2")
+    apis = api.get_apis()["Items"]
+    assert [a["Name"] for a in apis] == ["spacy-dev-api"]
+    routes = sorted(r["RouteKey"] for r in api.get_routes(ApiId=apis[0]["ApiId"])["Items"])
+    assert routes == ["GET /health", "POST /entities"]
+
+    s3 = deployment.client("s3")
+    buckets = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    assert len(buckets) == 1 and buckets[0].startswith("spacy-dev-layer-")
+    logs = deployment.client("logs")
+    groups = {g["logGroupName"]: g.get("retentionInDays") for g in logs.describe_log_groups()["logGroups"]}
+    assert groups["/aws/lambda/spacy-dev-api"] == 14
+
+
+def test_replan_has_no_changes(deployment: Deployment) -> None:
+    # No perpetual diff: a plan straight after apply must be empty (exit 0 under -detailed-exitcode).
+    proc = deployment.tofu("plan", "-input=false", "-no-color", "-detailed-exitcode", name="replan")
+    assert proc.returncode == 0, tail(proc, 120)
+    assert "No changes." in proc.stdout
+    # And the review says so too.
+    review = deployment.run(["bash", "scripts/tf/plan.sh", STACK], name="plan-review-no-changes")
+    assert review.returncode == 0, tail(review)
+    assert "**No changes.**" in (deployment.stack_dir / "plan-review.md").read_text()
+
+
+def test_plan_review_calls_out_a_replacement(deployment: Deployment) -> None:
+    # A real replacement plan from the provider: force the model-sync invocation to be replaced.
+    stack = deployment.stack()
+    (name,) = stack["resource"]["aws_lambda_invocation"]
+    address = f"aws_lambda_invocation.{name}"
+    proc = deployment.run(["bash", "scripts/tf/plan.sh", STACK, f"-replace={address}"], name="plan-replace")
+    assert proc.returncode == 0, tail(proc)
+    review = (deployment.stack_dir / "plan-review.md").read_text()
+    assert "**Plan: 1 to add, 0 to change, 1 to destroy** (1 of them replacement)" in review
+    assert "> [!WARNING]" in review and "REPLACED" in review
+    assert f"**`{address}`** (destroy, then create): replacement was requested (-replace)" in review
+
+
+def test_destroy_leaves_nothing(deployment: Deployment, state: dict) -> None:
+    proc = deployment.run(
+        [*CDKTF, "destroy", STACK, "--auto-approve", LOCK, "--output", str(deployment.outdir)], name="destroy"
+    )
+    assert proc.returncode == 0, tail(proc)
+    listed = deployment.tofu("state", "list", name="state-list-after-destroy")
+    assert listed.returncode == 0, tail(listed)
+    assert listed.stdout.strip() == "", f"left in state:\n{listed.stdout}"
+
+    ec2 = deployment.client("ec2")
+    vpcs = [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")]
+    assert vpcs == []
+    default_vpcs = {v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"]}
+    assert [s["SubnetId"] for s in ec2.describe_subnets()["Subnets"] if s["VpcId"] not in default_vpcs] == []
+    nats = [
+        n["NatGatewayId"]
+        for n in ec2.describe_nat_gateways()["NatGateways"]
+        if n["State"] not in ("deleted", "deleting")
+    ]
+    assert nats == []
+    assert ec2.describe_addresses()["Addresses"] == []
+    assert ec2.describe_flow_logs()["FlowLogs"] == []
+    assert deployment.client("efs").describe_file_systems()["FileSystems"] == []
+    lam = deployment.client("lambda")
+    assert lam.list_functions()["Functions"] == []
+    assert [x for x in lam.list_layers()["Layers"]] == []
+    assert deployment.client("apigatewayv2").get_apis()["Items"] == []
+    assert deployment.client("s3").list_buckets()["Buckets"] == []
+    assert deployment.client("logs").describe_log_groups()["logGroups"] == []
+    assert deployment.client("iam").list_roles()["Roles"] == []

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# pnpm checkov: scans every environment's synthesized Terraform JSON and the Python sources with checkov
+# (pinned, own venv). Fails on any failed check that is not skipped, with a reason, on its own resource;
+# see scripts/tf/checkov_scan.py for how skips are declared and docs/terraform-validation.md for the counts.
+source "$(dirname "$0")/lib.sh"
+unset SERVERLESS_SPACY_EMULATOR_ENDPOINT
+start="$(now)"
+bash "$ROOT/scripts/setup-checkov.sh"
+synth
+python3 "$ROOT/scripts/tf/checkov_scan.py" \
+  --checkov "$ROOT/.venv-checkov/bin/checkov" \
+  --stacks "$OUTDIR/stacks" \
+  --python-dir "$ROOT/modules/spacy-function/runtime/src" \
+  --python-dir "$ROOT/packages/shared/model-sync/src" \
+  --python-dir "$ROOT/modules/spacy-function/layer/build_layer.py" \
+  --python-dir "$ROOT/scripts/tf" \
+  --report "$OUTDIR/checkov-report.md" "$@"
+log "checkov done in $(($(now) - start))s"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# pnpm validate: synthesize every environment, then `tofu init -backend=false` and `tofu validate` in each
+# cdktf.out/stacks/<env>, against the real AWS provider (built from source by tools/install.sh).
+source "$(dirname "$0")/lib.sh"
+# Validation is of the real configuration, never the emulator variant.
+unset SERVERLESS_SPACY_EMULATOR_ENDPOINT
+start="$(now)"
+load_tools
+synth
+failed=()
+for env in $(stacks); do
+  dir="$OUTDIR/stacks/$env"
+  if ! tofu -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1; then
+    cat "$dir/init.log" >&2
+    failed+=("$env (init)")
+    continue
+  fi
+  if tofu -chdir="$dir" validate -no-color; then
+    log "$env: valid"
+  else
+    failed+=("$env")
+  fi
+done
+if ((${#failed[@]} > 0)); then
+  log "tofu validate FAILED for: ${failed[*]}"
+  exit 1
+fi
+log "tofu validate passed for every environment ($(stacks | tr '\n' ' ')) in $(($(now) - start))s"
