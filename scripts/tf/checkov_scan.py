@@ -148,7 +148,7 @@ def scan_stack(checkov: str, stack_dir: Path) -> StackResult:
 
 
 def scan_python(checkov: str, dirs: list[str]) -> StackResult:
-    result = StackResult("python")
+    result = StackResult("python (secrets)")
     # checkov's Python SAST needs the Prisma Cloud platform; offline, its checks for Python sources are
     # the secrets scanners (hard-coded keys, tokens, passwords). -d and -f cannot be combined: one run each.
     for target in dirs:

@@ -11,6 +11,8 @@ if [[ ! -f "$zip" ]]; then
   log "building the spaCy layer zip (pnpm build:layer) ..."
   (cd "$ROOT" && pnpm build:layer)
 fi
+# The helpers the suite drives (plan summary, checkov skip filing) have fast unit tests of their own.
+(cd "$ROOT/scripts/tf" && "$ROOT/.venv/bin/python" -m pytest -q)
 cd "$ROOT/apps/environments/e2e"
 set +e
 "$ROOT/.venv/bin/python" -m pytest "$@"

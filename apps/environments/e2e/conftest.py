@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -85,10 +86,16 @@ def tail(proc: subprocess.CompletedProcess[str], lines: int = 60) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 @pytest.fixture(scope="session")
 def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
     logs = tmp_path_factory.mktemp("logs")
     server = MotoServer(logs / "moto.log")
+    # A CI timeout sends SIGTERM: turn it into an interrupt so the finally below still stops moto.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.start()
         # moto's own option for Lambda without Docker (there is no Docker engine here): functions are
@@ -98,6 +105,7 @@ def moto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MotoServer]:
         yield server
     finally:
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -17,6 +18,15 @@ ROOT = Path(__file__).resolve().parents[3]
 MOTO_SERVER = ROOT / ".venv" / "bin" / "moto_server"
 REGION = "eu-west-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
+PR_SET_PDEATHSIG = 1
+
+
+def _own_group_and_die_with_parent() -> None:
+    """Runs in the child before exec: a process group of its own (so stop() can signal all of it), and
+    SIGTERM from the kernel if the test process dies without a chance to stop it (Linux prctl)."""
+    os.setsid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def free_port() -> int:
@@ -35,7 +45,6 @@ class MotoServer:
         for _ in range(attempts):
             port = free_port()
             log = self.log_path.open("ab")
-            # A new session = a new process group, so stop() can signal moto and anything it spawned.
             self.proc = subprocess.Popen(
                 [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
                 # moto's own switch: AWS managed policies (AWSLambdaVPCAccessExecutionRole) exist to attach.
@@ -43,7 +52,7 @@ class MotoServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
-                start_new_session=True,
+                preexec_fn=_own_group_and_die_with_parent,  # before any thread is started
             )
             log.close()
             self.endpoint = f"http://127.0.0.1:{port}"
