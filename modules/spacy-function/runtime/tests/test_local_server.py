@@ -74,7 +74,7 @@ def test_curl_seed_request_returns_the_exact_bytes(default_server):
     # What `curl -s localhost:8080/entities -d '{...}'` sends: POST, form content type.
     status, headers, body = fetch(f"{url}/entities", data=b'{"text":"He works at Google."}')
     assert status == 200
-    assert body == b'[{"text":"Google","label":"ORG","start":12,"end":18}]'
+    assert body == b'[{"text": "Google", "label": "ORG", "start": 12, "end": 18}]'
     assert headers["content-type"] == "application/json"
     assert headers["content-length"] == str(len(body))
 

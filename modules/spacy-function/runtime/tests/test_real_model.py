@@ -16,7 +16,7 @@ def test_seed_answer_with_default_exclusions(monkeypatch, tmp_path):
 
     result = ner_handler.handler(http_event("POST", "/entities", {"text": SEED_TEXT}), FakeContext())
     assert result["statusCode"] == 200
-    assert result["body"] == '[{"text":"Google","label":"ORG","start":12,"end":18}]'
+    assert result["body"] == '[{"text": "Google", "label": "ORG", "start": 12, "end": 18}]'
 
     status, _, health = call(http_event("GET", "/health"))
     assert status == 200

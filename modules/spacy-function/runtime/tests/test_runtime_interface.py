@@ -121,7 +121,7 @@ def test_entities_health_errors_and_direct_calls_over_the_runtime_api(emulator: 
     assert reply == {
         "statusCode": 200,
         "headers": {"content-type": "application/json"},
-        "body": '[{"text":"Google","label":"ORG","start":12,"end":18}]',
+        "body": '[{"text": "Google", "label": "ORG", "start": 12, "end": 18}]',
     }
 
     reply = emulator.invoke(http_event("GET", "/health", stage="prod"))
