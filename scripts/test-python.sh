@@ -6,8 +6,9 @@ export PYTHONDONTWRITEBYTECODE=1
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup-python.sh
-# The runtime suite drives the handler through the Lambda Runtime Interface Emulator built by `pnpm tools`.
-source "$(bash tools/install.sh --print-env)"
+# The runtime suite drives the handler through the Lambda Runtime Interface Emulator built by `pnpm tools`;
+# only the RIE (seconds to build), so `pnpm test:unit` never waits for the AWS provider build.
+source "$(bash tools/install.sh --print-env lambda-rie)"
 py=.venv/bin/python
 suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer)
 paths=()
