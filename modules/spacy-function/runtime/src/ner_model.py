@@ -14,7 +14,6 @@ from spacy.language import Language
 from thinc.api import use_ops
 
 REQUIRED_FILES = ("config.cfg", "meta.json")
-SYNC_HINT = "Run the model sync (cdktf deploy of this environment re-runs it; locally: pnpm sync)."
 # Factories that feed listener layers ("upstream": "*") in other components.
 _EMBEDDING_FACTORIES = {"tok2vec", "transformer", "curated_transformer"}
 
@@ -40,6 +39,20 @@ class LoadedModel:
     load_seconds: float
 
 
+def sync_hint(settings: Settings) -> str:
+    """The commands that put this function's model where it looks (docs/model-sync.md)."""
+    path, name, version = settings.model_path, settings.model_name, settings.model_version
+    at_contract_path = path is not None and (path.parent.name, path.name) == (name, version)
+    root = path.parent.parent if at_contract_path else "<root>"
+    name, version = name or "<model>", version or "<version>"
+    return (
+        "Sync it: `cdktf deploy <env>` runs the model sync when the model, version or source changes; "
+        "to refill the same version, apply `pnpm plan <env> -replace=<its aws_lambda_invocation>`; "
+        "on this machine: "
+        f"`pnpm model-sync --root {root} --model {name} --version {version} --wheel-url <url>`."
+    )
+
+
 def load(settings: Settings) -> LoadedModel:
     path = settings.model_path
     if path is None:
@@ -52,7 +65,8 @@ def load(settings: Settings) -> LoadedModel:
     if missing:
         raise ModelUnavailable(
             "model_not_synced",
-            f"Model not synced: {path} has no spaCy model (missing {', '.join(missing)}). {SYNC_HINT}",
+            f"Model not synced: {path} has no spaCy model (missing {', '.join(missing)}). "
+            + sync_hint(settings),
         )
     started = time.perf_counter()
     try:
@@ -67,7 +81,7 @@ def load(settings: Settings) -> LoadedModel:
         # A half-written directory (sync interrupted or still running) lands here too.
         raise ModelUnavailable(
             "model_load_failed",
-            f"spaCy could not load the model at {path}: {type(exc).__name__}: {exc}. {SYNC_HINT}",
+            f"spaCy could not load the model at {path}: {type(exc).__name__}: {exc}. {sync_hint(settings)}",
         ) from exc
     seconds = time.perf_counter() - started
     # MAX_TEXT_CHARS is the one limit callers see; spaCy's own (1M chars by default) must not be lower.

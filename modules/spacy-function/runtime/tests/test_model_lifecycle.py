@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ner_handler
+import ner_model
 import spacy
 from conftest import (
     MODEL_NAME,
@@ -15,6 +16,7 @@ from conftest import (
     log_lines,
     post_entities,
 )
+from ner_settings import Settings
 
 
 def health() -> tuple[int, dict]:
@@ -89,6 +91,8 @@ def test_missing_model_is_503_naming_path_and_sync_then_loads_once_synced(monkey
         assert str(target) in payload["error"]["message"]
         assert "model sync" in payload["error"]["message"]
         assert "cdktf deploy" in payload["error"]["message"]
+        local = f"pnpm model-sync --root {tmp_path} --model {MODEL_NAME} --version {MODEL_VERSION}"
+        assert local in payload["error"]["message"]
         status, payload = health()
         assert status == 503 and payload["error"]["code"] == "model_not_synced"
 
@@ -138,3 +142,11 @@ def test_preload_survives_a_missing_model(monkeypatch, tmp_path, capsys):
     ner_handler.preload()
     warning = log_lines(capsys.readouterr().out)[-1]
     assert warning["event"] == "model_unavailable" and warning["code"] == "model_not_synced"
+
+
+def test_sync_hint_names_the_root_only_when_the_path_follows_the_layout():
+    model = {"MODEL_NAME": "en_x", "MODEL_VERSION": "1.0.0"}
+    contract = Settings.from_env({"MODEL_ROOT": "/mnt/models", **model})
+    assert "pnpm model-sync --root /mnt/models --model en_x --version 1.0.0" in ner_model.sync_hint(contract)
+    elsewhere = Settings.from_env({"MODEL_PATH": "/opt/pipeline", **model})
+    assert "pnpm model-sync --root <root> --model en_x --version 1.0.0" in ner_model.sync_hint(elsewhere)
