@@ -14,5 +14,8 @@ python3 "$ROOT/scripts/tf/checkov_scan.py" \
   --python-dir "$ROOT/packages/shared/model-sync/src" \
   --python-dir "$ROOT/modules/spacy-function/layer/build_layer.py" \
   --python-dir "$ROOT/scripts/tf" \
+  --python-dir "$ROOT/scripts/python/testkit" \
+  --python-dir "$ROOT/modules/spacy-function/bench" \
+  --python-dir "$ROOT/apps/environments/e2e" \
   --report "$OUTDIR/checkov-report.md" "$@"
 log "checkov done in $(($(now) - start))s"

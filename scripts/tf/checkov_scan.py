@@ -148,12 +148,24 @@ def scan_stack(checkov: str, stack_dir: Path) -> StackResult:
 
 
 def scan_python(checkov: str, dirs: list[str]) -> StackResult:
-    result = StackResult("python (secrets)")
     # checkov's Python SAST needs the Prisma Cloud platform; offline, its checks for Python sources are
-    # the secrets scanners (hard-coded keys, tokens, passwords). -d and -f cannot be combined: one run each.
+    # the secrets scanners (hard-coded keys, tokens, passwords). By default the secrets framework reads
+    # only IaC file types and silently skips .py: --enable-secret-scan-all-files makes it read them.
+    # Secrets checks report failures only, so the scan's size is the number of files it read.
+    files = [
+        f
+        for target in map(Path, dirs)
+        for f in ([target] if target.is_file() else target.rglob("*"))
+        if f.is_file() and "__pycache__" not in f.parts
+    ]
+    result = StackResult(f"python (secrets, {len(files)} files)")
+    if not files:
+        result.problems.append(f"no files to scan in {', '.join(dirs)}")
+    # -d and -f cannot be combined: one run each.
     for target in dirs:
         flag = "-f" if Path(target).is_file() else "-d"
-        for report in run_checkov(checkov, [flag, target, "--framework", "secrets"]):
+        args = [flag, target, "--framework", "secrets", "--enable-secret-scan-all-files"]
+        for report in run_checkov(checkov, args):
             results = report.get("results", {})
             result.passed += int(report.get("summary", {}).get("passed", 0))
             for failed in results.get("failed_checks", []):

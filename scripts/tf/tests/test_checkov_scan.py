@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import checkov_scan
@@ -83,3 +84,34 @@ def test_main_fails_on_unjustified(stack_dir: Path, monkeypatch: pytest.MonkeyPa
     out = tmp_path / "report.md"
     assert checkov_scan.main(["--checkov", "x", "--stacks", str(stack_dir.parent), "--report", str(out)]) == 1
     assert "| dev | 1 | 1 | 0 |" in out.read_text()
+
+
+@pytest.fixture(scope="module")
+def checkov() -> str:
+    """The project's pinned checkov (scripts/setup-checkov.sh is idempotent: a no-op when it is current)."""
+    root = Path(__file__).resolve().parents[3]
+    subprocess.run(["bash", str(root / "scripts" / "setup-checkov.sh")], check=True)
+    return str(root / ".venv-checkov" / "bin" / "checkov")
+
+
+def test_python_secrets_scan_reads_python_files_and_finds_a_hard_coded_key(
+    checkov: str, tmp_path: Path
+) -> None:
+    # Real checkov: without --enable-secret-scan-all-files its secrets framework skips .py files silently.
+    (tmp_path / "clean.py").write_text('REGION = "eu-west-1"\n')
+    clean = checkov_scan.scan_python(checkov, [str(tmp_path)])
+    assert (clean.env, clean.failed, clean.problems) == ("python (secrets, 1 files)", [], [])
+
+    leaked = tmp_path / "settings.py"
+    # Assembled at run time so that this test's own source holds no key for the real scan to find.
+    leaked.write_text(f'aws_access_key_id = "{"AKIA" + "Z7QHVXKRMU3PLW4N"}"\n')
+    for target in (str(tmp_path), str(leaked)):
+        result = checkov_scan.scan_python(checkov, [target])
+        # checkov names the file relative to the scanned directory or to its working directory.
+        assert [(f["check_id"], Path(f["resource"].split(":")[0]).name) for f in result.failed] == [
+            ("CKV_SECRET_2", "settings.py")
+        ]
+
+
+def test_python_scan_of_nothing_is_a_problem(checkov: str, tmp_path: Path) -> None:
+    assert checkov_scan.scan_python(checkov, [str(tmp_path)]).problems == [f"no files to scan in {tmp_path}"]
