@@ -147,6 +147,10 @@ def scan_stack(checkov: str, stack_dir: Path) -> StackResult:
     return result
 
 
+# What test runs leave beside the sources: not ours to scan, and the count stays that of a fresh clone.
+CACHE_DIRS = ("__pycache__", ".pytest_cache", ".ruff_cache")
+
+
 def scan_python(checkov: str, dirs: list[str]) -> StackResult:
     # checkov's Python SAST needs the Prisma Cloud platform; offline, its checks for Python sources are
     # the secrets scanners (hard-coded keys, tokens, passwords). By default the secrets framework reads
@@ -156,7 +160,7 @@ def scan_python(checkov: str, dirs: list[str]) -> StackResult:
         f
         for target in map(Path, dirs)
         for f in ([target] if target.is_file() else target.rglob("*"))
-        if f.is_file() and "__pycache__" not in f.parts
+        if f.is_file() and not any(part in CACHE_DIRS for part in f.parts)
     ]
     result = StackResult(f"python (secrets, {len(files)} files)")
     if not files:
@@ -165,6 +169,7 @@ def scan_python(checkov: str, dirs: list[str]) -> StackResult:
     for target in dirs:
         flag = "-f" if Path(target).is_file() else "-d"
         args = [flag, target, "--framework", "secrets", "--enable-secret-scan-all-files"]
+        args += [arg for cache in CACHE_DIRS for arg in ("--skip-path", cache)]
         for report in run_checkov(checkov, args):
             results = report.get("results", {})
             result.passed += int(report.get("summary", {}).get("passed", 0))
