@@ -16,8 +16,10 @@ for suite in "${suites[@]}"; do
   [[ -d "$suite" ]] || { echo "missing Python suite: $suite" >&2; exit 1; }
   paths+=("$suite")
 done
-.venv/bin/ruff check --config scripts/python/ruff.toml "${paths[@]}" modules/spacy-function/bench scripts/python scripts/tf apps/environments/e2e
-.venv/bin/ruff format --config scripts/python/ruff.toml --check "${paths[@]}" modules/spacy-function/bench scripts/python scripts/tf apps/environments/e2e
+# Every Python folder is linted, the suites and the code that has no pytest suite of its own here.
+lint=("${paths[@]}" modules/spacy-function/bench scripts/python scripts/tf apps/environments/e2e)
+.venv/bin/ruff check --config scripts/python/ruff.toml "${lint[@]}"
+.venv/bin/ruff format --config scripts/python/ruff.toml --check "${lint[@]}"
 for suite in "${suites[@]}"; do
   echo "== pytest $suite"
   # Each suite has its own pytest.ini (pythonpath, testpaths); run from its folder so it is picked up.
