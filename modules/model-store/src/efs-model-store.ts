@@ -1,5 +1,7 @@
-import { Lazy, type ITerraformDependable } from "cdktf";
+import { Fn, Lazy, TerraformIterator, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { DataAwsEfsAccessPoint } from "@cdktf/provider-aws/lib/data-aws-efs-access-point";
+import { DataAwsEfsFileSystem } from "@cdktf/provider-aws/lib/data-aws-efs-file-system";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
 import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
@@ -8,7 +10,8 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { clientActions, type MountAccess, type MountGrantee, type PolicyStatement } from "./mount-access";
+import { granteeKey, skipCheckov, type IModelStore } from "@serverless-spacy/shared";
+import { mountStatements, type MountAccess, type MountGrantee, type PolicyStatement } from "./mount-access";
 
 export const THROUGHPUT_MODES = ["elastic", "bursting", "provisioned"] as const;
 export type ThroughputMode = (typeof THROUGHPUT_MODES)[number];
@@ -47,8 +50,15 @@ export interface EfsModelStoreProps {
   readonly name?: string;
   /** VPC the mount targets and security group live in. */
   readonly vpcId: string;
-  /** Subnets that get a mount target each: the private subnets the functions run in. */
+  /** Subnets that get a mount target each: the private subnets the functions run in, one per availability zone. */
   readonly subnetIds: string[];
+  /**
+   * Availability zone of each subnet, index-aligned with subnetIds (`Network.availabilityZones`): the mount
+   * targets are keyed by zone, so removing a subnet destroys only its own mount target. Required when the
+   * subnet ids are Terraform references; literal subnet ids key the mount targets by subnet id instead.
+   * @default mount targets keyed by subnet id
+   */
+  readonly availabilityZones?: string[];
   /** EFS throughput mode. @default "elastic" */
   readonly throughputMode?: ThroughputMode;
   /** Provisioned throughput in MiB/s; required when throughputMode is "provisioned". @default none */
@@ -67,11 +77,36 @@ export interface EfsModelStoreProps {
 
 const NFS_PORT = 2049;
 
+/** An existing file system and access point, for `EfsModelStore.fromAttributes`. */
+export interface EfsModelStoreAttributes {
+  /** ID of the file system (fs-…). */
+  readonly fileSystemId: string;
+  /** ID of the access point (fsap-…) functions mount through. */
+  readonly accessPointId: string;
+  /** Security group of the file system's mount targets; granted functions get an NFS ingress rule on it. */
+  readonly securityGroupId: string;
+  /** ARN of the file system. @default looked up by fileSystemId (data source) */
+  readonly fileSystemArn?: string;
+  /** ARN of the access point. @default looked up by accessPointId (data source) */
+  readonly accessPointArn?: string;
+  /** Resources the mount targets depend on in this stack, if they are created here. @default [] (they exist) */
+  readonly mountTargets?: ITerraformDependable[];
+}
+
 /**
  * An encrypted EFS file system holding spaCy models, reachable only through one access point, over TLS,
  * from security groups and IAM roles that were explicitly granted.
  */
-export class EfsModelStore extends Construct {
+export class EfsModelStore extends Construct implements IModelStore {
+  /**
+   * Wrap a file system and access point that exist already (created by another stack or team). Grants add
+   * an identity policy to the grantee's role and an NFS ingress rule to the given security group; the file
+   * system's own policy is left to its owner, so it must admit the granted roles (or have none).
+   */
+  public static fromAttributes(scope: Construct, id: string, attrs: EfsModelStoreAttributes): IModelStore {
+    return new ImportedEfsModelStore(scope, id, attrs);
+  }
+
   /** ID of the file system. */
   public readonly fileSystemId: string;
   /** ARN of the file system. */
@@ -107,8 +142,9 @@ export class EfsModelStore extends Construct {
       tags: this.tagged(this.name),
     });
     if (props.kmsKeyArn === undefined) {
-      fileSystem.addOverride(
-        "//.checkov.skip.CKV_AWS_184",
+      skipCheckov(
+        fileSystem,
+        "CKV_AWS_184",
         "Encrypted at rest (encrypted: true) with the AWS-managed EFS key, and in transit (the policy denies non-TLS " +
           "mounts); pass kmsKeyArn for a customer-managed key where key-level audit or revocation is required.",
       );
@@ -125,14 +161,21 @@ export class EfsModelStore extends Construct {
       tags: this.tagged(`${this.name}-efs`),
     });
 
-    this.mountTargets = props.subnetIds.map(
-      (subnetId, i) =>
-        new EfsMountTarget(this, `mount-target-${i + 1}`, {
-          fileSystemId: fileSystem.id,
-          subnetId,
-          securityGroups: [securityGroup.id],
-        }),
+    // One resource with for_each, keyed by zone (or by literal subnet id): a removed subnet destroys only
+    // its own mount target, where a list index would shift and replace the ones after it.
+    const subnets = TerraformIterator.fromMap(
+      props.availabilityZones
+        ? Token.asAnyMap(Fn.zipmap(props.availabilityZones, props.subnetIds))
+        : Object.fromEntries(props.subnetIds.map((subnetId) => [subnetId, subnetId])),
     );
+    this.mountTargets = [
+      new EfsMountTarget(this, "mount-targets", {
+        forEach: subnets,
+        fileSystemId: fileSystem.id,
+        subnetId: subnets.value,
+        securityGroups: [securityGroup.id],
+      }),
+    ];
 
     const ap = props.accessPoint ?? {};
     this.accessPointPath = ap.path ?? "/models";
@@ -164,56 +207,30 @@ export class EfsModelStore extends Construct {
   }
 
   /** Admit NFS (2049/tcp) to the mount targets from the given security group, and from nowhere else. */
-  public allowMountFrom(securityGroupId: string, description = "NFS from a granted function"): void {
-    const index = this.node.children.filter((c) => c.node.id.startsWith("nfs-from-")).length + 1;
-    new VpcSecurityGroupIngressRule(this, `nfs-from-${index}`, {
-      securityGroupId: this.securityGroupId,
-      referencedSecurityGroupId: securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: NFS_PORT,
-      toPort: NFS_PORT,
-      description,
-    });
+  public allowMountFrom(securityGroupId: string, description = "NFS from a granted function"): ITerraformDependable[] {
+    return [nfsIngress(this, this.securityGroupId, securityGroupId, description)];
   }
 
   /** Let a role mount the store read-only through the access point (the API function). */
-  public grantRead(grantee: MountGrantee): void {
-    this.grant(grantee, "read");
+  public grantRead(grantee: MountGrantee): ITerraformDependable[] {
+    return this.grant(grantee, "read");
   }
 
   /** Let a role mount and write the store through the access point (the model sync). */
-  public grantReadWrite(grantee: MountGrantee): void {
-    this.grant(grantee, "read-write");
+  public grantReadWrite(grantee: MountGrantee): ITerraformDependable[] {
+    return this.grant(grantee, "read-write");
   }
 
-  /**
-   * Identity-policy statements for mounting through the access point, in the spirit of
-   * AWS CDK's `FileSystem.fromEfsAccessPoint`: scoped to this file system and this access point only.
-   */
+  /** Identity-policy statements for mounting through this store's access point, scoped to it. */
   public mountStatements(access: MountAccess): PolicyStatement[] {
-    return [
-      {
-        Sid: access === "read" ? "MountModelStoreReadOnly" : "MountModelStoreReadWrite",
-        Effect: "Allow",
-        Action: clientActions(access),
-        Resource: this.fileSystemArn,
-        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": this.accessPointArn } },
-      },
-    ];
+    return mountStatements(access, this.fileSystemArn, this.accessPointArn);
   }
 
-  private grant(grantee: MountGrantee, access: MountAccess): void {
-    const previous = this.grants.get(grantee.roleArn);
-    if (previous === "read-write" || previous === access) {
-      return;
-    }
-    this.grants.set(grantee.roleArn, access);
-    const index = this.node.children.filter((c) => c.node.id.startsWith("grant-")).length + 1;
-    new IamRolePolicy(this, `grant-${index}`, {
-      name: `${this.name}-efs-${access}`,
-      role: grantee.roleName,
-      policy: JSON.stringify({ Version: "2012-10-17", Statement: this.mountStatements(access) }),
-    });
+  private grant(grantee: MountGrantee, access: MountAccess): ITerraformDependable[] {
+    // Read-write already includes read: a later read grant reuses it rather than downgrading the role.
+    const effective = this.grants.get(grantee.roleArn) === "read-write" ? "read-write" : access;
+    this.grants.set(grantee.roleArn, effective);
+    return [grantPolicy(this, this.name, grantee, effective, this.mountStatements(effective))];
   }
 
   private fileSystemPolicy(): { Version: string; Statement: PolicyStatement[] } {
@@ -257,6 +274,26 @@ function validate(path: string, props: EfsModelStoreProps, throughputMode: strin
   if (props.subnetIds.length === 0) {
     throw new Error(`${path}: subnetIds is empty; the store needs a mount target in every subnet its clients run in`);
   }
+  const zones = props.availabilityZones;
+  if (zones !== undefined && zones.length !== props.subnetIds.length) {
+    throw new Error(
+      `${path}: availabilityZones lists ${zones.length} zones for ${props.subnetIds.length} subnetIds; give the zone of each subnet`,
+    );
+  }
+  const keys = zones ?? props.subnetIds;
+  if (zones === undefined && keys.some((id) => Token.isUnresolved(id))) {
+    throw new Error(
+      `${path}: subnetIds are Terraform references, so the mount targets cannot be keyed by them; pass ` +
+        "availabilityZones (e.g. network.availabilityZones) to key them by zone",
+    );
+  }
+  const literalKeys = keys.filter((k) => !Token.isUnresolved(k));
+  const duplicate = literalKeys.find((k, i) => literalKeys.indexOf(k) !== i);
+  if (duplicate !== undefined) {
+    throw new Error(
+      `${path}: ${zones ? "availabilityZones" : "subnetIds"} lists "${duplicate}" twice; EFS allows one mount target per zone`,
+    );
+  }
   if (!THROUGHPUT_MODES.includes(throughputMode as ThroughputMode)) {
     throw new Error(`${path}: throughputMode must be one of ${THROUGHPUT_MODES.join(", ")}, got "${throughputMode}"`);
   }
@@ -270,5 +307,90 @@ function validate(path: string, props: EfsModelStoreProps, throughputMode: strin
   const apPath = props.accessPoint?.path;
   if (apPath !== undefined && (!apPath.startsWith("/") || apPath === "/")) {
     throw new Error(`${path}: accessPoint.path must be an absolute directory other than "/", got "${apPath}"`);
+  }
+}
+
+const NFS_DESCRIPTION_MAX = 255;
+
+/** The NFS ingress rule for one client security group, named after it (not after call order). */
+function nfsIngress(scope: Construct, targetGroupId: string, clientGroupId: string, description: string): ITerraformDependable {
+  const id = `nfs-from-${granteeKey(scope, clientGroupId)}`;
+  const existing = scope.node.tryFindChild(id) as VpcSecurityGroupIngressRule | undefined;
+  return (
+    existing ??
+    new VpcSecurityGroupIngressRule(scope, id, {
+      securityGroupId: targetGroupId,
+      referencedSecurityGroupId: clientGroupId,
+      ipProtocol: "tcp",
+      fromPort: NFS_PORT,
+      toPort: NFS_PORT,
+      description: description.slice(0, NFS_DESCRIPTION_MAX),
+    })
+  );
+}
+
+/** The role policy that lets one grantee mount the store, named after the grantee and the access level. */
+function grantPolicy(
+  scope: Construct,
+  storeName: string,
+  grantee: MountGrantee,
+  access: MountAccess,
+  statements: PolicyStatement[],
+): ITerraformDependable {
+  const id = `grant-${access}-${granteeKey(scope, grantee.roleArn)}`;
+  const existing = scope.node.tryFindChild(id) as IamRolePolicy | undefined;
+  return (
+    existing ??
+    new IamRolePolicy(scope, id, {
+      name: `${storeName}-efs-${access}`,
+      role: grantee.roleName,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
+    })
+  );
+}
+
+/** A file system and access point created elsewhere (`EfsModelStore.fromAttributes`). */
+class ImportedEfsModelStore extends Construct implements IModelStore {
+  public readonly fileSystemId: string;
+  public readonly fileSystemArn: string;
+  public readonly accessPointId: string;
+  public readonly accessPointArn: string;
+  public readonly securityGroupId: string;
+  public readonly mountTargets: ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, attrs: EfsModelStoreAttributes) {
+    super(scope, id);
+    for (const [field, pattern, example] of [
+      ["fileSystemId", /^fs-[0-9a-f]+$/, "fs-0123456789abcdef0"],
+      ["accessPointId", /^fsap-[0-9a-f]+$/, "fsap-0123456789abcdef0"],
+      ["securityGroupId", /^sg-[0-9a-f]+$/, "sg-0123456789abcdef0"],
+    ] as const) {
+      const value = attrs[field];
+      if (!Token.isUnresolved(value) && !pattern.test(value)) {
+        throw new Error(`${this.node.path}: ${field} must be an id like "${example}", got ${JSON.stringify(value)}`);
+      }
+    }
+    this.fileSystemId = attrs.fileSystemId;
+    this.accessPointId = attrs.accessPointId;
+    this.securityGroupId = attrs.securityGroupId;
+    this.fileSystemArn =
+      attrs.fileSystemArn ?? new DataAwsEfsFileSystem(this, "file-system", { fileSystemId: attrs.fileSystemId }).arn;
+    this.accessPointArn =
+      attrs.accessPointArn ?? new DataAwsEfsAccessPoint(this, "access-point", { accessPointId: attrs.accessPointId }).arn;
+    this.mountTargets = attrs.mountTargets ?? [];
+  }
+
+  public allowMountFrom(securityGroupId: string, description = "NFS from a granted function"): ITerraformDependable[] {
+    return [nfsIngress(this, this.securityGroupId, securityGroupId, description)];
+  }
+
+  public grantRead(grantee: MountGrantee): ITerraformDependable[] {
+    return [grantPolicy(this, this.node.id, grantee, "read", mountStatements("read", this.fileSystemArn, this.accessPointArn))];
+  }
+
+  public grantReadWrite(grantee: MountGrantee): ITerraformDependable[] {
+    return [
+      grantPolicy(this, this.node.id, grantee, "read-write", mountStatements("read-write", this.fileSystemArn, this.accessPointArn)),
+    ];
   }
 }

@@ -1,5 +1,8 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { EfsModelStore, type EfsModelStoreProps } from "../src";
 
 type Synth = { resource: Record<string, Record<string, any>> };
@@ -29,9 +32,10 @@ describe("EfsModelStore", () => {
     const s = build();
     expect(one(s, "aws_efs_file_system")).toMatchObject({ encrypted: true, throughput_mode: "elastic" });
     expect(one(s, "aws_efs_backup_policy").backup_policy).toEqual({ status: "ENABLED" });
-    const targets = Object.values(s.resource.aws_efs_mount_target);
-    expect(targets.map((t: any) => t.subnet_id)).toEqual(["subnet-a", "subnet-b"]);
-    targets.forEach((t: any) => expect(t.security_groups).toEqual([expect.stringMatching(/aws_security_group\.store_security-group_/)]));
+    const target = one(s, "aws_efs_mount_target");
+    expect(target.for_each).toEqual({ "subnet-a": "subnet-a", "subnet-b": "subnet-b" });
+    expect(target.subnet_id).toBe("${each.value}");
+    expect(target.security_groups).toEqual([expect.stringMatching(/aws_security_group\.store_security-group_/)]);
   });
 
   test("access point defaults are the seed's: uid/gid 1001, owner 1001/1001, 750, /models", () => {
@@ -126,5 +130,112 @@ describe("EfsModelStore", () => {
     [{ accessPoint: { path: "models" } }, /accessPoint.path must be an absolute directory other than "\/", got "models"/],
   ])("rejects %j", (props, message) => {
     expect(() => build(props as Partial<EfsModelStoreProps>)).toThrow(message);
+  });
+
+  test("mount targets are keyed by availability zone when the subnets are Terraform references", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const subnets = ["a", "b"].map((z) => new Subnet(stack, `subnet-${z}`, { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24" }).id);
+    expect(() => new EfsModelStore(stack, "unkeyed", { vpcId: "vpc-1", subnetIds: subnets })).toThrow(
+      /subnetIds are Terraform references.*pass availabilityZones/,
+    );
+    new EfsModelStore(stack, "store", { vpcId: "vpc-1", subnetIds: subnets, availabilityZones: ["eu-west-1a", "eu-west-1b"] });
+    const target = one(JSON.parse(Testing.synth(stack)), "aws_efs_mount_target");
+    expect(target.for_each).toMatch(/^\$\{zipmap\(\["eu-west-1a", "eu-west-1b"\], \[aws_subnet\.subnet-a\.id, aws_subnet\.subnet-b\.id\]\)\}$/);
+  });
+
+  test.each([
+    [{ availabilityZones: ["eu-west-1a"] }, /availabilityZones lists 1 zones for 2 subnetIds/],
+    [{ availabilityZones: ["eu-west-1a", "eu-west-1a"] }, /availabilityZones lists "eu-west-1a" twice/],
+  ])("rejects zones %j", (props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+
+  // Removing one consumer, or one subnet, must leave the others' resources at the same Terraform address
+  // (and with the same for_each keys), so a plan destroys only what was removed.
+  test("grants, ingress rules and mount targets keep their addresses when another consumer or subnet goes", () => {
+    const consumers = (names: string[], subnetIds: string[]) => {
+      const app = Testing.app();
+      const stack = new TerraformStack(app, "test");
+      new AwsProvider(stack, "aws", { region: "eu-west-1" });
+      const store = new EfsModelStore(stack, "store", {
+        name: "spacy",
+        vpcId: "vpc-1",
+        subnetIds,
+        availabilityZones: subnetIds.map((id) => `eu-west-1${id.slice(-1)}`),
+      });
+      for (const n of names) {
+        const role = new IamRole(stack, `${n}-role`, { assumeRolePolicy: "{}" });
+        const group = new SecurityGroup(stack, `${n}-sg`, { vpcId: "vpc-1" });
+        store.allowMountFrom(group.id);
+        const grantee = { roleName: role.name, roleArn: role.arn };
+        if (n === "sync") {
+          store.grantReadWrite(grantee);
+        } else {
+          store.grantRead(grantee);
+        }
+      }
+      return JSON.parse(Testing.synth(stack));
+    };
+    const addresses = (s: any, type: string) => Object.keys(s.resource[type] ?? {}).sort();
+    const all = consumers(["api", "sync", "batch"], ["subnet-a", "subnet-b", "subnet-c"]);
+    const fewer = consumers(["sync", "batch"], ["subnet-a", "subnet-c"]);
+    for (const type of ["aws_iam_role_policy", "aws_vpc_security_group_ingress_rule"]) {
+      expect(addresses(all, type)).toHaveLength(3);
+      expect(addresses(fewer, type)).toHaveLength(2);
+      // Every remaining consumer's resource is at an address it already had, with the same content.
+      for (const address of addresses(fewer, type)) {
+        expect(all.resource[type][address]).toEqual(fewer.resource[type][address]);
+      }
+    }
+    expect(addresses(all, "aws_efs_mount_target")).toEqual(addresses(fewer, "aws_efs_mount_target"));
+    const keys = (s: any) => JSON.parse(JSON.stringify(Object.values(s.resource.aws_efs_mount_target)[0])).for_each;
+    expect(keys(all)).toMatch(/zipmap\(\["eu-west-1a", "eu-west-1b", "eu-west-1c"\], \["subnet-a", "subnet-b", "subnet-c"\]\)/);
+    expect(keys(fewer)).toMatch(/zipmap\(\["eu-west-1a", "eu-west-1c"\], \["subnet-a", "subnet-c"\]\)/);
+  });
+});
+
+describe("EfsModelStore.fromAttributes", () => {
+  const build = (attrs: Partial<Parameters<typeof EfsModelStore.fromAttributes>[2]> = {}) => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const store = EfsModelStore.fromAttributes(stack, "existing", {
+      fileSystemId: "fs-0123456789abcdef0",
+      accessPointId: "fsap-0123456789abcdef0",
+      securityGroupId: "sg-0123456789abcdef0",
+      ...attrs,
+    });
+    store.grantRead({ roleName: "api", roleArn: "arn:aws:iam::123456789012:role/api" });
+    store.allowMountFrom("sg-0aaaaaaaaaaaaaaaa");
+    return { store, s: JSON.parse(Testing.synth(stack)) };
+  };
+
+  test("looks up the ARNs, grants on the role and opens NFS on the given group, creating no file system", () => {
+    const { store, s } = build();
+    expect(s.resource.aws_efs_file_system).toBeUndefined();
+    expect(s.resource.aws_efs_mount_target).toBeUndefined();
+    expect(s.resource.aws_efs_file_system_policy).toBeUndefined();
+    expect(Object.values(s.data.aws_efs_file_system)).toEqual([{ file_system_id: "fs-0123456789abcdef0" }]);
+    expect(Object.values(s.data.aws_efs_access_point)).toEqual([{ access_point_id: "fsap-0123456789abcdef0" }]);
+    expect(store.mountTargets).toEqual([]);
+    const rule = one(s, "aws_vpc_security_group_ingress_rule");
+    expect(rule).toMatchObject({ security_group_id: "sg-0123456789abcdef0", referenced_security_group_id: "sg-0aaaaaaaaaaaaaaaa", from_port: 2049 });
+    const statement = JSON.parse(one(s, "aws_iam_role_policy").policy).Statement[0];
+    expect(statement.Action).toEqual(["elasticfilesystem:ClientMount"]);
+    expect(statement.Resource).toMatch(/data\.aws_efs_file_system\.existing_file-system_\w+\.arn/);
+  });
+
+  test("takes given ARNs without a lookup", () => {
+    const { s } = build({
+      fileSystemArn: "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0",
+      accessPointArn: "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0",
+    });
+    expect(s.data).toBeUndefined();
+  });
+
+  test("rejects an id of the wrong kind, naming the field", () => {
+    expect(() => build({ accessPointId: "fs-0123" })).toThrow(/accessPointId must be an id like "fsap-0123456789abcdef0", got "fs-0123"/);
   });
 });

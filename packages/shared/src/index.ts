@@ -13,11 +13,16 @@ export {
   type ModelSpec,
 } from "./model-sync/model-source";
 export { MODEL_SYNC_CODE_DIR, MODEL_SYNC_HANDLER, ModelSync, type ModelSyncProps } from "./model-sync/model-sync";
+export * from "./constants";
+export { type IModelStore, type MountGrantee, type PolicyStatement } from "./model-store/model-store";
+export { CHECKOV_SKIP_REASONS, skipCheckov, type SharedCheckovSkip } from "./constructs/checkov";
+export { granteeKey } from "./constructs/grantee-key";
 export {
-  LAMBDA_ARCHITECTURES,
-  LOG_RETENTION_DAYS,
-  MODEL_NAME_PATTERN,
-  MODEL_VERSION_PATTERN,
-  type LambdaArchitecture,
-} from "./model-sync/validate";
+  VpcPythonFunction,
+  VPC_DESCRIBE_ACTIONS,
+  VPC_ENI_ACTIONS,
+  executionStatements,
+  type ExistingRole,
+  type VpcPythonFunctionProps,
+} from "./constructs/vpc-python-function";
 export { sourceHash } from "./model-sync/source-hash";

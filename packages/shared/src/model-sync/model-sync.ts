@@ -1,29 +1,27 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AssetType, TerraformAsset, TerraformResource, type ITerraformDependable } from "cdktf";
+import { type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { EfsModelStore } from "@serverless-spacy/model-store";
-import { sourceHash } from "./source-hash";
+import type { LambdaArchitecture, LogRetentionDays } from "../constants";
+import { skipCheckov } from "../constructs/checkov";
+import { VpcPythonFunction, type ExistingRole } from "../constructs/vpc-python-function";
+import type { IModelStore } from "../model-store/model-store";
 import { spacyModelWheelUrl, type ModelSource, type ModelSpec } from "./model-source";
-import { NAME_SUFFIX, validateFunction, validateModel, validateName, type LambdaArchitecture } from "./validate";
+import { validateFunction, validateModel, validateName } from "./validate";
 
 export interface ModelSyncProps {
-  /** Prefix of every resource's name; the function, role and security group are "<name>-model-sync". @default the construct id */
+  /** Name of the sync function (1–64 of A-Z a-z 0-9 - _); the role is "<name>-role", the security group "<name>-lambda", the log group "/aws/lambda/<name>". @default the construct id */
   readonly name?: string;
   /** VPC of the model store; the sync's security group is created in it. */
   readonly vpcId: string;
   /** Private subnets the sync runs in: each needs a store mount target and a NAT route, since pip downloads over the internet. */
   readonly subnetIds: string[];
-  /** The store to fill; the sync mounts its access point read-write. */
-  readonly modelStore: EfsModelStore;
+  /** The store to fill (an `EfsModelStore`, new or `fromAttributes`); the sync mounts its access point read-write. */
+  readonly modelStore: IModelStore;
   /** The spaCy model package to download, e.g. `{ name: "en_core_web_lg", version: "3.8.0" }`. */
   readonly model: ModelSpec;
   /** Layer version ARNs (1 to 5) with spaCy and pip: the sync downloads with pip and checks that the model loads. */
@@ -44,8 +42,14 @@ export interface ModelSyncProps {
   readonly architecture?: LambdaArchitecture;
   /** Python runtime; must match the layer's Python. @default "python3.12" */
   readonly runtime?: string;
-  /** Days CloudWatch keeps the sync's logs (0 keeps them forever). @default 30 */
-  readonly logRetentionDays?: number;
+  /** Days CloudWatch keeps the sync's logs (one of CloudWatch's periods, LOG_RETENTION_DAYS). @default 30 */
+  readonly logRetentionDays?: LogRetentionDays;
+  /** Security groups added to the sync's own (e.g. for a proxy or a private package index). @default [] */
+  readonly securityGroupIds?: string[];
+  /** Run as this existing role instead of creating one; the sync attaches its inline policies to it. @default a new role */
+  readonly role?: ExistingRole;
+  /** Permissions boundary of the role the sync creates. @default none */
+  readonly permissionsBoundary?: string;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -55,11 +59,10 @@ export const MODEL_SYNC_CODE_DIR = path.resolve(__dirname, "../../model-sync/src
 /** Handler of the sync function: `handler` in `model_sync.py`. */
 export const MODEL_SYNC_HANDLER = "model_sync.handler";
 
-const NFS_PORT = 2049;
 const HTTPS_PORT = 443;
 
 /**
- * Fills an `EfsModelStore` with a spaCy model: a one-shot Lambda function in the private subnets runs
+ * Fills a model store (`IModelStore`, e.g. an `EfsModelStore`) with a spaCy model: a one-shot Lambda function in the private subnets runs
  * `pip download` of the model package onto the store, checks it loads, and keeps `keepVersions` earlier
  * versions beside it. Terraform invokes it once through `aws_lambda_invocation`, and again only when the
  * model name, version or source (or the store's access point) changes; a failed sync fails the apply.
@@ -75,6 +78,12 @@ export class ModelSync extends Construct {
   public readonly functionArn: string;
   /** ARN of the sync function's execution role. */
   public readonly roleArn: string;
+  /** Name of the sync function's execution role. */
+  public readonly roleName: string;
+  /** The sync function. */
+  public readonly lambdaFunction: LambdaFunction;
+  /** The execution role, when the sync created it (undefined when `role` was given). */
+  public readonly role?: IamRole;
   /** Security group of the sync function. */
   public readonly securityGroupId: string;
   /** Name of the sync function's log group. */
@@ -111,134 +120,75 @@ export class ModelSync extends Construct {
       );
     }
 
-    const resourceName = `${name}${NAME_SUFFIX}`;
-    const tagged = (n: string) => ({ ...props.tags, Name: n });
+    if (props.role && props.permissionsBoundary !== undefined) {
+      throw new Error(`${this.node.path}: permissionsBoundary applies to a role the sync creates; it cannot be set with role`);
+    }
     const store = props.modelStore;
 
-    // No ingress: nothing calls the function over the network (Terraform invokes it through the Lambda API).
-    const securityGroup = new SecurityGroup(this, "security-group", {
-      name: resourceName,
-      description: `${resourceName}: NFS to the model store and HTTPS for pip; no ingress`,
-      vpcId: props.vpcId,
-      tags: tagged(resourceName),
-    });
-    const egress = [
-      new VpcSecurityGroupEgressRule(this, "nfs-to-model-store", {
-        securityGroupId: securityGroup.id,
-        referencedSecurityGroupId: store.securityGroupId,
-        ipProtocol: "tcp",
-        fromPort: NFS_PORT,
-        toPort: NFS_PORT,
-        description: "NFS to the model store's mount targets",
-      }),
-      // pip reaches the wheel host or package index over HTTPS through the NAT gateway; its addresses are
-      // not fixed (GitHub release assets redirect to a CDN), so the destination cannot be narrower.
-      // DNS needs no rule: security groups do not filter traffic to the VPC's Route 53 Resolver.
-      new VpcSecurityGroupEgressRule(this, "https-to-internet", {
-        securityGroupId: securityGroup.id,
-        cidrIpv4: "0.0.0.0/0",
-        ipProtocol: "tcp",
-        fromPort: HTTPS_PORT,
-        toPort: HTTPS_PORT,
-        description: "HTTPS for pip (wheel host or package index) through the NAT gateway",
-      }),
-    ];
-
-    const role = new IamRole(this, "role", {
-      name: resourceName,
-      description: `Execution role of ${resourceName}: VPC networking, logs, read-write mount of the model store`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
-      tags: tagged(resourceName),
-    });
-    const partition = new DataAwsPartition(this, "partition");
-    // ENI management for the VPC attachment, plus CloudWatch Logs.
-    const vpcAccess = new IamRolePolicyAttachment(this, "vpc-access", {
-      role: role.name,
-      policyArn: `arn:${partition.partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
-    });
-    // The store creates the ingress rule and the role policy as its own children; the invocation must wait
-    // for both or the first mount is refused, so pick up whatever resources these calls added.
-    const storeAccess = resourcesAddedBy(store, () => {
-      store.allowMountFrom(securityGroup.id, `NFS from ${resourceName}`);
-      store.grantReadWrite({ roleName: role.name, roleArn: role.arn });
-    });
-
-    // Created before the function, so Lambda does not create it first with retention "never expire".
-    const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/lambda/${resourceName}`,
-      retentionInDays: settings.logRetentionDays,
-      tags: tagged(resourceName),
-    });
-    logGroup.addOverride(
-      "//.checkov.skip.CKV_AWS_158",
-      "Encrypted at rest by CloudWatch Logs with its service key; a customer-managed KMS key adds cost and a key " +
-        "policy to maintain without protecting against a threat the service key does not.",
-    );
-    logGroup.addOverride(
-      "//.checkov.skip.CKV_AWS_338",
-      "Retention is a per-environment choice (logRetentionDays); the sync's logs matter around the deploy that ran " +
-        "it, not a year later.",
-    );
-
-    const code = new TerraformAsset(this, "code", {
-      path: MODEL_SYNC_CODE_DIR,
-      type: AssetType.ARCHIVE,
-      // Stable across machines (see sourceHash), so a synth elsewhere does not re-upload unchanged code.
-      assetHash: sourceHash(MODEL_SYNC_CODE_DIR),
-    });
-    const fn = new LambdaFunction(this, "function", {
-      functionName: resourceName,
+    const fn = new VpcPythonFunction(this, "function", {
+      name,
       description: "One-shot: pip-downloads a spaCy model onto the EFS model store; invoked by Terraform",
-      role: role.arn,
-      runtime: settings.runtime,
+      securityGroupDescription: `${name}: NFS to the model store and HTTPS for pip; no ingress`,
+      vpcId: props.vpcId,
+      subnetIds: props.subnetIds,
+      extraSecurityGroupIds: props.securityGroupIds ?? [],
+      codeDir: MODEL_SYNC_CODE_DIR,
       handler: MODEL_SYNC_HANDLER,
-      filename: code.path,
-      sourceCodeHash: code.assetHash,
-      architectures: [settings.architecture],
+      runtime: settings.runtime,
+      architecture: settings.architecture,
       memorySize: settings.memorySize,
       timeout: settings.timeout,
-      ephemeralStorage: { size: settings.ephemeralStorageMb },
+      ephemeralStorageMb: settings.ephemeralStorageMb,
       layers: props.layerArns,
-      environment: { variables: { MODEL_ROOT: mountPath, KEEP_VERSIONS: String(keepVersions) } },
-      vpcConfig: { subnetIds: props.subnetIds, securityGroupIds: [securityGroup.id] },
-      fileSystemConfig: { arn: store.accessPointArn, localMountPath: mountPath },
-      tags: tagged(resourceName),
-      // Lambda refuses a file system config while no mount target is available, and checks the role's
-      // ENI permissions when it attaches the function to the VPC.
-      dependsOn: [...store.mountTargets, logGroup, vpcAccess],
+      environment: { MODEL_ROOT: mountPath, KEEP_VERSIONS: String(keepVersions) },
+      publish: false,
+      tracing: false,
+      jsonLogs: false,
+      logRetentionDays: settings.logRetentionDays,
+      logRetentionReason:
+        "Retention is a per-environment choice (logRetentionDays); the sync's logs matter around the deploy that ran " +
+        "it, not a year later.",
+      modelStore: store,
+      mountPath,
+      storeAccess: "read-write",
+      role: props.role,
+      permissionsBoundary: props.permissionsBoundary,
+      dependsOn: [],
+      tags: props.tags ?? {},
     });
-
-    fn.addOverride(
-      "//.checkov.skip.CKV_AWS_116",
+    // pip reaches the wheel host or package index over HTTPS through the NAT gateway; its addresses are
+    // not fixed (GitHub release assets redirect to a CDN), so the destination cannot be narrower.
+    // DNS needs no rule: security groups do not filter traffic to the VPC's Route 53 Resolver.
+    const httpsEgress = new VpcSecurityGroupEgressRule(this, "https-to-internet", {
+      securityGroupId: fn.securityGroup.id,
+      cidrIpv4: "0.0.0.0/0",
+      ipProtocol: "tcp",
+      fromPort: HTTPS_PORT,
+      toPort: HTTPS_PORT,
+      description: "HTTPS for pip (wheel host or package index) through the NAT gateway",
+    });
+    const lambda = fn.lambdaFunction;
+    skipCheckov(
+      lambda,
+      "CKV_AWS_116",
       "Invoked synchronously by Terraform (aws_lambda_invocation) only: a failed sync fails the apply, and a " +
         "dead-letter queue, which serves asynchronous invocations, would never receive anything.",
     );
-    fn.addOverride(
-      "//.checkov.skip.CKV_AWS_115",
+    skipCheckov(
+      lambda,
+      "CKV_AWS_115",
       "Runs once per model change, invoked only by Terraform, and takes a lock on the store against overlapping " +
         "runs; a reservation would take concurrency from the account that new accounts do not have to spare.",
     );
-    fn.addOverride(
-      "//.checkov.skip.CKV_AWS_272",
-      "Code signing needs an AWS Signer profile and signed zips; the code is deployed only by Terraform from the " +
-        "reviewed repository, and every plan shows the source hash that changes.",
-    );
-    fn.addOverride(
-      "//.checkov.skip.CKV_AWS_173",
-      "The environment holds no secrets (mount path and versions to keep); Lambda encrypts it at rest with its " +
-        "service key.",
-    );
-    fn.addOverride(
-      "//.checkov.skip.CKV_AWS_50",
+    skipCheckov(
+      lambda,
+      "CKV_AWS_50",
       "A one-shot sync run by Terraform: its outcome is the invocation result in the apply and its logs; traces " +
         "would add nothing.",
     );
 
     const invocation = new LambdaInvocation(this, "invocation", {
-      functionName: fn.functionName,
+      functionName: lambda.functionName,
       // Explicit: CREATE_ONLY invokes on create and on replacement only, never on destroy, and passes the
       // input through unchanged (CRUD would wrap it with a "tf" key and invoke again on destroy).
       lifecycleScope: "CREATE_ONLY",
@@ -260,24 +210,25 @@ export class ModelSync extends Construct {
       },
       // pip needs the NAT routes and the HTTPS rule; the mount needs a mount target per subnet, the NFS rules
       // on both sides and the role's EFS policy.
-      dependsOn: [...(props.internetEgress ?? []), ...store.mountTargets, ...egress, ...storeAccess, fn],
+      dependsOn: [
+        ...(props.internetEgress ?? []),
+        ...store.mountTargets,
+        fn.nfsEgress,
+        httpsEgress,
+        ...fn.storeAccess,
+        lambda,
+      ],
     });
 
     this.invocation = invocation;
     this.result = invocation.result;
-    this.functionName = fn.functionName;
-    this.functionArn = fn.arn;
-    this.roleArn = role.arn;
-    this.securityGroupId = securityGroup.id;
-    this.logGroupName = logGroup.name;
+    this.functionName = lambda.functionName;
+    this.functionArn = lambda.arn;
+    this.roleArn = fn.roleArn;
+    this.roleName = fn.roleName;
+    this.role = fn.role;
+    this.lambdaFunction = lambda;
+    this.securityGroupId = fn.securityGroup.id;
+    this.logGroupName = fn.logGroup.name;
   }
-}
-
-/** Terraform resources that `action` added as direct children of `scope`. */
-function resourcesAddedBy(scope: Construct, action: () => void): TerraformResource[] {
-  const before = new Set(scope.node.children);
-  action();
-  return scope.node.children.filter(
-    (child): child is TerraformResource => !before.has(child) && TerraformResource.isTerraformResource(child),
-  );
 }

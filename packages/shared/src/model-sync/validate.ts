@@ -1,30 +1,20 @@
 import { Token } from "cdktf";
+import {
+  EPHEMERAL_STORAGE_LIMITS,
+  FUNCTION_NAME_PATTERN,
+  KEEP_VERSIONS_LIMITS,
+  LAMBDA_ARCHITECTURES,
+  LOG_RETENTION_DAYS,
+  MAX_LAYERS,
+  MAX_VPC_SUBNETS,
+  MEMORY_LIMITS,
+  MOUNT_PATH_PATTERN,
+  TIMEOUT_LIMITS,
+  isLogRetentionDays,
+  modelNameProblem,
+  modelVersionProblem,
+} from "../constants";
 import { MODEL_SOURCE_KINDS, type ModelSource, type ModelSourceKind } from "./model-source";
-
-/** Lambda instruction set architectures; the layer's compiled wheels (spaCy, thinc, numpy) must match. */
-export const LAMBDA_ARCHITECTURES = ["x86_64", "arm64"] as const;
-export type LambdaArchitecture = (typeof LAMBDA_ARCHITECTURES)[number];
-
-/** Retention periods CloudWatch Logs accepts, in days; 0 keeps events forever. */
-export const LOG_RETENTION_DAYS = [
-  0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-// The same rules as the sync handler's event check (model-sync/src/sync_event.py), so a bad model fails
-// the synth instead of the apply. Names are spaCy packages "<lang>_<name>" in lower-case snake_case: pip
-// normalises names but `spacy.load` and the store's directory layout take them verbatim.
-export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9]*_[a-z0-9][a-z0-9_]*$/;
-const MAX_MODEL_NAME_LENGTH = 100;
-// An exact, canonical PEP 440 public version ("3.8.0", "3.7.1rc1", "3.8.0.post1"): no range, epoch or
-// local part, since the wheel's and meta.json's versions must equal it and it names a directory.
-export const MODEL_VERSION_PATTERN = /^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$/;
-const MAX_MODEL_VERSION_LENGTH = 64;
-// Lambda's own rule for file_system_config.local_mount_path.
-const MOUNT_PATH_PATTERN = /^\/mnt\/[A-Za-z0-9_.-]+$/;
-// Function and role names allow [A-Za-z0-9_-] and at most 64 characters; both are "<name>-model-sync".
-const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
-export const NAME_SUFFIX = "-model-sync";
-const MAX_NAME_LENGTH = 64 - NAME_SUFFIX.length;
 
 /** Values that must be known while the app is built; Terraform references (tokens) are skipped. */
 const literal = (value: unknown): boolean => !Token.isUnresolved(value);
@@ -40,32 +30,23 @@ function integerIn(path: string, field: string, value: number, min: number, max:
 }
 
 export function validateName(path: string, name: string): void {
-  if (!literal(name)) {
-    return;
-  }
-  if (!NAME_PATTERN.test(name) || name.length > MAX_NAME_LENGTH) {
+  if (literal(name) && !FUNCTION_NAME_PATTERN.test(name)) {
     fail(
       path,
-      `name must be 1-${MAX_NAME_LENGTH} characters of A-Z, a-z, 0-9, "_" and "-" (it prefixes the function and role ` +
-        `name "<name>${NAME_SUFFIX}"), got "${name}"`,
+      `name must be 1-64 characters of A-Z, a-z, 0-9, "_" and "-" (it names the function; the role is ` +
+        `"<name>-role", the security group "<name>-lambda"), got "${name}"`,
     );
   }
 }
 
 export function validateModel(path: string, name: string, version: string, source: ModelSource): void {
-  if (literal(name) && (!MODEL_NAME_PATTERN.test(name) || name.length > MAX_MODEL_NAME_LENGTH)) {
-    fail(
-      path,
-      `model.name must be a spaCy package name "<lang>_<name>" matching ${MODEL_NAME_PATTERN}, at most ` +
-        `${MAX_MODEL_NAME_LENGTH} characters (like "en_core_web_lg"), got "${name}"`,
-    );
+  const nameProblem = literal(name) ? modelNameProblem(name) : undefined;
+  if (nameProblem) {
+    fail(path, `model.name ${nameProblem}`);
   }
-  if (literal(version) && (!MODEL_VERSION_PATTERN.test(version) || version.length > MAX_MODEL_VERSION_LENGTH)) {
-    fail(
-      path,
-      `model.version must be an exact PEP 440 release matching ${MODEL_VERSION_PATTERN} (like "3.8.0"; no ranges, ` +
-        `epochs or local parts), got "${version}"`,
-    );
+  const versionProblem = literal(version) ? modelVersionProblem(version) : undefined;
+  if (versionProblem) {
+    fail(path, `model.version ${versionProblem}`);
   }
   if (!(MODEL_SOURCE_KINDS as readonly string[]).includes(source.kind)) {
     fail(path, `model.source.kind must be one of ${MODEL_SOURCE_KINDS.join(", ")}, got "${source.kind}"`);
@@ -118,26 +99,29 @@ export interface FunctionSettings {
 }
 
 export function validateFunction(path: string, s: FunctionSettings): void {
-  if (literal(s.subnetIds) && s.subnetIds.length === 0) {
-    fail(path, "subnetIds is empty; the sync needs private subnets with a mount target and NAT egress");
+  if (literal(s.subnetIds) && (s.subnetIds.length === 0 || s.subnetIds.length > MAX_VPC_SUBNETS)) {
+    fail(
+      path,
+      `subnetIds must list 1 to ${MAX_VPC_SUBNETS} private subnets (each with a mount target and NAT egress), got ${s.subnetIds.length}`,
+    );
   }
-  if (literal(s.layerArns) && (s.layerArns.length < 1 || s.layerArns.length > 5)) {
-    fail(path, `layerArns must list 1 to 5 layers (the spaCy layer, which carries pip), got ${s.layerArns.length}`);
+  if (literal(s.layerArns) && (s.layerArns.length < 1 || s.layerArns.length > MAX_LAYERS)) {
+    fail(path, `layerArns must list 1 to ${MAX_LAYERS} layers (the spaCy layer, which carries pip), got ${s.layerArns.length}`);
   }
   if (literal(s.mountPath) && !MOUNT_PATH_PATTERN.test(s.mountPath)) {
     fail(path, `mountPath must be one directory under /mnt like "/mnt/models" (Lambda's rule), got "${s.mountPath}"`);
   }
-  integerIn(path, "keepVersions", s.keepVersions, 0, 100);
-  integerIn(path, "memorySize", s.memorySize, 128, 10240, " MB");
-  integerIn(path, "timeout", s.timeout, 1, 900, " seconds");
-  integerIn(path, "ephemeralStorageMb", s.ephemeralStorageMb, 512, 10240, " MB");
+  integerIn(path, "keepVersions", s.keepVersions, KEEP_VERSIONS_LIMITS.min, KEEP_VERSIONS_LIMITS.max);
+  integerIn(path, "memorySize", s.memorySize, MEMORY_LIMITS.min, MEMORY_LIMITS.max, " MB");
+  integerIn(path, "timeout", s.timeout, TIMEOUT_LIMITS.min, TIMEOUT_LIMITS.max, " seconds");
+  integerIn(path, "ephemeralStorageMb", s.ephemeralStorageMb, EPHEMERAL_STORAGE_LIMITS.min, EPHEMERAL_STORAGE_LIMITS.max, " MB");
   if (!(LAMBDA_ARCHITECTURES as readonly string[]).includes(s.architecture)) {
     fail(path, `architecture must be one of ${LAMBDA_ARCHITECTURES.join(", ")}, got "${s.architecture}"`);
   }
   if (literal(s.runtime) && !/^python3\.\d+$/.test(s.runtime)) {
     fail(path, `runtime must be a Python runtime like "python3.12" (the sync handler is Python), got "${s.runtime}"`);
   }
-  if (literal(s.logRetentionDays) && !(LOG_RETENTION_DAYS as readonly number[]).includes(s.logRetentionDays)) {
+  if (literal(s.logRetentionDays) && !isLogRetentionDays(s.logRetentionDays)) {
     fail(path, `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${s.logRetentionDays}`);
   }
 }

@@ -1,0 +1,42 @@
+// The same rules as the sync handler's event check (model-sync/src/sync_event.py), so a bad model fails
+// the synth (and the config report) instead of the apply. Names are spaCy packages "<lang>_<name>" in
+// lower-case snake_case: pip normalises names but `spacy.load` and the store's directory layout take them
+// verbatim.
+
+/** A spaCy model package name, "<lang>_<name>", e.g. "en_core_web_lg". */
+export const MODEL_NAME_PATTERN = /^[a-z][a-z0-9]*_[a-z0-9][a-z0-9_]*$/;
+/** Longest model package name accepted. */
+export const MAX_MODEL_NAME_LENGTH = 100;
+
+/**
+ * An exact, canonical PEP 440 public version ("3.8.0", "3.8.0rc1", "3.8.0.post1"): no range, epoch or local
+ * part, since the wheel's and meta.json's versions must equal it and it names a directory.
+ */
+export const MODEL_VERSION_PATTERN = /^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.dev\d+)?$/;
+/** Longest model version accepted. */
+export const MAX_MODEL_VERSION_LENGTH = 64;
+
+/** Earlier model versions the sync may keep beside the current one (sync_event.py's MAX_KEEP_VERSIONS). */
+export const KEEP_VERSIONS_LIMITS = { min: 0, max: 100 } as const;
+
+/** Why `name` is not a model package name the function and the sync accept, or undefined when it is. */
+export function modelNameProblem(name: string): string | undefined {
+  if (MODEL_NAME_PATTERN.test(name) && name.length <= MAX_MODEL_NAME_LENGTH) {
+    return undefined;
+  }
+  return (
+    `must be a spaCy package name "<lang>_<name>" in lower-case snake_case matching ${MODEL_NAME_PATTERN}, at most ` +
+    `${MAX_MODEL_NAME_LENGTH} characters (like "en_core_web_lg"), got ${JSON.stringify(name)}`
+  );
+}
+
+/** Why `version` is not an exact model version the function and the sync accept, or undefined when it is. */
+export function modelVersionProblem(version: string): string | undefined {
+  if (MODEL_VERSION_PATTERN.test(version) && version.length <= MAX_MODEL_VERSION_LENGTH) {
+    return undefined;
+  }
+  return (
+    `must be an exact PEP 440 version matching ${MODEL_VERSION_PATTERN} (like "3.8.0" or "3.8.0rc1"; no ranges, ` +
+    `epochs or local parts), got ${JSON.stringify(version)}`
+  );
+}
