@@ -3,6 +3,8 @@ export {
   HANDLER,
   HANDLER_SOURCE_DIR,
   LIVE_ALIAS,
+  RESERVED_ENVIRONMENT_VARIABLES,
+  type InvokeGrantee,
   type SpacyApiProps,
   type SpacyFunctionProps,
   type SpacyModel,

@@ -1,18 +1,23 @@
 import * as fs from "fs";
 import * as path from "path";
-import { sourceHash } from "@serverless-spacy/shared";
-import { Annotations, AssetType, TerraformAsset, TerraformResource, Token, type ITerraformDependable } from "cdktf";
-import { Construct, type IConstruct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import {
+  FUNCTION_NAME_PATTERN,
+  MOUNT_PATH_PATTERN,
+  VpcPythonFunction,
+  granteeKey,
+  modelNameProblem,
+  modelVersionProblem,
+  skipCheckov,
+  type ExistingRole,
+  type IModelStore,
+} from "@serverless-spacy/shared";
+import { Annotations, Token, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
-import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { EfsModelStore } from "@serverless-spacy/model-store";
 import { API_AUTH_MODES, type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
 import { ARCHITECTURES, type Architecture } from "./architecture";
 import { FunctionAlarms, type SpacyAlarmsProps } from "./function-alarms";
@@ -25,7 +30,7 @@ import {
 } from "./lambda-limits";
 import { LOG_RETENTION_DAYS, type LogRetentionDays } from "./log-retention";
 import { OOM_SIGNATURE, recommendedMemoryMb } from "./memory-sizing";
-import { NerHttpApi } from "./ner-http-api";
+import { NER_ROUTES, NerHttpApi } from "./ner-http-api";
 import type { ISpacyLayer } from "./spacy-layer";
 import { assertAtLeast, assertIntegerInRange, assertMatches, assertOneOf, invalid } from "./validation";
 
@@ -38,7 +43,21 @@ export const HANDLER_SOURCE_DIR = path.resolve(__dirname, "..", "runtime", "src"
 /** Name of the alias the API integrates when provisioned concurrency is on. */
 export const LIVE_ALIAS = "live";
 
-const NFS_PORT = 2049;
+/** Variables the construct sets itself; `environment` may not override them. */
+export const RESERVED_ENVIRONMENT_VARIABLES = [
+  "MODEL_ROOT",
+  "MODEL_NAME",
+  "MODEL_VERSION",
+  "MODEL_EXCLUDE",
+  "MAX_TEXT_CHARS",
+  "MAX_BATCH_TEXTS",
+] as const;
+
+/** An IAM role (or user) that may call the API under IAM auth (`SpacyFunction.grantInvoke`). */
+export interface InvokeGrantee {
+  /** Name of the role to attach the execute-api:Invoke policy to. */
+  readonly roleName: string;
+}
 
 /** The spaCy model package the function loads from the store, at `<mountPath>/<name>/<version>`. */
 export interface SpacyModel {
@@ -63,14 +82,14 @@ export interface SpacyApiProps {
 }
 
 export interface SpacyFunctionProps {
-  /** Name of the function (1–64 of A-Z a-z 0-9 - _); also names its role, security group, log groups and API. @default the construct id */
+  /** Name of the function (1–64 of A-Z a-z 0-9 - _); the role is "<name>-role", the security group "<name>-lambda", the log group "/aws/lambda/<name>", the API "<name>". @default the construct id */
   readonly name?: string;
   /** VPC the function's network interfaces live in: the model store's VPC. */
   readonly vpcId: string;
   /** Private subnets the function runs in (1–16); each needs a mount target of the store in its AZ. */
   readonly subnetIds: string[];
-  /** The EFS model store, mounted read-only through its access point. */
-  readonly modelStore: EfsModelStore;
+  /** The model store (an `EfsModelStore`, new or `fromAttributes`), mounted read-only through its access point. */
+  readonly modelStore: IModelStore;
   /** The spaCy model package to load from the store. */
   readonly model: SpacyModel;
   /** The layer carrying spaCy, e.g. a SpacyLayer; its architecture and runtime must match the function's. */
@@ -101,12 +120,20 @@ export interface SpacyFunctionProps {
   readonly maxBatchTexts?: number;
   /** Retention of the function's log group, in days (one of CloudWatch's periods). @default 30 */
   readonly logRetentionDays?: LogRetentionDays;
-  /** Active X-Ray tracing, with the managed AWSXRayDaemonWriteAccess policy. @default false */
+  /** Active X-Ray tracing, with an inline policy for xray:PutTraceSegments and xray:PutTelemetryRecords. @default false */
   readonly tracing?: boolean;
   /** The HTTP API in front of the function. @default IAM auth, burst 50, rate 100 */
   readonly api?: SpacyApiProps;
   /** CloudWatch alarms on Lambda Errors and Throttles and API 5xx. @default no alarms */
   readonly alarms?: SpacyAlarmsProps;
+  /** Security groups added to the function's own (which allows only NFS to the store), e.g. for egress to your services. @default [] */
+  readonly securityGroupIds?: string[];
+  /** Extra environment variables (configuration only: Lambda shows them to anyone who can read the function); the construct's own (RESERVED_ENVIRONMENT_VARIABLES) cannot be overridden. @default {} */
+  readonly environment?: Record<string, string>;
+  /** ARN of a permissions boundary for the execution role the construct creates. @default none */
+  readonly permissionsBoundary?: string;
+  /** Run as this existing role instead of creating one; the construct attaches its inline policies (logs, VPC, store) to it. @default a new role "<name>-role" */
+  readonly role?: ExistingRole;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -142,6 +169,12 @@ export class SpacyFunction extends Construct {
   public readonly logGroupName: string;
   /** Name of the API's access log group. */
   public readonly accessLogGroupName: string;
+  /** The Lambda function, for settings the props do not cover. */
+  public readonly lambdaFunction: LambdaFunction;
+  /** The execution role, when the construct created it (undefined when `role` was given). */
+  public readonly role?: IamRole;
+  /** Who may call the API. */
+  public readonly auth: ApiAuthMode;
 
   constructor(scope: Construct, id: string, props: SpacyFunctionProps) {
     super(scope, id);
@@ -150,134 +183,62 @@ export class SpacyFunction extends Construct {
     this.warn(props, s);
 
     const tags = props.tags ?? {};
-    const partition = new DataAwsPartition(this, "partition");
-    const managedPolicy = (name: string) => `arn:${partition.partition}:iam::aws:policy/${name}`;
-
-    // No ingress: nothing connects to the function. Its only egress is NFS to the store; Lambda itself
-    // delivers logs and traces, so the function needs no internet path.
-    const securityGroup = new SecurityGroup(this, "security-group", {
-      name: `${s.name}-lambda`,
-      description: `${s.name}: NFS to the model store only`,
-      vpcId: props.vpcId,
-      tags: { ...tags, Name: `${s.name}-lambda` },
-    });
-    new VpcSecurityGroupEgressRule(this, "nfs-to-model-store", {
-      securityGroupId: securityGroup.id,
-      referencedSecurityGroupId: props.modelStore.securityGroupId,
-      ipProtocol: "tcp",
-      fromPort: NFS_PORT,
-      toPort: NFS_PORT,
-      description: "NFS to the model store",
-    });
-
-    const role = new IamRole(this, "role", {
-      // Role names stop at 64 characters, function names already may.
-      name: `${Token.isUnresolved(s.name) ? s.name : s.name.slice(0, 59)}-role`,
-      description: `Execution role of the ${s.name} spaCy function`,
-      assumeRolePolicy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
-      tags,
-    });
-    // CreateFunction checks for the ENI permissions, so the function must wait for the attachment.
-    const policies: ITerraformDependable[] = [
-      new IamRolePolicyAttachment(this, "vpc-access", {
-        role: role.name,
-        policyArn: managedPolicy("service-role/AWSLambdaVPCAccessExecutionRole"),
-      }),
-    ];
-    if (s.tracing) {
-      policies.push(
-        new IamRolePolicyAttachment(this, "xray-write", {
-          role: role.name,
-          policyArn: managedPolicy("AWSXRayDaemonWriteAccess"),
-        }),
-      );
-    }
-
-    // The store creates the ingress rule and the IAM grant inside itself; the function waits for them so
-    // that its first cold start can mount the store.
-    const storeGrants = addedResources(props.modelStore, () => {
-      props.modelStore.allowMountFrom(securityGroup.id, `NFS from ${s.name}`);
-      props.modelStore.grantRead({ roleName: role.name, roleArn: role.arn });
-    });
-
-    const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: `/aws/lambda/${s.name}`,
-      retentionInDays: s.logRetentionDays,
-      tags,
-    });
-    logGroup.addOverride(
-      "//.checkov.skip.CKV_AWS_158",
-      "Encrypted at rest by CloudWatch Logs with its service key; a customer-managed KMS key adds cost and a key " +
-        "policy to maintain without protecting against a threat the service key does not.",
-    );
-    logGroup.addOverride(
-      "//.checkov.skip.CKV_AWS_338",
-      "Retention is a per-environment privacy choice (logRetentionDays): the logs can quote request texts, so they " +
-        "are kept no longer than operating the function needs.",
-    );
-
-    const code = new TerraformAsset(this, "handler-code", {
-      path: HANDLER_SOURCE_DIR,
-      type: AssetType.ARCHIVE,
-      // cdktf's own hash includes __pycache__ and readdir order; this one is the same on every machine.
-      assetHash: sourceHash(HANDLER_SOURCE_DIR),
-    });
-
-    const fn = new LambdaFunction(this, "function", {
-      functionName: s.name,
+    // The model must be there before the function serves; everything else it waits for is its own.
+    const fnConstruct = new VpcPythonFunction(this, "function", {
+      name: s.name,
       description: `spaCy NER with ${props.model.name} ${props.model.version}`,
-      role: role.arn,
-      runtime: s.runtime,
+      // No ingress: nothing connects to the function. Its only egress is NFS to the store; Lambda itself
+      // delivers logs and traces, so the function needs no internet path.
+      securityGroupDescription: `${s.name}: NFS to the model store only`,
+      vpcId: props.vpcId,
+      subnetIds: props.subnetIds,
+      extraSecurityGroupIds: props.securityGroupIds ?? [],
+      codeDir: HANDLER_SOURCE_DIR,
       handler: HANDLER,
-      architectures: [s.architecture],
-      filename: code.path,
-      // A content hash of the source folder, stable across machines (a zip's own hash includes mtimes).
-      sourceCodeHash: code.assetHash,
-      layers: [props.layer.layerArn],
+      runtime: s.runtime,
+      architecture: s.architecture,
       memorySize: s.memorySize,
       timeout: s.timeout,
-      ephemeralStorage: { size: s.ephemeralStorageMb },
-      reservedConcurrentExecutions: props.reservedConcurrency,
+      ephemeralStorageMb: s.ephemeralStorageMb,
+      layers: [props.layer.layerArn],
+      environment: environment(props, s.mountPath),
+      reservedConcurrency: props.reservedConcurrency,
       publish: s.provisionedConcurrency > 0,
-      vpcConfig: { subnetIds: props.subnetIds, securityGroupIds: [securityGroup.id] },
-      fileSystemConfig: { arn: props.modelStore.accessPointArn, localMountPath: s.mountPath },
-      environment: { variables: environment(props, s.mountPath) },
-      loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-      tracingConfig: s.tracing ? { mode: "Active" } : undefined,
+      tracing: s.tracing,
+      jsonLogs: true,
+      logRetentionDays: s.logRetentionDays,
+      logRetentionReason:
+        "Retention is a per-environment privacy choice (logRetentionDays): the logs can quote request texts, so they " +
+        "are kept no longer than operating the function needs.",
+      modelStore: props.modelStore,
+      mountPath: s.mountPath,
+      storeAccess: "read",
+      role: props.role,
+      permissionsBoundary: props.permissionsBoundary,
+      // modelReady: the function must never serve before its model exists.
+      dependsOn: props.modelReady ?? [],
       tags,
-      // Mount targets: CreateFunction rejects an access point without them. modelReady: the function must
-      // never serve before its model exists. Log group: otherwise Lambda creates it without retention.
-      dependsOn: [...props.modelStore.mountTargets, ...(props.modelReady ?? []), logGroup, ...policies, ...storeGrants],
     });
+    const fn = fnConstruct.lambdaFunction;
 
-    fn.addOverride(
-      "//.checkov.skip.CKV_AWS_116",
+    skipCheckov(
+      fn,
+      "CKV_AWS_116",
       "Invoked synchronously by API Gateway only; a dead-letter queue applies to asynchronous invocations, and " +
         "errors reach the caller as 5xx responses.",
     );
-    fn.addOverride(
-      "//.checkov.skip.CKV_AWS_272",
-      "Code signing needs an AWS Signer profile and signed zips; the code is deployed only by Terraform from the " +
-        "reviewed repository, and every plan shows the source hash that changes.",
-    );
-    fn.addOverride(
-      "//.checkov.skip.CKV_AWS_173",
-      "The environment holds no secrets (model name, version and mount path); Lambda encrypts it at rest with its " +
-        "service key.",
-    );
     if (props.reservedConcurrency === undefined) {
-      fn.addOverride(
-        "//.checkov.skip.CKV_AWS_115",
+      skipCheckov(
+        fn,
+        "CKV_AWS_115",
         "Load is capped by the API stage's throttling; a reservation is opt-in per environment " +
           "(reservedConcurrency) because new accounts have no unreserved concurrency to spare.",
       );
     }
     if (!s.tracing) {
-      fn.addOverride(
-        "//.checkov.skip.CKV_AWS_50",
+      skipCheckov(
+        fn,
+        "CKV_AWS_50",
         "X-Ray tracing is a per-environment choice (tracing, on in prod) that keeps its cost out of dev and staging.",
       );
     }
@@ -331,11 +292,41 @@ export class SpacyFunction extends Construct {
     this.apiExecutionArn = api.executionArn;
     this.functionName = fn.functionName;
     this.functionArn = fn.arn;
-    this.roleArn = role.arn;
-    this.roleName = role.name;
-    this.securityGroupId = securityGroup.id;
-    this.logGroupName = logGroup.name;
+    this.roleArn = fnConstruct.roleArn;
+    this.roleName = fnConstruct.roleName;
+    this.role = fnConstruct.role;
+    this.lambdaFunction = fn;
+    this.securityGroupId = fnConstruct.securityGroup.id;
+    this.logGroupName = fnConstruct.logGroup.name;
     this.accessLogGroupName = api.accessLogGroupName;
+    this.auth = s.api.auth;
+  }
+
+  /**
+   * Let a role call the API's routes under IAM auth (execute-api:Invoke on `POST /entities` and `GET /health`
+   * of this API only). The policy is named after the grantee, so granting or revoking another caller leaves
+   * it alone. Returns the policy, to depend on.
+   */
+  public grantInvoke(grantee: InvokeGrantee): ITerraformDependable {
+    if (this.auth !== "iam") {
+      throw new Error(
+        `${this.node.path}: grantInvoke needs api.auth "iam" (callers sign with SigV4); this API uses "${this.auth}"`,
+      );
+    }
+    const id = `invoke-${granteeKey(this, grantee.roleName)}`;
+    const existing = this.node.tryFindChild(id) as IamRolePolicy | undefined;
+    if (existing) {
+      return existing;
+    }
+    const routes = Object.values(NER_ROUTES).map((r) => `${this.apiExecutionArn}/*/${r.method}${r.path}`);
+    return new IamRolePolicy(this, id, {
+      name: `invoke-${Token.isUnresolved(this.functionName) ? "api" : this.functionName}`,
+      role: grantee.roleName,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Sid: "InvokeSpacyApi", Effect: "Allow", Action: "execute-api:Invoke", Resource: routes }],
+      }),
+    });
   }
 
   // Deployable but probably wrong: reported by `cdktf synth` without failing it.
@@ -398,6 +389,7 @@ function resolve(id: string, props: SpacyFunctionProps): Settings {
 
 function environment(props: SpacyFunctionProps, mountPath: string): Record<string, string> {
   const variables: Record<string, string> = {
+    ...props.environment,
     MODEL_ROOT: mountPath,
     MODEL_NAME: props.model.name,
     MODEL_VERSION: props.model.version,
@@ -414,28 +406,35 @@ function environment(props: SpacyFunctionProps, mountPath: string): Record<strin
   return variables;
 }
 
-/** Run `action` and return the Terraform resources it added under `scope`. */
-function addedResources(scope: IConstruct, action: () => void): ITerraformDependable[] {
-  const before = new Set(scope.node.findAll());
-  action();
-  return scope.node
-    .findAll()
-    .filter((c): c is TerraformResource => !before.has(c) && c instanceof TerraformResource);
-}
-
 function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
-  assertMatches(path, "name", s.name, /^[A-Za-z0-9_-]{1,64}$/, "1–64 characters of A-Z, a-z, 0-9, - and _");
+  assertMatches(path, "name", s.name, FUNCTION_NAME_PATTERN, "1–64 characters of A-Z, a-z, 0-9, - and _");
   if (props.subnetIds.length < 1 || props.subnetIds.length > MAX_VPC_SUBNETS) {
     invalid(path, "subnetIds", `a list of 1–${MAX_VPC_SUBNETS} private subnet ids`, props.subnetIds);
   }
-  // Model name and version become path segments under the mount; anything path-like would escape it.
-  assertMatches(path, "model.name", props.model.name, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a package name like en_core_web_lg");
-  assertMatches(path, "model.version", props.model.version, /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, "a version like 3.8.0");
+  // Model name and version become path segments under the mount; the sync's rules keep them plain names.
+  for (const [field, value, problem] of [
+    ["model.name", props.model.name, modelNameProblem],
+    ["model.version", props.model.version, modelVersionProblem],
+  ] as const) {
+    const message = Token.isUnresolved(value) ? undefined : problem(value);
+    if (message) {
+      throw new Error(`${path}: ${field} ${message}`);
+    }
+  }
+  for (const key of Object.keys(props.environment ?? {})) {
+    if ((RESERVED_ENVIRONMENT_VARIABLES as readonly string[]).includes(key)) {
+      invalid(path, "environment", `free of the variables the construct sets (${RESERVED_ENVIRONMENT_VARIABLES.join(", ")})`, key);
+    }
+    assertMatches(path, "environment key", key, /^[A-Za-z][A-Za-z0-9_]*$/, "a variable name (letters, digits, _)");
+  }
+  if (props.role && props.permissionsBoundary !== undefined) {
+    throw new Error(`${path}: permissionsBoundary applies to a role the construct creates; it cannot be set with role`);
+  }
   assertMatches(
     path,
     "mountPath",
     s.mountPath,
-    /^\/mnt\/[A-Za-z0-9_.-]+$/,
+    MOUNT_PATH_PATTERN,
     'one directory directly under /mnt/ (Lambda only mounts file systems there), like "/mnt/models"',
   );
   if (s.mountPath.length > 160) {

@@ -1,3 +1,5 @@
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { EfsModelStore } from "@serverless-spacy/model-store";
 import { SpacyFunction } from "../src/spacy-function";
 import { ACCESS_LOG_FORMAT } from "../src/ner-http-api";
 import {
@@ -64,12 +66,12 @@ describe("SpacyFunction with defaults", () => {
         ...addresses(out, "aws_efs_mount_target"),
         "aws_lambda_invocation.model-sync",
         ...addresses(out, "aws_cloudwatch_log_group").filter((a) => a.includes("log-group")),
-        ...addresses(out, "aws_iam_role_policy_attachment"),
         ...addresses(out, "aws_iam_role_policy"),
         ...addresses(out, "aws_vpc_security_group_ingress_rule"),
       ]),
     );
-    expect(addresses(out, "aws_efs_mount_target")).toHaveLength(2);
+    expect(addresses(out, "aws_efs_mount_target")).toHaveLength(1);
+    expect(addresses(out, "aws_iam_role_policy")).toHaveLength(2);
   });
 
   test("security groups: only NFS from the function to the store, nothing open to the world", () => {
@@ -108,9 +110,9 @@ describe("SpacyFunction with defaults", () => {
   });
 
   test("IAM: read-only ClientMount scoped to the file system and access point, and no wildcard actions", () => {
-    const inline = Object.values(all(out, "aws_iam_role_policy"));
+    const inline = Object.values(all(out, "aws_iam_role_policy")).filter((p) => p.name === "store-efs-read");
     expect(inline).toHaveLength(1);
-    expect(inline[0].role).toMatch(/^\$\{aws_iam_role\.api_role_.+\.name\}$/);
+    expect(inline[0].role).toMatch(/^\$\{aws_iam_role\.api_function_role_.+\.name\}$/);
     expect(JSON.parse(inline[0].policy).Statement).toEqual([
       {
         Sid: "MountModelStoreReadOnly",
@@ -123,6 +125,7 @@ describe("SpacyFunction with defaults", () => {
     const actions = actionsOf(policyDocuments(out));
     expect(actions.length).toBeGreaterThan(0);
     expect(actions.filter((a) => a.includes("*"))).toEqual([]);
+    expect(actions).not.toContain("logs:CreateLogGroup");
     // ClientWrite only appears in the store's file system policy, in Deny statements.
     const allowed = policyDocuments(out).flatMap((d) => d.Statement.filter((st: { Effect: string }) => st.Effect === "Allow"));
     expect(actionsOf([{ Statement: allowed }])).not.toContain("elasticfilesystem:ClientWrite");
@@ -132,11 +135,33 @@ describe("SpacyFunction with defaults", () => {
     expect(JSON.parse(role.assume_role_policy).Statement[0].Principal).toEqual({ Service: "lambda.amazonaws.com" });
   });
 
-  test("attaches the managed VPC access policy and nothing else by default", () => {
-    const attachments = Object.values(all(out, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn);
-    expect(attachments).toEqual([
-      expect.stringMatching(/^arn:\$\{data\.aws_partition\..+\.partition\}:iam::aws:policy\/service-role\/AWSLambdaVPCAccessExecutionRole$/),
-    ]);
+  test("no AWS-managed policy: an inline execution policy scoped to its own log group and this account's ENIs", () => {
+    expect(out.resource.aws_iam_role_policy_attachment).toBeUndefined();
+    expect(only(out, "aws_iam_role").managed_policy_arns).toBeUndefined();
+    const [execution] = Object.values(all(out, "aws_iam_role_policy")).filter((p) => p.name === "spacy-test-api-execution");
+    const bySid = Object.fromEntries(JSON.parse(execution.policy).Statement.map((st: { Sid: string }) => [st.Sid, st]));
+    const logGroupId = Object.keys(all(out, "aws_cloudwatch_log_group")).find((id) => id.startsWith("api_function_log-group"));
+    expect(bySid.WriteOwnLogs).toEqual({
+      Sid: "WriteOwnLogs",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: `\${aws_cloudwatch_log_group.${logGroupId}.arn}:*`,
+    });
+    expect(bySid.ManageVpcNetworkInterfaces.Resource).toMatch(/^arn:\$\{data\.aws_partition\..+\}:ec2:\$\{data\.aws_region\..+\}:\$\{data\.aws_caller_identity\..+\.account_id\}:\*\/\*$/);
+    // Describe* have no resource-level form: "*" is the only resource IAM accepts for them.
+    expect(bySid.DescribeVpcNetworking).toMatchObject({ Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], Resource: "*" });
+    const deny = bySid.DenyNetworkInterfaceCallsFromFunctionCode;
+    expect(deny.Effect).toBe("Deny");
+    expect(deny.Action).toEqual(expect.arrayContaining([...bySid.ManageVpcNetworkInterfaces.Action, ...bySid.DescribeVpcNetworking.Action]));
+    const [unqualified, qualified] = deny.Condition.ArnEquals["lambda:SourceFunctionArn"];
+    expect(unqualified).toMatch(/:lambda:\$\{data\.aws_region\..+\}:\$\{data\.aws_caller_identity\..+\}:function:spacy-test-api$/);
+    expect(qualified).toBe(`${unqualified}:*`);
+    // The function waits for the policy (CreateFunction checks the ENI permissions), so the policy names the
+    // function by its parts, never by a reference to it.
+    expect(execution.policy).not.toContain("aws_lambda_function.");
+    expect(only(out, "aws_lambda_function").depends_on).toContain(
+      `aws_iam_role_policy.${Object.keys(all(out, "aws_iam_role_policy")).find((id) => id.includes("execution-policy"))}`,
+    );
   });
 
   test("logs as JSON to /aws/lambda/<name> kept 30 days", () => {
@@ -313,11 +338,17 @@ describe("SpacyFunction options", () => {
     }
   });
 
-  test("tracing: X-Ray active with the managed write policy", () => {
+  test("tracing: X-Ray active with an inline policy for the two actions it needs, no managed policy", () => {
     const out = synthFunction({ tracing: true });
     expect(only(out, "aws_lambda_function").tracing_config).toEqual({ mode: "Active" });
-    const arns = Object.values(all(out, "aws_iam_role_policy_attachment")).map((a) => a.policy_arn);
-    expect(arns).toEqual(expect.arrayContaining([expect.stringMatching(/:iam::aws:policy\/AWSXRayDaemonWriteAccess$/)]));
+    expect(out.resource.aws_iam_role_policy_attachment).toBeUndefined();
+    const statements = policyDocuments(out).flatMap((d) => d.Statement);
+    expect(statements).toContainEqual({
+      Sid: "WriteTraces",
+      Effect: "Allow",
+      Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+      Resource: "*",
+    });
   });
 
   test("alarms: Lambda Errors and Throttles sums and API 5xx, notifying the given actions", () => {
@@ -375,6 +406,11 @@ describe("SpacyFunction validation", () => {
     ["name too long", { name: "x".repeat(65) }, [/name/, /x{65}/, /1–64 characters/]],
     ["no subnets", { subnetIds: [] }, [/subnetIds/, /\[\]/, /1–16/]],
     ["model name escaping the mount", { model: { name: "../etc", version: "1" } }, [/model\.name/, /"\.\.\/etc"/]],
+    ["model name the sync would refuse", { model: { name: "en-core-web-sm", version: "3.8.0" } }, [/model\.name/, /snake_case/, /"en-core-web-sm"/]],
+    ["model version range", { model: { name: "en_core_web_sm", version: ">=3.8" } }, [/model\.version/, /PEP 440/, /">=3\.8"/]],
+    ["environment overriding the model", { environment: { MODEL_NAME: "x" } }, [/environment/, /"MODEL_NAME"/, /MODEL_ROOT/]],
+    ["environment key with a dash", { environment: { "MY-VAR": "x" } }, [/environment key/, /"MY-VAR"/]],
+    ["boundary with an existing role", { role: { roleArn: "arn:aws:iam::1:role/r", roleName: "r" }, permissionsBoundary: "arn:aws:iam::1:policy/b" }, [/permissionsBoundary/, /cannot be set with role/]],
     ["negative reserved concurrency", { reservedConcurrency: -1 }, [/reservedConcurrency/, /-1/, /≥ 0/]],
     ["provisioned above reserved", { reservedConcurrency: 1, provisionedConcurrency: 2 }, [/provisionedConcurrency/, /\b2\b/, /reservedConcurrency \(1\)/]],
     ["component list with a comma", { excludeComponents: ["parser,ner"] }, [/excludeComponents/, /"parser,ner"/]],
@@ -395,5 +431,90 @@ describe("SpacyFunction validation", () => {
     for (const pattern of patterns) {
       expect(message).toMatch(pattern);
     }
+  });
+});
+
+describe("SpacyFunction for other teams", () => {
+  test("accepts a PEP 440 pre-release model version like the sync does", () => {
+    const out = synthFunction({ model: { name: "en_core_web_sm", version: "3.8.0rc1" } });
+    expect(only(out, "aws_lambda_function").environment.variables.MODEL_VERSION).toBe("3.8.0rc1");
+  });
+
+  test("extra security groups, environment variables and a permissions boundary", () => {
+    const out = synthFunction({
+      securityGroupIds: ["sg-0123456789abcdef0"],
+      environment: { TEAM: "search" },
+      permissionsBoundary: "arn:aws:iam::123456789012:policy/team-boundary",
+    });
+    const lambda = only(out, "aws_lambda_function");
+    expect(lambda.vpc_config.security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.api_/), "sg-0123456789abcdef0"]);
+    expect(lambda.environment.variables).toMatchObject({ TEAM: "search", MODEL_NAME: "en_core_web_lg" });
+    expect(only(out, "aws_iam_role").permissions_boundary).toBe("arn:aws:iam::123456789012:policy/team-boundary");
+  });
+
+  test("an existing role: no role created, the inline policies attached to it, function and role exposed", () => {
+    const out = synthFunction({ role: { roleArn: "arn:aws:iam::123456789012:role/team-ner", roleName: "team-ner" } });
+    expect(out.resource.aws_iam_role).toBeUndefined();
+    expect(out.fn.role).toBeUndefined();
+    expect(out.fn.roleName).toBe("team-ner");
+    expect(only(out, "aws_lambda_function").role).toBe("arn:aws:iam::123456789012:role/team-ner");
+    const policies = Object.values(all(out, "aws_iam_role_policy"));
+    expect(policies.map((p) => [p.name, p.role]).sort()).toEqual([
+      ["spacy-test-api-execution", "team-ner"],
+      ["store-efs-read", "team-ner"],
+    ]);
+    expect(out.fn.lambdaFunction.terraformResourceType).toBe("aws_lambda_function");
+  });
+
+  test("grantInvoke: execute-api:Invoke on this API's two routes, named after the grantee, not call order", () => {
+    const build = (callers: string[]) => {
+      const f = fixture();
+      const fn = new SpacyFunction(f.stack, "api", functionProps(f));
+      for (const caller of callers) {
+        const role = new IamRole(f.stack, caller, { assumeRolePolicy: "{}" });
+        fn.grantInvoke({ roleName: role.name });
+      }
+      return synth(f.stack);
+    };
+    const both = build(["search-caller", "batch-caller"]);
+    const one = build(["batch-caller"]);
+    const invokes = (s: Synthesized) =>
+      Object.fromEntries(Object.entries(all(s, "aws_iam_role_policy")).filter(([id]) => id.includes("_invoke-")));
+    expect(Object.keys(invokes(both))).toHaveLength(2);
+    // The remaining caller's policy keeps its address and content when the other caller goes.
+    expect(invokes(one)).toEqual(Object.fromEntries(Object.entries(invokes(both)).filter(([id]) => id.includes("batch-caller"))));
+    const [policy] = Object.values(invokes(one));
+    expect(policy.role).toBe("${aws_iam_role.batch-caller.name}");
+    const statement = JSON.parse(policy.policy).Statement[0];
+    expect(statement.Action).toBe("execute-api:Invoke");
+    expect(statement.Resource).toEqual([
+      expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/POST\/entities$/),
+      expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/GET\/health$/),
+    ]);
+  });
+
+  test("grantInvoke is refused when the API does not use IAM auth", () => {
+    const f = fixture();
+    const fn = new SpacyFunction(f.stack, "api", functionProps(f, { api: { auth: "none" } }));
+    expect(() => fn.grantInvoke({ roleName: "caller" })).toThrow(/grantInvoke needs api\.auth "iam".*uses "none"/);
+  });
+
+  test("mounts an existing file system wrapped with EfsModelStore.fromAttributes", () => {
+    const f = fixture();
+    const existing = EfsModelStore.fromAttributes(f.stack, "existing-store", {
+      fileSystemId: "fs-0123456789abcdef0",
+      accessPointId: "fsap-0123456789abcdef0",
+      securityGroupId: "sg-0fedcba9876543210",
+      accessPointArn: "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0",
+      fileSystemArn: "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0",
+    });
+    new SpacyFunction(f.stack, "api", functionProps(f, { modelStore: existing }));
+    const out = synth(f.stack);
+    const lambda = Object.values(all(out, "aws_lambda_function"))[0];
+    expect(lambda.file_system_config.arn).toBe("arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0");
+    const egress = Object.values(all(out, "aws_vpc_security_group_egress_rule"))[0];
+    expect(egress.referenced_security_group_id).toBe("sg-0fedcba9876543210");
+    const ingress = Object.values(all(out, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === "sg-0fedcba9876543210");
+    expect(ingress).toHaveLength(1);
   });
 });

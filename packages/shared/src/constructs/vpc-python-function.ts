@@ -203,7 +203,7 @@ export class VpcPythonFunction extends Construct {
       timeout: props.timeout,
       ephemeralStorage: { size: props.ephemeralStorageMb },
       reservedConcurrentExecutions: props.reservedConcurrency,
-      publish: props.publish || undefined,
+      publish: props.publish,
       vpcConfig: {
         subnetIds: props.subnetIds,
         securityGroupIds: [this.securityGroup.id, ...props.extraSecurityGroupIds],
