@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { EfsModelStore } from "@serverless-spacy/model-store";
+import { TestModelStore } from "./test-model-store";
 import { MODEL_SYNC_CODE_DIR, ModelSync, spacyModelWheelUrl, type ModelSource, type ModelSyncProps } from "../src";
 
 const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1"];
@@ -11,7 +11,7 @@ function build(props: Partial<ModelSyncProps> = {}, source?: ModelSource, id = "
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  const store = new EfsModelStore(stack, "store", { vpcId: "vpc-1", subnetIds: SUBNETS });
+  const store = new TestModelStore(stack, "store", { vpcId: "vpc-1", subnetIds: SUBNETS });
   new ModelSync(stack, id, {
     vpcId: "vpc-1",
     subnetIds: SUBNETS,
@@ -37,15 +37,16 @@ describe("spacyModelWheelUrl", () => {
 describe("ModelSync validation", () => {
   // Every error names the construct path, the field, the offending value and what is allowed.
   test.each<[string, Partial<ModelSyncProps>, RegExp]>([
-    ["name with a space", { name: "my sync" }, /^test\/sync: name must be 1-53 characters of A-Z.*"<name>-model-sync"\), got "my sync"$/],
-    ["name too long for a function name", { name: "x".repeat(54) }, /name must be 1-53 characters.*got "x{54}"/],
-    ["model name with upper case", { model: { name: "en_core_web_LG", version: "3.8.0" } }, /model\.name must be a spaCy package name "<lang>_<name>" matching .* got "en_core_web_LG"/],
+    ["name with a space", { name: "my sync" }, /^test\/sync: name must be 1-64 characters of A-Z.*it names the function.*, got "my sync"$/],
+    ["name too long for a function name", { name: "x".repeat(65) }, /name must be 1-64 characters.*got "x{65}"/],
+    ["model name with upper case", { model: { name: "en_core_web_LG", version: "3.8.0" } }, /model\.name must be a spaCy package name "<lang>_<name>" in lower-case snake_case matching .* got "en_core_web_LG"/],
     ["model name without a language prefix", { model: { name: "spacymodel", version: "3.8.0" } }, /model\.name .* got "spacymodel"/],
     ["model name with a dash", { model: { name: "en-core-web-lg", version: "3.8.0" } }, /model\.name .* got "en-core-web-lg"/],
-    ["version range", { model: { name: "en_core_web_lg", version: ">=3.8" } }, /model\.version must be an exact PEP 440 release .* \(like "3\.8\.0"; no ranges, epochs or local parts\), got ">=3\.8"/],
+    ["version range", { model: { name: "en_core_web_lg", version: ">=3.8" } }, /model\.version must be an exact PEP 440 version .* \(like "3\.8\.0" or "3\.8\.0rc1"; no ranges, epochs or local parts\), got ">=3\.8"/],
     ["version with a local part", { model: { name: "en_core_web_lg", version: "3.8.0+cpu" } }, /model\.version .* got "3\.8\.0\+cpu"/],
     ["version with a v prefix", { model: { name: "en_core_web_lg", version: "v3.8.0" } }, /model\.version .* got "v3\.8\.0"/],
-    ["empty subnets", { subnetIds: [] }, /subnetIds is empty; the sync needs private subnets/],
+    ["empty subnets", { subnetIds: [] }, /subnetIds must list 1 to 16 private subnets .* got 0/],
+    ["a boundary with an existing role", { role: { roleArn: "arn:aws:iam::1:role/r", roleName: "r" }, permissionsBoundary: "arn:aws:iam::1:policy/b" }, /permissionsBoundary applies to a role the sync creates/],
     ["no layer", { layerArns: [] }, /layerArns must list 1 to 5 layers \(the spaCy layer, which carries pip\), got 0/],
     ["six layers", { layerArns: Array.from({ length: 6 }, (_, i) => `arn:aws:lambda:eu-west-1:1:layer:l${i}:1`) }, /layerArns must list 1 to 5 layers .* got 6/],
     ["mount path outside /mnt", { mountPath: "/models" }, /mountPath must be one directory under \/mnt like "\/mnt\/models" \(Lambda's rule\), got "\/models"/],
@@ -58,7 +59,8 @@ describe("ModelSync validation", () => {
     ["ephemeral storage too large", { ephemeralStorageMb: 20480 }, /ephemeralStorageMb .* got 20480/],
     ["unknown architecture", { architecture: "arm32" as never }, /architecture must be one of x86_64, arm64, got "arm32"/],
     ["non-Python runtime", { runtime: "nodejs20.x" }, /runtime must be a Python runtime like "python3\.12" .* got "nodejs20\.x"/],
-    ["retention CloudWatch does not offer", { logRetentionDays: 31 }, /logRetentionDays must be one of 0, 1, 3, .*, 3653, got 31/],
+    ["retention CloudWatch does not offer", { logRetentionDays: 31 as never }, /logRetentionDays must be one of 1, 3, .*, 3653, got 31/],
+    ["retention that never expires", { logRetentionDays: 0 as never }, /logRetentionDays must be one of 1, 3, .*, 3653, got 0/],
   ])("rejects %s", (_, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -102,7 +104,7 @@ describe("ModelSync validation", () => {
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
     const version = new TerraformVariable(stack, "model_version", { type: "string" });
     const layer = new TerraformVariable(stack, "layer_arn", { type: "string" });
-    const store = new EfsModelStore(stack, "store", { vpcId: "vpc-1", subnetIds: SUBNETS });
+    const store = new TestModelStore(stack, "store", { vpcId: "vpc-1", subnetIds: SUBNETS });
     new ModelSync(stack, "sync", {
       vpcId: "vpc-1",
       subnetIds: SUBNETS,
@@ -125,7 +127,7 @@ describe("ModelSync validation", () => {
       });
       const { ModelSync: IsolatedModelSync } = require("../src/model-sync/model-sync");
       const cdktf = require("cdktf");
-      const { EfsModelStore: IsolatedStore } = require("@serverless-spacy/model-store");
+      const { TestModelStore: IsolatedStore } = require("./test-model-store");
       const stack = new cdktf.TerraformStack(cdktf.Testing.app(), "test");
       const store = new IsolatedStore(stack, "store", { vpcId: "vpc-1", subnetIds: SUBNETS });
       expect(

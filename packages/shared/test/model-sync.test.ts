@@ -4,7 +4,7 @@ import { App, TerraformOutput, Testing, TerraformStack } from "cdktf";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route } from "@cdktf/provider-aws/lib/route";
-import { EfsModelStore } from "@serverless-spacy/model-store";
+import { TestModelStore } from "./test-model-store";
 import * as path from "path";
 import { MODEL_SYNC_CODE_DIR, ModelSync, spacyModelWheelUrl, type ModelSyncProps } from "../src";
 import { sourceHash } from "../src/model-sync/source-hash";
@@ -19,7 +19,7 @@ function synth(props: Partial<ModelSyncProps> = {}, withEgress = true): Synth {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
-  const store = new EfsModelStore(stack, "store", { name: "spacy", vpcId: VPC, subnetIds: SUBNETS });
+  const store = new TestModelStore(stack, "store", { vpcId: VPC, subnetIds: SUBNETS });
   const nat = new Route(stack, "nat-route", {
     routeTableId: "rtb-0123456789abcdef0",
     destinationCidrBlock: "0.0.0.0/0",
@@ -99,7 +99,7 @@ describe("ModelSync", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "t");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    const store = new EfsModelStore(stack, "store", { vpcId: VPC, subnetIds: SUBNETS });
+    const store = new TestModelStore(stack, "store", { vpcId: VPC, subnetIds: SUBNETS });
     const sync = new ModelSync(stack, "sync", {
       vpcId: VPC,
       subnetIds: SUBNETS,
@@ -121,18 +121,18 @@ describe("ModelSync", () => {
     expect(out.result.value).toMatch(/^\$\{aws_lambda_invocation\.sync_invocation_\w+\.result\}$/);
     expect(out.functionName.value).toMatch(/^\$\{aws_lambda_function\.sync_function_\w+\.function_name\}$/);
     expect(out.functionArn.value).toMatch(/^\$\{aws_lambda_function\.sync_function_\w+\.arn\}$/);
-    expect(out.roleArn.value).toMatch(/^\$\{aws_iam_role\.sync_role_\w+\.arn\}$/);
-    expect(out.securityGroupId.value).toMatch(/^\$\{aws_security_group\.sync_security-group_\w+\.id\}$/);
-    expect(out.logGroupName.value).toMatch(/^\$\{aws_cloudwatch_log_group\.sync_log-group_\w+\.name\}$/);
+    expect(out.roleArn.value).toMatch(/^\$\{aws_iam_role\.sync_function_role_\w+\.arn\}$/);
+    expect(out.securityGroupId.value).toMatch(/^\$\{aws_security_group\.sync_function_security-group_\w+\.id\}$/);
+    expect(out.logGroupName.value).toMatch(/^\$\{aws_cloudwatch_log_group\.sync_function_log-group_\w+\.name\}$/);
     expect(sync.invocation).toBeInstanceOf(LambdaInvocation);
     // Default name is the construct id.
     const synthed: Synth = JSON.parse(Testing.synth(stack));
-    expect(one(synthed, "aws_lambda_function").function_name).toBe("sync-model-sync");
+    expect(one(synthed, "aws_lambda_function").function_name).toBe("sync");
   });
 
   test("the function: code, handler, env, mount, VPC, sizes and the defaults", () => {
     const fn = one(s, "aws_lambda_function");
-    expect(fn.function_name).toBe("spacy-model-sync");
+    expect(fn.function_name).toBe("spacy");
     expect(fn.handler).toBe("model_sync.handler");
     expect(fn.runtime).toBe("python3.12");
     expect(fn.architectures).toEqual(["x86_64"]);
@@ -146,9 +146,9 @@ describe("ModelSync", () => {
       local_mount_path: "/mnt/models",
     });
     expect(fn.vpc_config.subnet_ids).toEqual(SUBNETS);
-    expect(fn.vpc_config.security_group_ids).toEqual([`\${${key(s, "aws_security_group", "sync_security-group")}.id}`]);
-    expect(fn.role).toBe(`\${${key(s, "aws_iam_role", "sync_role")}.arn}`);
-    expect(fn.tags).toEqual({ Name: "spacy-model-sync" });
+    expect(fn.vpc_config.security_group_ids).toEqual([`\${${key(s, "aws_security_group", "sync_function_security-group")}.id}`]);
+    expect(fn.role).toBe(`\${${key(s, "aws_iam_role", "sync_function_role")}.arn}`);
+    expect(fn.tags).toEqual({});
 
     const custom = one(
       synth({
@@ -168,17 +168,17 @@ describe("ModelSync", () => {
     expect([custom.memory_size, custom.timeout, custom.ephemeral_storage.size]).toEqual([4096, 600, 512]);
     expect(custom.architectures).toEqual(["arm64"]);
     expect(custom.runtime).toBe("python3.11");
-    expect(custom.tags).toEqual({ team: "nlp", Name: "spacy-model-sync" });
+    expect(custom.tags).toEqual({ team: "nlp" });
   });
 
   test("security group: no ingress, egress exactly NFS to the store and HTTPS out", () => {
-    const sg = s.resource.aws_security_group[key(s, "aws_security_group", "sync_security-group").split(".")[1]];
-    expect(sg.name).toBe("spacy-model-sync");
+    const sg = s.resource.aws_security_group[key(s, "aws_security_group", "sync_function_security-group").split(".")[1]];
+    expect(sg.name).toBe("spacy-lambda");
     expect(sg.vpc_id).toBe(VPC);
     expect(sg.ingress).toBeUndefined();
     expect(sg.egress).toBeUndefined();
     expect(s.resource.aws_security_group_rule).toBeUndefined();
-    const syncSg = `\${${key(s, "aws_security_group", "sync_security-group")}.id}`;
+    const syncSg = `\${${key(s, "aws_security_group", "sync_function_security-group")}.id}`;
     const storeSg = `\${${key(s, "aws_security_group", "store_security-group")}.id}`;
     const egress = values(s, "aws_vpc_security_group_egress_rule");
     expect(egress.map(({ security_group_id, ip_protocol, from_port, to_port, referenced_security_group_id, cidr_ipv4 }) => ({
@@ -201,18 +201,27 @@ describe("ModelSync", () => {
 
   test("role: Lambda trust, VPC access, and read-write mount scoped to the file system and access point", () => {
     const role = one(s, "aws_iam_role");
-    expect(role.name).toBe("spacy-model-sync");
+    expect(role.name).toBe("spacy-role");
     expect(JSON.parse(role.assume_role_policy)).toEqual({
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
     });
     expect(role.managed_policy_arns).toBeUndefined();
-    const attachment = one(s, "aws_iam_role_policy_attachment");
-    expect(attachment.role).toBe(`\${${key(s, "aws_iam_role", "sync_role")}.name}`);
-    expect(attachment.policy_arn).toMatch(/^arn:\$\{data\.aws_partition\.\w+\.partition\}:iam::aws:policy\/service-role\/AWSLambdaVPCAccessExecutionRole$/);
+    // No AWS-managed policy: VPC access and logs come from the inline execution policy (VpcPythonFunction).
+    expect(s.resource.aws_iam_role_policy_attachment).toBeUndefined();
+    const policies = values(s, "aws_iam_role_policy");
+    expect(policies).toHaveLength(2);
+    const execution = policies.find((p) => p.name === "spacy-execution");
+    expect(JSON.parse(execution.policy).Statement.map((st: { Sid: string }) => st.Sid)).toEqual([
+      "WriteOwnLogs",
+      "ManageVpcNetworkInterfaces",
+      "DescribeVpcNetworking",
+      "DenyNetworkInterfaceCallsFromFunctionCode",
+    ]);
+    expect(execution.policy).toContain(":function:spacy\"");
 
-    const grant = one(s, "aws_iam_role_policy");
-    expect(grant.role).toBe(`\${${key(s, "aws_iam_role", "sync_role")}.name}`);
+    const grant = policies.find((p) => p !== execution);
+    expect(grant.role).toBe(`\${${key(s, "aws_iam_role", "sync_function_role")}.name}`);
     const policy = JSON.parse(grant.policy);
     expect(policy.Statement).toEqual([
       {
@@ -226,21 +235,17 @@ describe("ModelSync", () => {
       },
     ]);
     // No wildcard actions anywhere in the policies this stack writes.
-    const actions = [grant, role].flatMap((r) =>
+    const actions = [...policies, role].flatMap((r) =>
       JSON.parse(r.policy ?? r.assume_role_policy).Statement.flatMap((st: { Action: string | string[] }) => st.Action),
     );
     expect(actions.some((a: string) => a.includes("*"))).toBe(false);
-    // The store's file system policy names the sync role as a read-write client.
-    const fsPolicy = JSON.parse(one(s, "aws_efs_file_system_policy").policy);
-    const rw = fsPolicy.Statement.find((st: { Sid: string }) => st.Sid === "MountModelStoreReadWrite");
-    expect(rw.Principal).toEqual({ AWS: [`\${${key(s, "aws_iam_role", "sync_role")}.arn}`] });
   });
 
   test("log group with retention, created before the function", () => {
     const logGroup = one(s, "aws_cloudwatch_log_group");
-    expect(logGroup.name).toBe("/aws/lambda/spacy-model-sync");
+    expect(logGroup.name).toBe("/aws/lambda/spacy");
     expect(logGroup.retention_in_days).toBe(30);
-    expect(one(synth({ logRetentionDays: 0 }), "aws_cloudwatch_log_group").retention_in_days).toBe(0);
+    expect(one(synth({ logRetentionDays: 7 }), "aws_cloudwatch_log_group").retention_in_days).toBe(7);
   });
 
   test("dependsOn: the function waits for mount targets, log group and VPC access; the invocation for egress and every grant", () => {
@@ -250,8 +255,8 @@ describe("ModelSync", () => {
     expect(fn.depends_on).toEqual(
       expect.arrayContaining([
         ...mountTargets,
-        key(s, "aws_cloudwatch_log_group", "sync_log-group"),
-        key(s, "aws_iam_role_policy_attachment", "sync_vpc-access"),
+        key(s, "aws_cloudwatch_log_group", "sync_function_log-group"),
+        key(s, "aws_iam_role_policy", "sync_function_execution-policy"),
       ]),
     );
     const inv = one(s, "aws_lambda_invocation");
@@ -260,7 +265,7 @@ describe("ModelSync", () => {
         key(s, "aws_route", "nat-route"),
         ...mountTargets,
         key(s, "aws_lambda_function", "sync_function"),
-        key(s, "aws_vpc_security_group_egress_rule", "sync_nfs-to-model-store"),
+        key(s, "aws_vpc_security_group_egress_rule", "sync_function_nfs-to-model-store"),
         key(s, "aws_vpc_security_group_egress_rule", "sync_https-to-internet"),
         key(s, "aws_vpc_security_group_ingress_rule", "store_nfs-from"),
         key(s, "aws_iam_role_policy", "store_grant"),
@@ -275,7 +280,7 @@ describe("ModelSync", () => {
     expect(MODEL_SYNC_CODE_DIR).toBe(path.resolve(__dirname, "../model-sync/src"));
     const fn = one(s, "aws_lambda_function");
     expect(fn.source_code_hash).toBe(sourceHash(MODEL_SYNC_CODE_DIR));
-    expect(fn.filename).toMatch(new RegExp(`^assets/sync_code_\\w+/${fn.source_code_hash}/archive\\.zip$`));
+    expect(fn.filename).toMatch(new RegExp(`^assets/sync_function_code_\\w+/${fn.source_code_hash}/archive\\.zip$`));
   });
 
   test("a real synth writes the handler's zip where the function's filename points", () => {
@@ -284,7 +289,7 @@ describe("ModelSync", () => {
       const app = new App({ outdir });
       const stack = new TerraformStack(app, "test");
       new AwsProvider(stack, "aws", { region: "eu-west-1" });
-      const store = new EfsModelStore(stack, "store", { vpcId: VPC, subnetIds: SUBNETS });
+      const store = new TestModelStore(stack, "store", { vpcId: VPC, subnetIds: SUBNETS });
       new ModelSync(stack, "sync", {
         vpcId: VPC,
         subnetIds: SUBNETS,
