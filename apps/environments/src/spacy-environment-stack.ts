@@ -46,6 +46,8 @@ export class SpacyEnvironmentStack extends TerraformStack {
       name: `${name}-models`,
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
+      // Keyed by zone: a subnet removed later destroys only its own mount target.
+      availabilityZones: network.availabilityZones,
       throughputMode: config.modelStore.throughputMode,
       backups: config.modelStore.backups,
       transitionToIa: config.modelStore.transitionToIa,

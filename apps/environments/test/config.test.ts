@@ -41,7 +41,10 @@ describe("environment config", () => {
     ["unknown NAT mode", "dev", (c) => (c.network.natGateways = "two"), /field network.natGateways: .*"one-per-az"\|"single"\|"none" \(got "two"\)/],
     ["bad retention", "dev", (c) => (c.function.logRetentionDays = 13), /field function.logRetentionDays: must be one of CloudWatch Logs' retention periods: 1, 3, 5.*\(got 13\)/],
     ["bad region", "dev", (c) => (c.region = "Europe"), /field region: must be an AWS region like eu-west-1 \(got "Europe"\)/],
-    ["bad model name", "dev", (c) => (c.model.name = "en-core-web-sm"), /field model.name: must be a spaCy package name like en_core_web_lg \(got "en-core-web-sm"\)/],
+    ["bad model name", "dev", (c) => (c.model.name = "en-core-web-sm"), /field model.name: must be a spaCy package name "<lang>_<name>" in lower-case snake_case .* \(got "en-core-web-sm"\)/],
+    // Accepted by the old schema's looser pattern, refused by the construct with a plain Error: now in the report.
+    ["model name without a language prefix", "dev", (c) => (c.model.name = "spacymodel"), /environment "dev", field model.name: must be a spaCy package name .* \(got "spacymodel"\)/],
+    ["model version range", "dev", (c) => (c.model.version = ">=3.8"), /field model.version: must be an exact PEP 440 version .* \(got ">=3.8"\)/],
     ["subnets do not fit", "dev", (c) => Object.assign(c.network, { cidr: "10.10.0.0/24", subnetPrefixLength: 26, azCount: 3 }), /field network.subnetPrefixLength: leaves room for 4 subnets in 10.10.0.0\/24, 6 are needed/],
     ["jwt without settings", "staging", (c) => (c.api.auth = "jwt"), /environment "staging", field api.jwt: is required when api.auth is "jwt" \(it is missing\)/],
     ["unknown field", "dev", (c) => (c.function.memory = 2048), /environment "dev", field function: unknown field\(s\) "memory"/],
@@ -52,6 +55,11 @@ describe("environment config", () => {
     ["prod single NAT", "prod", (c) => (c.network.natGateways = "single"), /environment "prod", field network.natGateways: must be "one-per-az" in prod/],
   ])("%s", (_, environment, patch, message) => {
     expect(problemsOf(withChange(environment, patch))).toMatch(message);
+  });
+
+  test("a PEP 440 pre-release model version is accepted, as the constructs accept it", () => {
+    const configs = loadEnvironments(withChange("dev", (c) => (c.model.version = "3.8.0rc1")));
+    expect(configs.dev.model.version).toBe("3.8.0rc1");
   });
 
   test("overlapping environment CIDRs name both environments", () => {

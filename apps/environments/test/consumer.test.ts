@@ -20,7 +20,13 @@ describe("a consumer stack", () => {
     const stack = new TerraformStack(Testing.app(), "search-team");
     new AwsProvider(stack, "aws", { region: "us-east-1" });
     const network = new Network(stack, "network", { name: "search", cidr: "10.99.0.0/20", azCount: 3, natGateways: "single", subnetPrefixLength: 26 });
-    const store = new EfsModelStore(stack, "models", { name: "search-models", vpcId: network.vpcId, subnetIds: network.privateSubnetIds, backups: false });
+    const store = new EfsModelStore(stack, "models", {
+      name: "search-models",
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      availabilityZones: network.availabilityZones,
+      backups: false,
+    });
     const layer = new SpacyLayer(stack, "spacy", { layerArn: "arn:aws:lambda:us-east-1:123456789012:layer:spacy:3" });
     const sync = new ModelSync(stack, "sync", {
       name: "search",
@@ -47,7 +53,9 @@ describe("a consumer stack", () => {
     expect(Object.values(s.resource.aws_subnet).map((x: any) => x.cidr_block).sort()).toEqual([
       "10.99.0.0/26", "10.99.0.128/26", "10.99.0.192/26", "10.99.0.64/26", "10.99.1.0/26", "10.99.1.64/26",
     ]);
-    expect(Object.keys(s.resource.aws_efs_mount_target)).toHaveLength(3);
+    // One for_each resource keyed by zone: three mount targets at plan time.
+    const [targets] = Object.values(s.resource.aws_efs_mount_target) as any[];
+    expect(targets.for_each).toMatch(/^\$\{zipmap\(\[element\(data\.aws_availability_zones\.network_zones_\w+\.names, 0\), .*, 2\)\], \[aws_subnet\./);
     expect(s.resource.aws_s3_bucket).toBeUndefined(); // an existing layer ARN needs no artifacts bucket
     const functions = Object.values(s.resource.aws_lambda_function) as any[];
     const ner = functions.find((f) => f.function_name === "search-ner");

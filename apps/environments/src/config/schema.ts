@@ -1,14 +1,21 @@
 import { z } from "zod";
 import { IA_TRANSITIONS, THROUGHPUT_MODES } from "@serverless-spacy/model-store";
 import { NAT_GATEWAY_MODES } from "@serverless-spacy/network";
+import {
+  KEEP_VERSIONS_LIMITS,
+  LAMBDA_ARCHITECTURES,
+  LOG_RETENTION_DAYS,
+  MEMORY_LIMITS,
+  MODEL_NAME_RULE,
+  MODEL_VERSION_RULE,
+  TIMEOUT_LIMITS,
+  isModelName,
+  isModelVersion,
+} from "@serverless-spacy/shared";
+import { API_AUTH_MODES } from "@serverless-spacy/spacy-function";
 
-// Allowed values are written out here rather than imported from the function module so that
-// reading the config schema needs nothing but this file; the module re-validates at construction.
-const ARCHITECTURES = ["x86_64", "arm64"] as const;
-const API_AUTH_MODES = ["none", "iam", "jwt"] as const;
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+// Allowed values come from the packages whose constructs check them again, so the config report and the
+// constructs cannot disagree (a value this schema accepts is one the constructs accept).
 
 const modelSource = z.strictObject({
   kind: z.enum(["wheel_url", "index_url", "find_links"]),
@@ -32,16 +39,16 @@ export const environmentConfigSchema = z
       transitionToIa: z.enum(IA_TRANSITIONS).optional(),
     }),
     model: z.strictObject({
-      name: z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a spaCy package name like en_core_web_lg"),
-      version: z.string().regex(/^\d+(\.\d+)*$/, "must be a release version like 3.8.0"),
+      name: z.string().refine(isModelName, MODEL_NAME_RULE),
+      version: z.string().refine(isModelVersion, MODEL_VERSION_RULE),
       /** Where the sync downloads the model from. Default: spaCy's published wheel for name and version. */
       source: modelSource.optional(),
-      keepVersions: z.int().min(0).max(10).default(2),
+      keepVersions: z.int().min(KEEP_VERSIONS_LIMITS.min).max(KEEP_VERSIONS_LIMITS.max).default(2),
     }),
     function: z.strictObject({
-      architecture: z.enum(ARCHITECTURES).default("x86_64"),
-      memorySize: z.int().min(128).max(10240),
-      timeout: z.int().min(1).max(900).default(30),
+      architecture: z.enum(LAMBDA_ARCHITECTURES).default("x86_64"),
+      memorySize: z.int().min(MEMORY_LIMITS.min).max(MEMORY_LIMITS.max),
+      timeout: z.int().min(TIMEOUT_LIMITS.min).max(TIMEOUT_LIMITS.max).default(30),
       reservedConcurrency: z.int().min(0).optional(),
       provisionedConcurrency: z.int().min(0).default(0),
       tracing: z.boolean().default(false),

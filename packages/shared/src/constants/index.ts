@@ -17,7 +17,11 @@ export {
   MAX_MODEL_NAME_LENGTH,
   MAX_MODEL_VERSION_LENGTH,
   MODEL_NAME_PATTERN,
+  MODEL_NAME_RULE,
   MODEL_VERSION_PATTERN,
+  MODEL_VERSION_RULE,
+  isModelName,
+  isModelVersion,
   modelNameProblem,
   modelVersionProblem,
 } from "./model-package";

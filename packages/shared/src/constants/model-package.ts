@@ -19,24 +19,32 @@ export const MAX_MODEL_VERSION_LENGTH = 64;
 /** Earlier model versions the sync may keep beside the current one (sync_event.py's MAX_KEEP_VERSIONS). */
 export const KEEP_VERSIONS_LIMITS = { min: 0, max: 100 } as const;
 
+/** The rule for model names, in words, for error messages (the config report appends the value). */
+export const MODEL_NAME_RULE =
+  `must be a spaCy package name "<lang>_<name>" in lower-case snake_case matching ${MODEL_NAME_PATTERN}, at most ` +
+  `${MAX_MODEL_NAME_LENGTH} characters (like "en_core_web_lg")`;
+
+/** The rule for model versions, in words, for error messages (the config report appends the value). */
+export const MODEL_VERSION_RULE =
+  `must be an exact PEP 440 version matching ${MODEL_VERSION_PATTERN} (like "3.8.0" or "3.8.0rc1"; no ranges, ` +
+  "epochs or local parts)";
+
+/** Whether `name` is a model package name the function and the sync accept. */
+export function isModelName(name: string): boolean {
+  return MODEL_NAME_PATTERN.test(name) && name.length <= MAX_MODEL_NAME_LENGTH;
+}
+
+/** Whether `version` is an exact model version the function and the sync accept. */
+export function isModelVersion(version: string): boolean {
+  return MODEL_VERSION_PATTERN.test(version) && version.length <= MAX_MODEL_VERSION_LENGTH;
+}
+
 /** Why `name` is not a model package name the function and the sync accept, or undefined when it is. */
 export function modelNameProblem(name: string): string | undefined {
-  if (MODEL_NAME_PATTERN.test(name) && name.length <= MAX_MODEL_NAME_LENGTH) {
-    return undefined;
-  }
-  return (
-    `must be a spaCy package name "<lang>_<name>" in lower-case snake_case matching ${MODEL_NAME_PATTERN}, at most ` +
-    `${MAX_MODEL_NAME_LENGTH} characters (like "en_core_web_lg"), got ${JSON.stringify(name)}`
-  );
+  return isModelName(name) ? undefined : `${MODEL_NAME_RULE}, got ${JSON.stringify(name)}`;
 }
 
 /** Why `version` is not an exact model version the function and the sync accept, or undefined when it is. */
 export function modelVersionProblem(version: string): string | undefined {
-  if (MODEL_VERSION_PATTERN.test(version) && version.length <= MAX_MODEL_VERSION_LENGTH) {
-    return undefined;
-  }
-  return (
-    `must be an exact PEP 440 version matching ${MODEL_VERSION_PATTERN} (like "3.8.0" or "3.8.0rc1"; no ranges, ` +
-    `epochs or local parts), got ${JSON.stringify(version)}`
-  );
+  return isModelVersion(version) ? undefined : `${MODEL_VERSION_RULE}, got ${JSON.stringify(version)}`;
 }

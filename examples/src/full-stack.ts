@@ -1,0 +1,64 @@
+// The full stack from the packages: a VPC, an EFS model store, the spaCy layer, the one-shot model sync and
+// the NER function behind an IAM-auth HTTP API, with one caller role allowed to invoke it.
+import { App, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { EfsModelStore } from "@serverless-spacy/model-store";
+import { Network } from "@serverless-spacy/network";
+import { ModelSync } from "@serverless-spacy/shared";
+import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
+
+export class SearchNerStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new AwsProvider(this, "aws", { region: "eu-west-1" });
+
+    const network = new Network(this, "network", { name: "search", cidr: "10.40.0.0/16", natGateways: "single" });
+    const store = new EfsModelStore(this, "models", {
+      name: "search-models",
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      availabilityZones: network.availabilityZones,
+    });
+    // An existing layer version; without layerArn, SpacyLayer uploads the zip built by the layer build.
+    const layer = new SpacyLayer(this, "spacy", { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:3" });
+    const sync = new ModelSync(this, "sync", {
+      name: "search-model-sync",
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      modelStore: store,
+      model: { name: "en_core_web_md", version: "3.8.0" },
+      layerArns: [layer.layerArn],
+      internetEgress: network.internetEgress,
+    });
+    const ner = new SpacyFunction(this, "ner", {
+      name: "search-ner",
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      modelStore: store,
+      layer,
+      model: { name: "en_core_web_md", version: "3.8.0" },
+      modelReady: [sync.invocation],
+      memorySize: 2048,
+      api: { auth: "iam" },
+    });
+
+    const caller = new IamRole(this, "indexer", {
+      name: "search-indexer",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+    });
+    ner.grantInvoke({ roleName: caller.name });
+
+    new TerraformOutput(this, "api_url", { value: ner.apiUrl });
+  }
+}
+
+if (require.main === module) {
+  const app = new App();
+  new SearchNerStack(app, "search-ner");
+  app.synth();
+}
