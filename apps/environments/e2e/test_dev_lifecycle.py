@@ -149,7 +149,13 @@ def test_emulator_has_the_model_store(deployment: Deployment, state: dict) -> No
 def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict) -> None:
     lam = deployment.client("lambda")
     names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
-    assert names == ["spacy-dev-api", "spacy-dev-model-sync-model-sync"]
+    assert names == ["spacy-dev-api", "spacy-dev-model-sync"]
+    # Execution roles carry inline policies only: no AWS-managed policy is attached to either.
+    iam = deployment.client("iam")
+    for role in ("spacy-dev-api-role", "spacy-dev-model-sync-role"):
+        assert iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"] == []
+        inline = iam.list_role_policies(RoleName=role)["PolicyNames"]
+        assert f"{role.removesuffix('-role')}-execution" in inline
     fn = lam.get_function(FunctionName="spacy-dev-api")["Configuration"]
     assert fn["Runtime"] == "python3.12" and fn["MemorySize"] == 1024
     assert fn["VpcConfig"]["SubnetIds"], "the function runs in the private subnets"
