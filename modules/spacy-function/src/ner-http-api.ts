@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { API_ROUTES } from "@serverless-spacy/shared";
+import { API_ROUTES, skipCheckov } from "@serverless-spacy/shared";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
@@ -133,11 +133,7 @@ export class NerHttpApi extends Construct {
       retentionInDays: props.accessLogRetentionDays,
       tags: props.tags,
     });
-    accessLogs.addOverride(
-      "//.checkov.skip.CKV_AWS_158",
-      "Encrypted at rest by CloudWatch Logs with its service key; a customer-managed KMS key adds cost and a key " +
-        "policy to maintain without protecting against a threat the service key does not.",
-    );
+    skipCheckov(accessLogs, "CKV_AWS_158");
     accessLogs.addOverride(
       "//.checkov.skip.CKV_AWS_338",
       "Retention is a per-environment choice (the function's logRetentionDays): access logs record caller IPs, " +
