@@ -430,6 +430,11 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   if (props.role && props.permissionsBoundary !== undefined) {
     throw new Error(`${path}: permissionsBoundary applies to a role the construct creates; it cannot be set with role`);
   }
+  for (const group of props.securityGroupIds ?? []) {
+    assertMatches(path, "securityGroupIds[]", group, /^sg-[0-9a-f]+$/, "a security group id like sg-0123456789abcdef0");
+  }
+  assertMatches(path, "permissionsBoundary", props.permissionsBoundary, /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/, "a managed policy ARN like arn:aws:iam::123456789012:policy/boundary");
+  assertMatches(path, "role.roleArn", props.role?.roleArn, /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "a role ARN like arn:aws:iam::123456789012:role/name");
   assertMatches(
     path,
     "mountPath",
