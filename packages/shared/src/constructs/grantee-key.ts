@@ -16,9 +16,12 @@ export function granteeKey(scope: IConstruct, grantee: string): string {
   const readable = (reference ?? resolved)
     .replace(/^(aws_[a-z0-9_]+?)\./, "")
     .replace(/\.(arn|id|name)$/, "")
+    // cdktf's own hash suffix of the logical id; the digest below keeps keys unique.
+    .replace(/_[0-9A-F]{8}$/, "")
     .replace(/[^A-Za-z0-9-]+/g, "-")
     .replace(/^-+|-+$/g, "")
-    .slice(-40);
+    .slice(0, 40)
+    .replace(/-+$/, "");
   // The hash keeps two grantees apart whose readable parts collide after truncation.
   const digest = createHash("sha256").update(resolved).digest("hex").slice(0, 8);
   return `${readable || "grantee"}-${digest}`;
