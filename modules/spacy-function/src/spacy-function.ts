@@ -53,7 +53,7 @@ export const RESERVED_ENVIRONMENT_VARIABLES = [
   "MAX_BATCH_TEXTS",
 ] as const;
 
-/** An IAM role (or user) that may call the API under IAM auth (`SpacyFunction.grantInvoke`). */
+/** An IAM role that may call the API under IAM auth (`SpacyFunction.grantInvoke`). */
 export interface InvokeGrantee {
   /** Name of the role to attach the execute-api:Invoke policy to. */
   readonly roleName: string;
