@@ -140,7 +140,7 @@ def install_tree(requirements: Path, arch: str, build_dir: Path) -> Path:
 LAMBDA_LAYER_PYTHON = "/opt/python"
 
 
-def compile_bytecode(tree: Path, python: str | None = None) -> None:
+def compile_bytecode(tree: Path, python: str | None = None, prefix: str = LAMBDA_LAYER_PYTHON) -> None:
     """Compile every module for CPython 3.12 into __pycache__, as `unchecked-hash` .pyc files.
 
     Needs a CPython 3.12 (the bytecode format is per minor version): pyenv's, python3.12 on PATH or
@@ -159,7 +159,7 @@ def compile_bytecode(tree: Path, python: str | None = None) -> None:
     proc = subprocess.run(  # noqa: S603
         [
             python, "-I", "-m", "compileall", "-q", "-j", "1", "--invalidation-mode", "unchecked-hash",
-            "-s", str(tree), "-p", LAMBDA_LAYER_PYTHON, str(tree),
+            "-s", str(tree), "-p", prefix, str(tree),
         ],
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip

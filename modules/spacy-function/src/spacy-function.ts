@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { sourceHash } from "@serverless-spacy/shared";
+import { NO_BYTECODE_NOTE, sourceHash, stagedCodeDir } from "@serverless-spacy/shared";
 import { Annotations, AssetType, TerraformAsset, TerraformResource, Token, type ITerraformDependable } from "cdktf";
 import { Construct, type IConstruct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
@@ -219,8 +219,12 @@ export class SpacyFunction extends Construct {
         "are kept no longer than operating the function needs.",
     );
 
+    const staged = stagedCodeDir(HANDLER_SOURCE_DIR);
+    if (!staged.bytecode) {
+      Annotations.of(this).addInfo(NO_BYTECODE_NOTE);
+    }
     const code = new TerraformAsset(this, "handler-code", {
-      path: HANDLER_SOURCE_DIR,
+      path: staged.dir,
       type: AssetType.ARCHIVE,
       // cdktf's own hash includes __pycache__ and readdir order; this one is the same on every machine.
       assetHash: sourceHash(HANDLER_SOURCE_DIR),

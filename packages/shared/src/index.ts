@@ -21,3 +21,4 @@ export {
   type LambdaArchitecture,
 } from "./model-sync/validate";
 export { sourceHash } from "./model-sync/source-hash";
+export { NO_BYTECODE_NOTE, stagedCodeDir, stagedCodePath } from "./model-sync/staged-code";

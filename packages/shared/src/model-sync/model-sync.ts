@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AssetType, TerraformAsset, TerraformResource, type ITerraformDependable } from "cdktf";
+import { Annotations, AssetType, TerraformAsset, TerraformResource, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
@@ -12,6 +12,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { EfsModelStore } from "@serverless-spacy/model-store";
 import { sourceHash } from "./source-hash";
+import { NO_BYTECODE_NOTE, stagedCodeDir } from "./staged-code";
 import { spacyModelWheelUrl, type ModelSource, type ModelSpec } from "./model-source";
 import { NAME_SUFFIX, validateFunction, validateModel, validateName, type LambdaArchitecture } from "./validate";
 
@@ -183,8 +184,12 @@ export class ModelSync extends Construct {
         "it, not a year later.",
     );
 
+    const staged = stagedCodeDir(MODEL_SYNC_CODE_DIR);
+    if (!staged.bytecode) {
+      Annotations.of(this).addInfo(NO_BYTECODE_NOTE);
+    }
     const code = new TerraformAsset(this, "code", {
-      path: MODEL_SYNC_CODE_DIR,
+      path: staged.dir,
       type: AssetType.ARCHIVE,
       // Stable across machines (see sourceHash), so a synth elsewhere does not re-upload unchanged code.
       assetHash: sourceHash(MODEL_SYNC_CODE_DIR),
