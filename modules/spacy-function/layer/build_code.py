@@ -47,7 +47,9 @@ def stage(src: Path, python: str | None = None) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("--check-python", help="CPython 3.12 to compile with (default: found like the layer's)")
+    parser.add_argument(
+        "--check-python", help="CPython 3.12 to compile with (default: found like the layer's)"
+    )
     args = parser.parse_args(argv)
     for src in CODE_DIRS:
         print(f"staged {stage(src, args.check_python)}")

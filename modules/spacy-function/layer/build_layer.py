@@ -290,7 +290,9 @@ def check_tree(tree: Path, arch: str) -> None:
         raise SystemExit(f"build_layer: the layer is missing {missing}")
     missing_pyc = missing_bytecode(tree)
     if missing_pyc:
-        raise SystemExit(f"build_layer: {len(missing_pyc)} modules have no 3.12 bytecode, e.g. {missing_pyc[:3]}")
+        raise SystemExit(
+            f"build_layer: {len(missing_pyc)} modules have no 3.12 bytecode, e.g. {missing_pyc[:3]}"
+        )
     # Wrong-architecture wheels only fail at import on Lambda; catch them here by ELF header.
     want = ELF_MACHINE[arch]
     extensions = sorted(tree.glob("spacy/**/*.so"))
