@@ -34,21 +34,128 @@ LG_ROWS = 514_157
 LG_WIDTH = 300
 NAME = "en_core_web_lg_shaped"
 VERSION = "3.8.0"
-DEFAULT_OUT = Path(os.environ.get("SERVERLESS_SPACY_CACHE", Path.home() / ".cache" / "serverless-spacy")) / "bench"
+CACHE = Path(os.environ.get("SERVERLESS_SPACY_CACHE", Path.home() / ".cache" / "serverless-spacy"))
+DEFAULT_OUT = CACHE / "bench"
 # en_core_web_lg 3.8's label sets: 18 entity types, the OntoNotes tags, ClearNLP dependencies.
-NER_LABELS = (
-    "CARDINAL DATE EVENT FAC GPE LANGUAGE LAW LOC MONEY NORP ORDINAL ORG PERCENT PERSON PRODUCT QUANTITY "
-    "TIME WORK_OF_ART"
-).split()
-TAGS = (
-    "$ '' , -LRB- -RRB- . : ADD AFX CC CD DT EX FW HYPH IN JJ JJR JJS LS MD NFP NN NNP NNPS NNS PDT POS PRP "
-    "PRP$ RB RBR RBS RP SYM TO UH VB VBD VBG VBN VBP VBZ WDT WP WP$ WRB XX _SP ``"
-).split()
-DEPS = (
-    "ROOT acl acomp advcl advmod agent amod appos attr aux auxpass case cc ccomp compound conj csubj "
-    "csubjpass dative dep det dobj expl intj mark meta neg nmod npadvmod nsubj nsubjpass nummod oprd "
-    "parataxis pcomp pobj poss preconj predet prep prt punct quantmod relcl xcomp"
-).split()
+NER_LABELS = [
+    "CARDINAL",
+    "DATE",
+    "EVENT",
+    "FAC",
+    "GPE",
+    "LANGUAGE",
+    "LAW",
+    "LOC",
+    "MONEY",
+    "NORP",
+    "ORDINAL",
+    "ORG",
+    "PERCENT",
+    "PERSON",
+    "PRODUCT",
+    "QUANTITY",
+    "TIME",
+    "WORK_OF_ART",
+]
+TAGS = [
+    "$",
+    "''",
+    ",",
+    "-LRB-",
+    "-RRB-",
+    ".",
+    ":",
+    "ADD",
+    "AFX",
+    "CC",
+    "CD",
+    "DT",
+    "EX",
+    "FW",
+    "HYPH",
+    "IN",
+    "JJ",
+    "JJR",
+    "JJS",
+    "LS",
+    "MD",
+    "NFP",
+    "NN",
+    "NNP",
+    "NNPS",
+    "NNS",
+    "PDT",
+    "POS",
+    "PRP",
+    "PRP$",
+    "RB",
+    "RBR",
+    "RBS",
+    "RP",
+    "SYM",
+    "TO",
+    "UH",
+    "VB",
+    "VBD",
+    "VBG",
+    "VBN",
+    "VBP",
+    "VBZ",
+    "WDT",
+    "WP",
+    "WP$",
+    "WRB",
+    "XX",
+    "_SP",
+    "``",
+]
+DEPS = [
+    "ROOT",
+    "acl",
+    "acomp",
+    "advcl",
+    "advmod",
+    "agent",
+    "amod",
+    "appos",
+    "attr",
+    "aux",
+    "auxpass",
+    "case",
+    "cc",
+    "ccomp",
+    "compound",
+    "conj",
+    "csubj",
+    "csubjpass",
+    "dative",
+    "dep",
+    "det",
+    "dobj",
+    "expl",
+    "intj",
+    "mark",
+    "meta",
+    "neg",
+    "nmod",
+    "npadvmod",
+    "nsubj",
+    "nsubjpass",
+    "nummod",
+    "oprd",
+    "parataxis",
+    "pcomp",
+    "pobj",
+    "poss",
+    "preconj",
+    "predet",
+    "prep",
+    "prt",
+    "punct",
+    "quantmod",
+    "relcl",
+    "xcomp",
+]
 
 
 def _tok2vec(width: int = 96) -> dict:
@@ -99,7 +206,8 @@ def build_pipeline(rows: int = LG_ROWS, width: int = LG_WIDTH, seed: int = 0) ->
 
     listener = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "tok2vec"}
     nlp.add_pipe("tok2vec", config={"model": _tok2vec()})
-    nlp.add_pipe("tagger", config={"model": {"@architectures": "spacy.Tagger.v2", "nO": None, "tok2vec": listener}})
+    tagger = {"@architectures": "spacy.Tagger.v2", "nO": None, "tok2vec": listener}
+    nlp.add_pipe("tagger", config={"model": tagger})
     nlp.add_pipe("parser", config={"model": _parser_model("parser", listener)})
     ruler = nlp.add_pipe("attribute_ruler")
     ruler.add(patterns=[[{"ORTH": "Google"}]], attrs={"TAG": "NNP", "POS": "PROPN"})
@@ -146,8 +254,21 @@ def build_wheel(out: Path, rows: int = LG_ROWS, width: int = LG_WIDTH, python: s
     nlp = build_pipeline(rows, width)
     nlp.to_disk(pipeline_dir)
     del nlp
-    cmd = [python or sys.executable, "-m", "spacy", "package", str(pipeline_dir), str(package_root),
-           "--name", NAME.split("_", 1)[1], "--version", VERSION, "--build", "wheel", "--force"]
+    cmd = [
+        python or sys.executable,
+        "-m",
+        "spacy",
+        "package",
+        str(pipeline_dir),
+        str(package_root),
+        "--name",
+        NAME.split("_", 1)[1],
+        "--version",
+        VERSION,
+        "--build",
+        "wheel",
+        "--force",
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603 - spaCy's packager
     wheels = sorted((package_root / f"{NAME}-{VERSION}" / "dist").glob("*.whl"))
     if proc.returncode != 0 or len(wheels) != 1:
