@@ -24,7 +24,14 @@ import {
   TIMEOUT_LIMITS,
 } from "./lambda-limits";
 import { LOG_RETENTION_DAYS, type LogRetentionDays } from "./log-retention";
-import { OOM_SIGNATURE, recommendedMemoryMb } from "./memory-sizing";
+import {
+  expectedInitSeconds,
+  ON_DEMAND_INIT_LIMIT_SECONDS,
+  OOM_SIGNATURE,
+  recommendedMemoryMb,
+  VECTORS_MODES,
+  type VectorsMode,
+} from "./memory-sizing";
 import { NerHttpApi } from "./ner-http-api";
 import type { ISpacyLayer } from "./spacy-layer";
 import { assertAtLeast, assertIntegerInRange, assertMatches, assertOneOf, invalid } from "./validation";
@@ -95,6 +102,8 @@ export interface SpacyFunctionProps {
   readonly provisionedConcurrency?: number;
   /** Pipeline components not to load (MODEL_EXCLUDE, comma-joined); [] loads every component. @default the handler's default */
   readonly excludeComponents?: string[];
+  /** How the model's static vectors are read (MODEL_VECTORS): "eager" copies the table into memory during init, "mmap" maps the file read-only and pages rows in as requests use them (see docs/benchmarks.md). @default "eager" */
+  readonly vectors?: VectorsMode;
   /** Longest text accepted per request, in characters (MAX_TEXT_CHARS). @default the handler's default */
   readonly maxTextChars?: number;
   /** Most texts accepted per request (MAX_BATCH_TEXTS). @default the handler's default */
@@ -355,6 +364,15 @@ export class SpacyFunction extends Construct {
           `cold starts will likely die with "${OOM_SIGNATURE}"`,
       );
     }
+    const init = Token.isUnresolved(s.memorySize) ? undefined : expectedInitSeconds(props.model.name, s.memorySize, s.vectors);
+    if (init !== undefined && init.seconds > ON_DEMAND_INIT_LIMIT_SECONDS) {
+      Annotations.of(this).addWarning(
+        `expected init of ${props.model.name} at memorySize ${s.memorySize} MB is ~${init.seconds.toFixed(1)} s, over ` +
+          `Lambda's ${ON_DEMAND_INIT_LIMIT_SECONDS} s on-demand init limit (past it, init is re-run inside the first ` +
+          `invocation, under its timeout): ${init.derivation}. Raise memorySize, set vectors: "mmap", or keep ` +
+          "instances warm with provisionedConcurrency",
+      );
+    }
     if (!Token.isUnresolved(s.timeout) && s.timeout > HTTP_API_MAX_INTEGRATION_TIMEOUT) {
       Annotations.of(this).addWarning(
         `timeout ${s.timeout} s only helps direct invocations: the HTTP API answers 503 after ${HTTP_API_MAX_INTEGRATION_TIMEOUT} s`,
@@ -375,6 +393,7 @@ interface Settings {
   provisionedConcurrency: number;
   logRetentionDays: number;
   tracing: boolean;
+  vectors: VectorsMode;
   api: { auth: ApiAuthMode; throttlingBurstLimit: number; throttlingRateLimit: number; accessLogRetentionDays: number };
 }
 
@@ -391,6 +410,7 @@ function resolve(id: string, props: SpacyFunctionProps): Settings {
     provisionedConcurrency: props.provisionedConcurrency ?? 0,
     logRetentionDays,
     tracing: props.tracing ?? false,
+    vectors: props.vectors ?? "eager",
     api: {
       auth: props.api?.auth ?? "iam",
       throttlingBurstLimit: props.api?.throttlingBurstLimit ?? 50,
@@ -408,6 +428,9 @@ function environment(props: SpacyFunctionProps, mountPath: string): Record<strin
   };
   if (props.excludeComponents !== undefined) {
     variables.MODEL_EXCLUDE = props.excludeComponents.join(",");
+  }
+  if (props.vectors !== undefined) {
+    variables.MODEL_VECTORS = props.vectors;
   }
   if (props.maxTextChars !== undefined) {
     variables.MAX_TEXT_CHARS = String(props.maxTextChars);
@@ -435,6 +458,7 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   // Model name and version become path segments under the mount; anything path-like would escape it.
   assertMatches(path, "model.name", props.model.name, /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, "a package name like en_core_web_lg");
   assertMatches(path, "model.version", props.model.version, /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/, "a version like 3.8.0");
+  assertOneOf(path, "vectors", props.vectors, VECTORS_MODES);
   assertMatches(
     path,
     "mountPath",
