@@ -41,7 +41,7 @@ GLIBC_MINORS = range(34, 4, -1)
 ARCHES = {"x86_64": "x86_64", "arm64": "aarch64"}
 ELF_MACHINE = {"x86_64": 62, "arm64": 183}
 # Bump when the pruning rules change, so a cached build tree is not reused under the old rules.
-PRUNE_RULES_VERSION = "3"
+PRUNE_RULES_VERSION = "4"
 PRUNE_DIRS = {"__pycache__", "tests"}
 # Cython/C sources, headers, stubs and static libs: needed to build or type-check, never to import.
 PRUNE_SUFFIXES = {".pyx", ".pxd", ".pxi", ".c", ".cpp", ".h", ".hpp", ".pyi", ".a", ".pyc"}
@@ -130,9 +130,34 @@ def install_tree(requirements: Path, arch: str, build_dir: Path) -> Path:
         ]
     )  # fmt: skip
     prune(tree, arch)
+    lazy_spacy_cli(tree)
     compile_bytecode(tree)
     stamp.write_text(key)
     return tree
+
+
+# spacy/__init__.py imports spacy.cli.info only to re-export `spacy.info`; that import loads spaCy's whole
+# CLI stack (typer, click, weasel, requests, httpx: about a third of `import spacy`), which serving and
+# the model sync never use. The layer defers it to the first call of spacy.info; the CLI itself
+# (`python -m spacy ...`) is untouched. Exact-match: a spaCy that changes this line fails the build.
+SPACY_CLI_IMPORT = "from .cli.info import info  # noqa: F401\n"
+SPACY_LAZY_INFO = (
+    "\n\ndef info(*args, **kwargs):  # serverless-spacy layer: spacy.cli is imported on first use\n"
+    "    from .cli.info import info as _info\n\n"
+    "    return _info(*args, **kwargs)\n\n\n"
+)
+
+
+def lazy_spacy_cli(tree: Path) -> None:
+    init = tree / "spacy" / "__init__.py"
+    text = init.read_text()
+    if text.count(SPACY_CLI_IMPORT) != 1:
+        raise SystemExit(
+            f"build_layer: {init} no longer has exactly one {SPACY_CLI_IMPORT.strip()!r}: review "
+            "lazy_spacy_cli for this spaCy version"
+        )
+    init.write_text(text.replace(SPACY_CLI_IMPORT, SPACY_LAZY_INFO))
+    print("spacy.info made lazy: import spacy no longer loads spaCy's CLI stack")
 
 
 # Where Lambda unpacks a layer's python/: the source path recorded in each .pyc (tracebacks), the

@@ -212,3 +212,50 @@ def test_extracted_layer_imports_spacy_on_python312_without_compiling(tmp_path_f
     # The probe does see compilation: without one module's .pyc, that module is compiled.
     (tree / "spacy" / "__pycache__" / "about.cpython-312.pyc").unlink()
     assert _compiled_from_source(python, tree)["compiled"] == [str(tree / "spacy" / "about.py")]
+
+
+HANDLER_SRC = LAYER_DIR.parent / "runtime" / "src"
+CLI_STACK = ("spacy.cli", "typer", "click", "weasel", "requests", "httpx")
+_SERVE = """
+import json, sys
+import ner_handler
+answer = ner_handler.handler({"text": "He works at Google."}, None)
+loaded = sorted(m for m in sys.argv[1].split(",") if m in sys.modules)
+import spacy
+info = spacy.info()
+print(json.dumps({"answer": answer, "cli_stack_loaded": loaded, "info_version": info["spaCy version"]}))
+"""
+
+
+def test_handler_serves_from_the_extracted_layer_without_spacys_cli_stack(tmp_path_factory, tmp_path):
+    """spacy.info is lazy in the layer: serving imports none of typer/weasel/requests/httpx, the CLI still works."""
+    import spacy
+
+    arch = build_layer.host_arch()
+    python = build_layer.find_python312()
+    assert arch and python, "needs a CPython 3.12 for this machine's architecture"
+    _arch, zip_path, _proc = _built(arch, tmp_path_factory)
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(tmp_path / "opt")
+    tree = tmp_path / "opt" / "python"
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Google"}])
+    nlp.to_disk(tmp_path / "model")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "MODEL_"))}
+    env.update(
+        PYTHONPATH=f"{HANDLER_SRC}{os.pathsep}{tree}",
+        PYTHONNOUSERSITE="1",
+        PYTHONDONTWRITEBYTECODE="1",
+        MODEL_PATH=str(tmp_path / "model"),
+    )
+    proc = subprocess.run(
+        [python, "-s", "-c", _SERVE, ",".join(CLI_STACK)], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["answer"] == [{"text": "Google", "label": "ORG", "start": 12, "end": 18}]
+    assert result["cli_stack_loaded"] == []
+    assert result["info_version"] == "3.8.18"
+    cli = subprocess.run([python, "-s", "-m", "spacy", "info"], capture_output=True, text=True, env=env, timeout=300)
+    assert cli.returncode == 0, cli.stderr
+    assert "3.8.18" in cli.stdout
