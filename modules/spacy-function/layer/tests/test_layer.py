@@ -228,7 +228,7 @@ print(json.dumps({"answer": answer, "cli_stack_loaded": loaded, "info_version": 
 
 
 def test_handler_serves_from_the_extracted_layer_without_spacys_cli_stack(tmp_path_factory, tmp_path):
-    """spacy.info is lazy in the layer: serving imports none of typer/weasel/requests/httpx, the CLI still works."""
+    """spacy.info is lazy in the layer: serving imports none of spaCy's CLI stack; the CLI still works."""
     import spacy
 
     arch = build_layer.host_arch()
@@ -248,14 +248,14 @@ def test_handler_serves_from_the_extracted_layer_without_spacys_cli_stack(tmp_pa
         PYTHONDONTWRITEBYTECODE="1",
         MODEL_PATH=str(tmp_path / "model"),
     )
-    proc = subprocess.run(
-        [python, "-s", "-c", _SERVE, ",".join(CLI_STACK)], capture_output=True, text=True, env=env, timeout=300
-    )
+    cmd = [python, "-s", "-c", _SERVE, ",".join(CLI_STACK)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["answer"] == [{"text": "Google", "label": "ORG", "start": 12, "end": 18}]
     assert result["cli_stack_loaded"] == []
     assert result["info_version"] == "3.8.18"
-    cli = subprocess.run([python, "-s", "-m", "spacy", "info"], capture_output=True, text=True, env=env, timeout=300)
+    cmd = [python, "-s", "-m", "spacy", "info"]
+    cli = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert cli.returncode == 0, cli.stderr
     assert "3.8.18" in cli.stdout
