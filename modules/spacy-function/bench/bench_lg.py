@@ -3,7 +3,8 @@
     .venv/bin/python modules/spacy-function/bench/bench_lg.py [--starts 5] [--soak 2000] [--no-write]
 
 Not part of CI (it builds a ~620 MB model once into ~/.cache/serverless-spacy/bench/lg-*, see
-lg_fixture.py). Run `pnpm bench:cold` first: it extracts the layer and function zips this reuses.
+lg_fixture.py). Needs the layer zip and a synthesized function zip (`pnpm build:layer && pnpm
+build:code && pnpm synth`), as `pnpm bench:cold` does.
 Each start is a fresh CPython 3.12 with the precompiled layer and the function zip as synthesized on
 sys.path, the model installed by the real sync code, and the model files evicted from the page cache
 first (a new Lambda environment reads EFS cold). The two vector modes (MODEL_VECTORS=eager|mmap)
@@ -102,10 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     python = bench_cold.python312()
-    cold_dir = args.work / "cold"
-    opt = cold_dir / "opt-precompiled"
-    if not (opt / "python" / "spacy").is_dir():
-        raise SystemExit("bench_lg: run `pnpm bench:cold` first (it extracts the layer zip)")
+    if not bench_cold.LAYER_ZIP.is_file():
+        raise SystemExit(f"bench_lg: no layer zip at {bench_cold.LAYER_ZIP}: run `pnpm build:layer`")
+    opt = bench_cold.extract(bench_cold.LAYER_ZIP, args.work / "lg-opt", bytecode=True)
     function = bench_cold.function_from_terraform(args.cdktf_out, args.stack)
     task = bench_cold.extract(function["zip"], args.work / "lg-task" / "task", bytecode=True)
     if "MODEL_VECTORS" not in (task / "ner_settings.py").read_text():
