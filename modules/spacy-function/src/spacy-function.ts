@@ -102,7 +102,7 @@ export interface SpacyFunctionProps {
   readonly provisionedConcurrency?: number;
   /** Pipeline components not to load (MODEL_EXCLUDE, comma-joined); [] loads every component. @default the handler's default */
   readonly excludeComponents?: string[];
-  /** How the model's static vectors are read (MODEL_VECTORS): "eager" copies the table into memory during init, "mmap" maps the file read-only and pages rows in as requests use them (see docs/benchmarks.md). @default "eager" */
+  /** How the model's static vectors are read (MODEL_VECTORS): "eager" copies the table into memory during init, "mmap" maps the file read-only and pages rows in as requests use them (see docs/benchmarks.md). @default the handler's default, "mmap" */
   readonly vectors?: VectorsMode;
   /** Longest text accepted per request, in characters (MAX_TEXT_CHARS). @default the handler's default */
   readonly maxTextChars?: number;
@@ -410,7 +410,7 @@ function resolve(id: string, props: SpacyFunctionProps): Settings {
     provisionedConcurrency: props.provisionedConcurrency ?? 0,
     logRetentionDays,
     tracing: props.tracing ?? false,
-    vectors: props.vectors ?? "eager",
+    vectors: props.vectors ?? "mmap",
     api: {
       auth: props.api?.auth ?? "iam",
       throttlingBurstLimit: props.api?.throttlingBurstLimit ?? 50,

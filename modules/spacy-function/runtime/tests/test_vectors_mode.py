@@ -73,7 +73,8 @@ def test_mmap_serves_the_same_entities_from_a_read_only_map(lg_shaped: Path):
 
 
 def test_model_vectors_setting():
-    assert Settings.from_env({}).vectors_mode == "eager"
+    assert Settings.from_env({}).vectors_mode == "mmap"
+    assert Settings.from_env({"MODEL_VECTORS": "eager"}).vectors_mode == "eager"
     assert Settings.from_env({"MODEL_VECTORS": " MMAP "}).vectors_mode == "mmap"
     with pytest.raises(ConfigError, match=r"MODEL_VECTORS='lazy' is not one of eager, mmap"):
         Settings.from_env({"MODEL_VECTORS": "lazy"})
