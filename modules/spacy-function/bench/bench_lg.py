@@ -114,9 +114,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     wheel = lg_fixture.build_wheel(args.work, rows=args.rows)
     models = args.work / f"lg-{args.rows}x{lg_fixture.LG_WIDTH}" / "models"
+    cached = (models / lg_fixture.NAME / lg_fixture.VERSION / "meta.json").is_file()
     synced = time.perf_counter()
     model_path = bench_cold.sync_model(models, lg_fixture.NAME, lg_fixture.VERSION, wheel.parent)
-    sync_seconds = time.perf_counter() - synced
+    sync_seconds = None if cached else round(time.perf_counter() - synced, 1)
     texts_file = args.work / "lg-texts.json"
     texts_file.write_text(json.dumps(sentences()))
     base = {"MODEL_ROOT": str(models), "MODEL_NAME": lg_fixture.NAME, "MODEL_VERSION": lg_fixture.VERSION}
@@ -171,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             "width": lg_fixture.LG_WIDTH,
             "wheel_bytes": wheel.stat().st_size,
             "installed_bytes": sum(p.stat().st_size for p in model_path.rglob("*") if p.is_file()),
-            "sync_seconds": round(sync_seconds, 1),
+            "sync_seconds": sync_seconds,
         },
         "starts_per_mode": args.starts,
         "cache": "cold (model files evicted before each start)",
@@ -200,8 +201,9 @@ def write_docs(r: dict) -> None:
         f"{r['machine']['load_avg_start'][0]:.1f} at start, {r['machine']['load_avg_end'][0]:.1f} at end: a "
         f"shared machine); `{m['name']}` ({m['rows']:,} x {m['width']} vectors; "
         f"wheel {m['wheel_bytes'] / 1e6:.0f} MB, "
-        f"installed {m['installed_bytes'] / 1e6:.0f} MB, synced in {m['sync_seconds']} s); "
-        f"{r['starts_per_mode']} cold starts per mode, alternated; medians; default exclusions (ner only).",
+        f"installed {m['installed_bytes'] / 1e6:.0f} MB by the real sync code"
+        + (f" in {m['sync_seconds']} s); " if m["sync_seconds"] is not None else ", in an earlier run); ")
+        + f"{r['starts_per_mode']} cold starts per mode, alternated; medians; default exclusions (ner only).",
         "",
         "| MODEL_VECTORS | init (wall / CPU) | first request | RSS after load | peak after load "
         "| per text p50 / p90 | batch of 100 | RSS after soak | peak after soak |",
