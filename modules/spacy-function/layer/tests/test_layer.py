@@ -223,7 +223,7 @@ answer = ner_handler.handler({"text": "He works at Google."}, None)
 loaded = sorted(m for m in sys.argv[1].split(",") if m in sys.modules)
 import spacy
 info = spacy.info()
-print(json.dumps({"answer": answer, "cli_stack_loaded": loaded, "info_version": info["spaCy version"]}))
+print(json.dumps({"answer": answer, "cli_stack_loaded": loaded, "info_version": info["spacy_version"]}))
 """
 
 
