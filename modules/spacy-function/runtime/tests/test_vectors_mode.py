@@ -26,9 +26,22 @@ def lg_shaped(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheel = lg_fixture.build_wheel(work / "wheels", rows=ROWS)
     root = work / "models"
     proc = subprocess.run(
-        [sys.executable, str(SYNC_CLI), "--root", str(root), "--model", lg_fixture.NAME,
-         "--version", lg_fixture.VERSION, "--find-links", str(wheel.parent)],
-        capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            str(SYNC_CLI),
+            "--root",
+            str(root),
+            "--model",
+            lg_fixture.NAME,
+            "--version",
+            lg_fixture.VERSION,
+            "--find-links",
+            str(wheel.parent),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.strip().splitlines()[-1])["status"] == "installed"
