@@ -259,3 +259,45 @@ def test_handler_serves_from_the_extracted_layer_without_spacys_cli_stack(tmp_pa
     cli = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
     assert cli.returncode == 0, cli.stderr
     assert "3.8.18" in cli.stdout
+
+
+def test_build_code_stages_sources_with_312_bytecode_that_is_used(tmp_path):
+    """pnpm build:code: a copy of the .py files with unchecked-hash 3.12 .pyc that imports compile nothing."""
+    import shutil
+
+    import build_code
+
+    src = tmp_path / "runtime" / "src"
+    shutil.copytree(HANDLER_SRC, src, ignore=shutil.ignore_patterns("__pycache__"))
+    (src / "__pycache__").mkdir()
+    (src / "__pycache__" / "stray.cpython-311.pyc").write_bytes(b"another Python's cache")
+    staged = build_code.stage(src)
+    assert staged == tmp_path / "runtime" / "build" / "python3.12"
+    sources = sorted(p.name for p in src.glob("*.py"))
+    assert sorted(p.name for p in staged.glob("*.py")) == sources
+    pycs = sorted(p.name for p in (staged / "__pycache__").iterdir())
+    assert pycs == sorted(f"{name[:-3]}.cpython-312.pyc" for name in sources)
+    for pyc in (staged / "__pycache__").iterdir():
+        assert int.from_bytes(pyc.read_bytes()[4:8], "little") == 0b01
+    probe = (
+        "import importlib._bootstrap_external as ext, json\n"
+        "seen = []\n"
+        "orig = ext.SourceLoader.source_to_code\n"
+        "def probe(self, data, path, *a, **k):\n"
+        "    seen.append(path)\n"
+        "    return orig(self, data, path, *a, **k)\n"
+        "ext.SourceLoader.source_to_code = probe\n"
+        "import ner_settings, ner_request, ner_log\n"
+        "print(json.dumps(seen))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(PYTHONPATH=str(staged), PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.run(
+        [build_layer.find_python312(), "-s", "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == []
