@@ -6,9 +6,14 @@
 
 pip installs the pinned, hash-checked wheels for the Lambda platform into build/<arch>/python
 (Lambda puts a layer's python/ on sys.path), the tree is pruned of what never runs, and the zip
-is written deterministically (sorted entries, fixed timestamps and modes) so a rebuild of the
-same requirements has the same hash and Terraform sees no change. The installed tree is reused
-while requirements.txt and this script's pruning rules are unchanged.
+is compiled to bytecode for CPython 3.12, and the zip is written deterministically (sorted
+entries, fixed timestamps and modes) so a rebuild of the same requirements has the same hash and
+Terraform sees no change. The installed tree is reused while requirements.txt and this script's
+pruning and compile rules are unchanged.
+
+Lambda's /opt is read-only, so a layer without bytecode is compiled from source, in memory, on
+every cold start (import spacy: ~2.7x slower). The .pyc files are "unchecked-hash": the zip's
+1980 mtimes would invalidate timestamp-based ones, and nobody edits /opt, so no check is needed.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ GLIBC_MINORS = range(34, 4, -1)
 ARCHES = {"x86_64": "x86_64", "arm64": "aarch64"}
 ELF_MACHINE = {"x86_64": 62, "arm64": 183}
 # Bump when the pruning rules change, so a cached build tree is not reused under the old rules.
-PRUNE_RULES_VERSION = "2"
+PRUNE_RULES_VERSION = "4"
 PRUNE_DIRS = {"__pycache__", "tests"}
 # Cython/C sources, headers, stubs and static libs: needed to build or type-check, never to import.
 PRUNE_SUFFIXES = {".pyx", ".pxd", ".pxi", ".c", ".cpp", ".h", ".hpp", ".pyi", ".a", ".pyc"}
@@ -125,8 +130,72 @@ def install_tree(requirements: Path, arch: str, build_dir: Path) -> Path:
         ]
     )  # fmt: skip
     prune(tree, arch)
+    lazy_spacy_cli(tree)
+    compile_bytecode(tree)
     stamp.write_text(key)
     return tree
+
+
+# spacy/__init__.py imports spacy.cli.info only to re-export `spacy.info`; that import loads spaCy's whole
+# CLI stack (typer, click, weasel, requests, httpx: about a third of `import spacy`), which serving and
+# the model sync never use. The layer defers it to the first call of spacy.info; the CLI itself
+# (`python -m spacy ...`) is untouched. Exact-match: a spaCy that changes this line fails the build.
+SPACY_CLI_IMPORT = "from .cli.info import info  # noqa: F401\n"
+SPACY_LAZY_INFO = (
+    "\n\ndef info(*args, **kwargs):  # serverless-spacy layer: spacy.cli is imported on first use\n"
+    "    from .cli.info import info as _info\n\n"
+    "    return _info(*args, **kwargs)\n\n\n"
+)
+
+
+def lazy_spacy_cli(tree: Path) -> None:
+    init = tree / "spacy" / "__init__.py"
+    text = init.read_text()
+    if text.count(SPACY_CLI_IMPORT) != 1:
+        raise SystemExit(
+            f"build_layer: {init} no longer has exactly one {SPACY_CLI_IMPORT.strip()!r}: review "
+            "lazy_spacy_cli for this spaCy version"
+        )
+    init.write_text(text.replace(SPACY_CLI_IMPORT, SPACY_LAZY_INFO))
+    print("spacy.info made lazy: import spacy no longer loads spaCy's CLI stack")
+
+
+# Where Lambda unpacks a layer's python/: the source path recorded in each .pyc (tracebacks), the
+# same on every build machine so the zip stays byte-identical.
+LAMBDA_LAYER_PYTHON = "/opt/python"
+
+
+def compile_bytecode(tree: Path, python: str | None = None, prefix: str = LAMBDA_LAYER_PYTHON) -> None:
+    """Compile every module for CPython 3.12 into __pycache__, as `unchecked-hash` .pyc files.
+
+    Needs a CPython 3.12 (the bytecode format is per minor version): pyenv's, python3.12 on PATH or
+    LAYER_CHECK_PYTHON. Files that are not valid 3.12 Python (templates shipped as .py) are left
+    without bytecode; compileall reports them and the count is printed.
+    """
+    python = python or find_python312()
+    if not python:
+        raise SystemExit(
+            "build_layer: needs a CPython 3.12 to compile the layer's bytecode (the Lambda runtime's "
+            "Python): install one (pyenv install 3.12) or set LAYER_CHECK_PYTHON"
+        )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    # Hash-based .pyc do not depend on mtimes; a fixed seed keeps any set/frozenset order stable.
+    env["PYTHONHASHSEED"] = "0"
+    proc = subprocess.run(  # noqa: S603
+        [
+            python, "-I", "-m", "compileall", "-q", "-j", "1", "--invalidation-mode", "unchecked-hash",
+            "-s", str(tree), "-p", prefix, str(tree),
+        ],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    failed = [line for line in proc.stdout.splitlines() if line.startswith("*** Error compiling")]
+    if proc.returncode != 0 and not failed:
+        sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
+        raise SystemExit(f"build_layer: compileall failed (exit {proc.returncode})")
+    sources = sum(1 for _ in tree.rglob("*.py"))
+    print(f"compiled {sources - len(failed)} of {sources} modules to bytecode with {python}")
+    for line in failed:
+        print(f"  not compilable (kept as source): {line.removeprefix('*** Error compiling ')}")
 
 
 def has_debug_info(path: Path) -> bool:
@@ -244,9 +313,11 @@ def check_tree(tree: Path, arch: str) -> None:
     missing = [k for k in KEY_FILES if not (tree.parent / k).is_file()]
     if missing:
         raise SystemExit(f"build_layer: the layer is missing {missing}")
-    leftovers = [p for p in tree.rglob("__pycache__")]
-    if leftovers:
-        raise SystemExit(f"build_layer: pruning left {leftovers[:3]}")
+    missing_pyc = missing_bytecode(tree)
+    if missing_pyc:
+        raise SystemExit(
+            f"build_layer: {len(missing_pyc)} modules have no 3.12 bytecode, e.g. {missing_pyc[:3]}"
+        )
     # Wrong-architecture wheels only fail at import on Lambda; catch them here by ELF header.
     want = ELF_MACHINE[arch]
     extensions = sorted(tree.glob("spacy/**/*.so"))
@@ -257,6 +328,16 @@ def check_tree(tree: Path, arch: str) -> None:
         machine = int.from_bytes(header[18:20], "little")
         if header[:4] != b"\x7fELF" or machine != want:
             raise SystemExit(f"build_layer: {so} is not an {arch} ELF (e_machine={machine})")
+
+
+def missing_bytecode(tree: Path) -> list[str]:
+    """Modules of spaCy's import path without a cpython-312 .pyc beside them."""
+    missing = []
+    for package in ("spacy", "thinc", "numpy", "pydantic", "srsly", "catalogue", "confection"):
+        for source in (tree / package).rglob("*.py"):
+            if not (source.parent / "__pycache__" / f"{source.stem}.cpython-312.pyc").is_file():
+                missing.append(source.relative_to(tree).as_posix())
+    return sorted(missing)
 
 
 def import_check(tree: Path, python: str) -> str:

@@ -22,4 +22,15 @@ export {
   MEMORY_LIMITS,
   TIMEOUT_LIMITS,
 } from "./lambda-limits";
-export { MODEL_MEMORY_GUIDE, OOM_SIGNATURE, recommendedMemoryMb } from "./memory-sizing";
+export {
+  expectedInitSeconds,
+  FULL_VCPU_MEMORY_MB,
+  MODEL_INIT_SECONDS,
+  MODEL_MEMORY_GUIDE,
+  MODEL_PEAK_RSS_MIB,
+  ON_DEMAND_INIT_LIMIT_SECONDS,
+  OOM_SIGNATURE,
+  recommendedMemoryMb,
+  VECTORS_MODES,
+  type VectorsMode,
+} from "./memory-sizing";

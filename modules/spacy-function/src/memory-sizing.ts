@@ -1,26 +1,100 @@
 /**
- * Sizing memory for a spaCy model.
+ * Sizing memory (and init time) for a spaCy model.
  *
- * The whole pipeline is loaded into memory on cold start, so `memorySize` must hold the Python runtime,
- * spaCy, and the model's vectors and weights with headroom for a request batch. When it does not, the
- * Lambda runtime is killed by the out-of-memory killer and the only trace in the logs is
- * {@link OOM_SIGNATURE} (the seed deployment hit exactly this) — there is no Python traceback.
- * CPU also scales with memory, so more memory shortens the cold start's `spacy.load`.
+ * The pipeline is loaded on cold start, so `memorySize` must hold the Python runtime, spaCy, and the model's
+ * vectors and weights with headroom for a request batch. When it does not, the Lambda runtime is killed by
+ * the out-of-memory killer and the only trace in the logs is {@link OOM_SIGNATURE} (the seed deployment hit
+ * exactly this) — there is no Python traceback. CPU scales with memory too, so memory also sets how long
+ * init takes.
  *
- * Measured RSS per model is in `modules/spacy-function/runtime/README.md`; the rule of thumb is
- * {@link MODEL_MEMORY_GUIDE}.
+ * Every number here is measured (docs/benchmarks.md, modules/spacy-function/README.md "Memory sizing"),
+ * except md's, which were measured on spaCy's own md data directory but not through the shipped zips.
  */
 export const OOM_SIGNATURE = "Runtime exited with error: signal: killed";
 
-/** Minimum memorySize (MB) that loads each size of spaCy's pretrained pipelines with room for a batch. */
-export const MODEL_MEMORY_GUIDE = {
-  sm: 1024,
-  md: 2048,
-  lg: 3008,
+/** How the handler reads a model's static vectors (MODEL_VECTORS). */
+export const VECTORS_MODES = ["eager", "mmap"] as const;
+export type VectorsMode = (typeof VECTORS_MODES)[number];
+
+/** Lambda gives a function one full vCPU at this memory size and a proportional share below it. */
+export const FULL_VCPU_MEMORY_MB = 1769;
+
+/** Longest an on-demand init may take; past it Lambda re-runs init inside the first invocation. */
+export const ON_DEMAND_INIT_LIMIT_SECONDS = 10;
+
+/** Headroom over the measured peak RSS that MODEL_MEMORY_GUIDE keeps (request batches, allocator slack). */
+export const MEMORY_HEADROOM = 1.3;
+
+/**
+ * Measured peak RSS (MiB) of the handler process after init and a soak, default exclusions (ner only), CPython
+ * 3.12 with the shipped layer. sm: `pnpm bench` (after init); md: spaCy's md data directory (runtime/README.md);
+ * lg: the lg-shaped benchmark model (514,157 x 300 vectors, lg's components), `bench_lg.py`, peak after a
+ * 2000-request soak, per vectors mode (mapped pages of the table are file-backed and reclaimable).
+ */
+export const MODEL_PEAK_RSS_MIB = {
+  sm: 133,
+  md: 350,
+  lg: { eager: 853, mmap: 265 },
 } as const;
+
+/**
+ * Measured init CPU seconds (interpreter start, imports with bytecode, `spacy.load`, default exclusions, cold
+ * page cache) on one core of the benchmark machine, which stands in for Lambda's one vCPU at 1769 MB.
+ * sm: `pnpm bench:cold`; lg: `bench_lg.py` per vectors mode. md was not measured through the zips: no estimate.
+ */
+export const MODEL_INIT_SECONDS = {
+  sm: 0.9,
+  lg: { eager: 3.17, mmap: 1.32 },
+} as const;
+
+/** Rounded up to Lambda's 64 MB-friendly steps: the smallest memorySize that holds peak × headroom. */
+function withHeadroom(peakMib: number): number {
+  return Math.ceil((peakMib * MEMORY_HEADROOM) / 64) * 64;
+}
+
+/**
+ * Minimum memorySize (MB) per size of spaCy's pretrained pipelines: measured peak RSS × {@link MEMORY_HEADROOM},
+ * rounded up to a multiple of 64, and never below 1024 (below it Lambda's CPU share makes init slow; see
+ * {@link expectedInitSeconds}). `cdktf synth` warns below it. lg is sized for eager vectors, the larger.
+ */
+export const MODEL_MEMORY_GUIDE = {
+  sm: Math.max(1024, withHeadroom(MODEL_PEAK_RSS_MIB.sm)),
+  md: Math.max(1024, withHeadroom(MODEL_PEAK_RSS_MIB.md)),
+  lg: Math.max(1024, withHeadroom(MODEL_PEAK_RSS_MIB.lg.eager)),
+} as const;
+
+function modelSize(modelName: string): "sm" | "md" | "lg" | undefined {
+  return /_(sm|md|lg)$/.exec(modelName)?.[1] as "sm" | "md" | "lg" | undefined;
+}
 
 /** The guide's minimum for a model package name like "en_core_web_lg", or undefined for other models. */
 export function recommendedMemoryMb(modelName: string): number | undefined {
-  const size = /_(sm|md|lg)$/.exec(modelName)?.[1] as keyof typeof MODEL_MEMORY_GUIDE | undefined;
+  const size = modelSize(modelName);
   return size ? MODEL_MEMORY_GUIDE[size] : undefined;
+}
+
+/**
+ * Expected init of a `*_sm`/`*_lg` model: its measured init CPU seconds on one vCPU, scaled by the CPU share
+ * Lambda gives `memorySize` (× 1769 / memorySize below 1769 MB; more memory adds vCPUs that a single-threaded
+ * load does not use). Reading the model from EFS comes on top. undefined for models without a measurement.
+ */
+export function expectedInitSeconds(
+  modelName: string,
+  memorySize: number,
+  vectors: VectorsMode = "eager",
+): { seconds: number; derivation: string } | undefined {
+  const size = modelSize(modelName);
+  if (size !== "sm" && size !== "lg") {
+    return undefined;
+  }
+  const base = size === "lg" ? MODEL_INIT_SECONDS.lg[vectors] : MODEL_INIT_SECONDS.sm;
+  const share = Math.min(1, memorySize / FULL_VCPU_MEMORY_MB);
+  const label = size === "lg" ? `an lg-shaped model with ${vectors} vectors` : "en_core_web_sm";
+  return {
+    seconds: base / share,
+    derivation:
+      `${base} s of init CPU measured for ${label} on one vCPU (docs/benchmarks.md)` +
+      (share < 1 ? `, × ${FULL_VCPU_MEMORY_MB} / ${memorySize} for the CPU share of ${memorySize} MB` : "") +
+      ", plus reading the model from EFS",
+  };
 }

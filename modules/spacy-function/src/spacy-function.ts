@@ -29,7 +29,14 @@ import {
   TIMEOUT_LIMITS,
 } from "./lambda-limits";
 import { LOG_RETENTION_DAYS, type LogRetentionDays } from "./log-retention";
-import { OOM_SIGNATURE, recommendedMemoryMb } from "./memory-sizing";
+import {
+  expectedInitSeconds,
+  ON_DEMAND_INIT_LIMIT_SECONDS,
+  OOM_SIGNATURE,
+  recommendedMemoryMb,
+  VECTORS_MODES,
+  type VectorsMode,
+} from "./memory-sizing";
 import { NER_ROUTES, NerHttpApi } from "./ner-http-api";
 import type { ISpacyLayer } from "./spacy-layer";
 import { assertAtLeast, assertIntegerInRange, assertMatches, assertOneOf, invalid } from "./validation";
@@ -51,6 +58,7 @@ export const RESERVED_ENVIRONMENT_VARIABLES = [
   "MODEL_EXCLUDE",
   "MAX_TEXT_CHARS",
   "MAX_BATCH_TEXTS",
+  "MODEL_VECTORS",
 ] as const;
 
 /** An IAM role that may call the API under IAM auth (`SpacyFunction.grantInvoke`). */
@@ -108,6 +116,8 @@ export interface SpacyFunctionProps {
   readonly timeout?: number;
   /** Size of /tmp in MB (512–10240). @default 512 */
   readonly ephemeralStorageMb?: number;
+  /** How the model's static vectors are read (MODEL_VECTORS): "eager" copies the table into memory during init, "mmap" maps the file read-only and pages rows in as requests use them (see docs/benchmarks.md). @default the handler's default, "mmap" */
+  readonly vectors?: VectorsMode;
   /** Concurrent executions reserved for (and capping) the function. @default unreserved: the account's shared pool */
   readonly reservedConcurrency?: number;
   /** Instances kept initialised with the model loaded; > 0 publishes versions behind a "live" alias the API integrates. @default 0 */
@@ -347,6 +357,15 @@ export class SpacyFunction extends Construct {
         `timeout ${s.timeout} s only helps direct invocations: the HTTP API answers 503 after ${HTTP_API_MAX_INTEGRATION_TIMEOUT} s`,
       );
     }
+    const init = Token.isUnresolved(s.memorySize) ? undefined : expectedInitSeconds(props.model.name, s.memorySize, s.vectors);
+    if (init !== undefined && init.seconds > ON_DEMAND_INIT_LIMIT_SECONDS) {
+      Annotations.of(this).addWarning(
+        `expected init of ${props.model.name} at memorySize ${s.memorySize} MB is ~${init.seconds.toFixed(1)} s, over ` +
+          `Lambda's ${ON_DEMAND_INIT_LIMIT_SECONDS} s on-demand init limit (past it, init is re-run inside the first ` +
+          `invocation, under its timeout): ${init.derivation}. Raise memorySize, set vectors: "mmap", or keep ` +
+          "instances warm with provisionedConcurrency",
+      );
+    }
   }
 }
 
@@ -362,6 +381,7 @@ interface Settings {
   provisionedConcurrency: number;
   logRetentionDays: number;
   tracing: boolean;
+  vectors: VectorsMode;
   api: { auth: ApiAuthMode; throttlingBurstLimit: number; throttlingRateLimit: number; accessLogRetentionDays: number };
 }
 
@@ -378,6 +398,7 @@ function resolve(id: string, props: SpacyFunctionProps): Settings {
     provisionedConcurrency: props.provisionedConcurrency ?? 0,
     logRetentionDays,
     tracing: props.tracing ?? false,
+    vectors: props.vectors ?? "mmap",
     api: {
       auth: props.api?.auth ?? "iam",
       throttlingBurstLimit: props.api?.throttlingBurstLimit ?? 50,
@@ -402,6 +423,9 @@ function environment(props: SpacyFunctionProps, mountPath: string): Record<strin
   }
   if (props.maxBatchTexts !== undefined) {
     variables.MAX_BATCH_TEXTS = String(props.maxBatchTexts);
+  }
+  if (props.vectors !== undefined) {
+    variables.MODEL_VECTORS = props.vectors;
   }
   return variables;
 }
@@ -447,6 +471,7 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   }
   assertOneOf(path, "runtime", s.runtime, props.layer.compatibleRuntimes);
   assertOneOf(path, "architecture", s.architecture, ARCHITECTURES);
+  assertOneOf(path, "vectors", props.vectors, VECTORS_MODES);
   if (s.architecture !== props.layer.architecture) {
     invalid(
       path,

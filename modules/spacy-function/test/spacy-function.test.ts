@@ -1,6 +1,12 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { SpacyFunction } from "../src/spacy-function";
+import {
+  expectedInitSeconds,
+  FULL_VCPU_MEMORY_MB,
+  MODEL_INIT_SECONDS,
+  ON_DEMAND_INIT_LIMIT_SECONDS,
+} from "../src/memory-sizing";
 import { ACCESS_LOG_FORMAT } from "../src/ner-http-api";
 import {
   actionsOf,
@@ -283,6 +289,7 @@ describe("SpacyFunction options", () => {
       excludeComponents: ["parser", "lemmatizer"],
       maxTextChars: 100000,
       maxBatchTexts: 16,
+      vectors: "mmap",
       logRetentionDays: 90,
       mountPath: "/mnt/spacy",
       api: { throttlingBurstLimit: 5, throttlingRateLimit: 2.5, accessLogRetentionDays: 7 },
@@ -304,6 +311,7 @@ describe("SpacyFunction options", () => {
       MODEL_EXCLUDE: "parser,lemmatizer",
       MAX_TEXT_CHARS: "100000",
       MAX_BATCH_TEXTS: "16",
+      MODEL_VECTORS: "mmap",
     });
     const retention = Object.values(all(out, "aws_cloudwatch_log_group")).map((g) => [g.name, g.retention_in_days]);
     expect(retention).toEqual(
@@ -383,6 +391,39 @@ describe("SpacyFunction options", () => {
   });
 });
 
+describe("expected init", () => {
+  const warningsFor = (overrides: Record<string, unknown>) => {
+    const f = fixture();
+    const fn = new SpacyFunction(f.stack, "api", functionProps(f, overrides));
+    return fn.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+  };
+
+  test("is the measured init CPU scaled by the CPU share below one vCPU", () => {
+    const full = expectedInitSeconds("en_core_web_lg", FULL_VCPU_MEMORY_MB)!;
+    expect(full.seconds).toBeCloseTo(MODEL_INIT_SECONDS.lg.eager);
+    expect(expectedInitSeconds("en_core_web_lg", 4096)!.seconds).toBeCloseTo(MODEL_INIT_SECONDS.lg.eager);
+    expect(expectedInitSeconds("en_core_web_lg", 512)!.seconds).toBeCloseTo((MODEL_INIT_SECONDS.lg.eager * 1769) / 512);
+    expect(expectedInitSeconds("en_core_web_lg", 1769, "mmap")!.seconds).toBeCloseTo(MODEL_INIT_SECONDS.lg.mmap);
+    expect(expectedInitSeconds("en_core_web_sm", 1769)!.seconds).toBeCloseTo(MODEL_INIT_SECONDS.sm);
+    expect(expectedInitSeconds("en_core_web_md", 1769)).toBeUndefined();
+    expect(expectedInitSeconds("custom_pipeline", 1769)).toBeUndefined();
+  });
+
+  test("warns at synth when it is past the 10 s on-demand init limit, with its derivation", () => {
+    // The smallest memorySize whose CPU share stretches lg's measured init past 10 s.
+    const memorySize = Math.floor((MODEL_INIT_SECONDS.lg.eager * FULL_VCPU_MEMORY_MB) / ON_DEMAND_INIT_LIMIT_SECONDS) - 1;
+    const over = warningsFor({ memorySize, vectors: "eager" });
+    const initWarning = over.find((w) => w.includes("on-demand init limit"));
+    expect(initWarning).toBeDefined();
+    expect(initWarning).toContain(`memorySize ${memorySize} MB`);
+    expect(initWarning).toContain(`${MODEL_INIT_SECONDS.lg.eager} s of init CPU measured`);
+    expect(initWarning).toContain(`× ${FULL_VCPU_MEMORY_MB} / ${memorySize}`);
+    expect(warningsFor({ memorySize: 3008, vectors: "eager" }).some((w) => w.includes("on-demand init limit"))).toBe(false);
+    // The default, mapped vectors, is estimated from its own measurement: well within the limit here.
+    expect(warningsFor({ memorySize }).some((w) => w.includes("on-demand init limit"))).toBe(false);
+  });
+});
+
 describe("SpacyFunction validation", () => {
   const jwt = { issuer: "https://issuer.example.com", audience: ["a"] };
   const cases: [string, Record<string, unknown>, RegExp[]][] = [
@@ -418,6 +459,7 @@ describe("SpacyFunction validation", () => {
     ["provisioned above reserved", { reservedConcurrency: 1, provisionedConcurrency: 2 }, [/provisionedConcurrency/, /\b2\b/, /reservedConcurrency \(1\)/]],
     ["component list with a comma", { excludeComponents: ["parser,ner"] }, [/excludeComponents/, /"parser,ner"/]],
     ["zero max texts", { maxBatchTexts: 0 }, [/maxBatchTexts/, /\b0\b/, /≥ 1/]],
+    ["unknown vectors mode", { vectors: "lazy" }, [/vectors/, /"lazy"/, /eager, mmap/]],
     ["negative throttling", { api: { throttlingBurstLimit: -5 } }, [/api\.throttlingBurstLimit/, /-5/]],
     ["alarm period", { alarms: { periodSeconds: 90 } }, [/alarms\.periodSeconds/, /\b90\b/, /multiple of 60/]],
   ];

@@ -26,3 +26,4 @@ export {
   type VpcPythonFunctionProps,
 } from "./constructs/vpc-python-function";
 export { sourceHash } from "./model-sync/source-hash";
+export { NO_BYTECODE_NOTE, stagedCodeDir, stagedCodePath } from "./model-sync/staged-code";

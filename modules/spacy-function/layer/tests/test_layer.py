@@ -64,7 +64,10 @@ def test_zip_is_within_lambda_limits_and_has_spacy_and_pip(built):
     for key in ("python/spacy/__init__.py", "python/pip/__init__.py", "python/thinc/__init__.py"):
         assert key in names
     assert all(n.startswith("python/") for n in names)
-    assert not [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyx", ".pxd", ".cpp"))]
+    assert not [n for n in names if n.endswith((".pyx", ".pxd", ".cpp"))]
+    # Bytecode only for the Lambda runtime's Python, beside its source.
+    pycs = [n for n in names if n.endswith(".pyc")]
+    assert pycs and all(".cpython-312.pyc" in n and "/__pycache__/" in n for n in pycs)
     assert not [n for n in names if "/tests/" in n]
     assert not [n for n in names if n.startswith("python/bin/")]
     machine = build_layer.ARCHES[arch]
@@ -144,3 +147,157 @@ def test_sync_handler_runs_on_python312_with_only_the_layer(tmp_path_factory, tm
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["status"] == "installed"
     assert (root / "en_test_ner" / "1.0.0" / "meta.json").is_file()
+
+
+# Run on CPython 3.12 with the layer on sys.path: every module compiled from source during
+# `import spacy` and a first pipeline call is recorded by wrapping the one method the import
+# system calls to compile source (SourceLoader.source_to_code; it is skipped when a valid .pyc is
+# used). Only what is under the layer counts; the interpreter's own stdlib is the runtime's.
+_COMPILED_FROM_SOURCE = """
+import importlib._bootstrap_external as ext, json, sys
+compiled = []
+original = ext.SourceLoader.source_to_code
+def source_to_code(self, data, path, *args, **kwargs):
+    compiled.append(str(path))
+    return original(self, data, path, *args, **kwargs)
+ext.SourceLoader.source_to_code = source_to_code
+import spacy
+nlp = spacy.blank("en")
+nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Google"}])
+ents = [(e.text, e.label_) for e in nlp("He works at Google.").ents]
+layer = sys.argv[1]
+print(json.dumps({"ents": ents, "from_layer": spacy.__file__.startswith(layer),
+                  "compiled": [p for p in compiled if p.startswith(layer)]}))
+"""
+
+
+def _compiled_from_source(python: str, tree: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(PYTHONPATH=str(tree), PYTHONNOUSERSITE="1")
+    proc = subprocess.run(
+        [python, "-s", "-c", _COMPILED_FROM_SOURCE, str(tree)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_extracted_layer_imports_spacy_on_python312_without_compiling(tmp_path_factory, tmp_path):
+    """The layer carries 3.12 bytecode that a read-only /opt uses as is: nothing is compiled."""
+    arch = build_layer.host_arch()
+    python = build_layer.find_python312()
+    assert arch and python, "needs a CPython 3.12 for this machine's architecture"
+    _arch, zip_path, _proc = _built(arch, tmp_path_factory)
+    with zipfile.ZipFile(zip_path) as zf:
+        names = set(zf.namelist())
+        zf.extractall(tmp_path / "opt")
+    assert "python/spacy/__pycache__/__init__.cpython-312.pyc" in names
+    # unchecked-hash .pyc: flags 0b01 (hash-based, check_source unset) in the header's second word.
+    with zipfile.ZipFile(zip_path) as zf:
+        header = zf.read("python/spacy/__pycache__/language.cpython-312.pyc")[:8]
+    assert int.from_bytes(header[4:8], "little") == 0b01
+    tree = tmp_path / "opt" / "python"
+    # Read-only, as Lambda mounts /opt: bytecode could not be written even if Python tried.
+    subprocess.run(["chmod", "-R", "a-w", str(tmp_path / "opt")], check=True)
+    try:
+        result = _compiled_from_source(python, tree)
+        assert result["from_layer"] and result["ents"] == [["Google", "ORG"]]
+        assert result["compiled"] == []
+    finally:
+        subprocess.run(["chmod", "-R", "u+w", str(tmp_path / "opt")], check=True)
+    # The probe does see compilation: without one module's .pyc, that module is compiled.
+    (tree / "spacy" / "__pycache__" / "about.cpython-312.pyc").unlink()
+    assert _compiled_from_source(python, tree)["compiled"] == [str(tree / "spacy" / "about.py")]
+
+
+HANDLER_SRC = LAYER_DIR.parent / "runtime" / "src"
+CLI_STACK = ("spacy.cli", "typer", "click", "weasel", "requests", "httpx")
+_SERVE = """
+import json, sys
+import ner_handler
+answer = ner_handler.handler({"text": "He works at Google."}, None)
+loaded = sorted(m for m in sys.argv[1].split(",") if m in sys.modules)
+import spacy
+info = spacy.info()
+print(json.dumps({"answer": answer, "cli_stack_loaded": loaded, "info_version": info["spacy_version"]}))
+"""
+
+
+def test_handler_serves_from_the_extracted_layer_without_spacys_cli_stack(tmp_path_factory, tmp_path):
+    """spacy.info is lazy in the layer: serving imports none of spaCy's CLI stack; the CLI still works."""
+    import spacy
+
+    arch = build_layer.host_arch()
+    python = build_layer.find_python312()
+    assert arch and python, "needs a CPython 3.12 for this machine's architecture"
+    _arch, zip_path, _proc = _built(arch, tmp_path_factory)
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(tmp_path / "opt")
+    tree = tmp_path / "opt" / "python"
+    nlp = spacy.blank("en")
+    nlp.add_pipe("entity_ruler").add_patterns([{"label": "ORG", "pattern": "Google"}])
+    nlp.to_disk(tmp_path / "model")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "MODEL_"))}
+    env.update(
+        PYTHONPATH=f"{HANDLER_SRC}{os.pathsep}{tree}",
+        PYTHONNOUSERSITE="1",
+        PYTHONDONTWRITEBYTECODE="1",
+        MODEL_PATH=str(tmp_path / "model"),
+    )
+    cmd = [python, "-s", "-c", _SERVE, ",".join(CLI_STACK)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["answer"] == [{"text": "Google", "label": "ORG", "start": 12, "end": 18}]
+    assert result["cli_stack_loaded"] == []
+    assert result["info_version"] == "3.8.18"
+    cmd = [python, "-s", "-m", "spacy", "info"]
+    cli = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert cli.returncode == 0, cli.stderr
+    assert "3.8.18" in cli.stdout
+
+
+def test_build_code_stages_sources_with_312_bytecode_that_is_used(tmp_path):
+    """pnpm build:code: a copy of the .py files with unchecked-hash 3.12 .pyc that imports compile nothing."""
+    import shutil
+
+    import build_code
+
+    src = tmp_path / "runtime" / "src"
+    shutil.copytree(HANDLER_SRC, src, ignore=shutil.ignore_patterns("__pycache__"))
+    (src / "__pycache__").mkdir()
+    (src / "__pycache__" / "stray.cpython-311.pyc").write_bytes(b"another Python's cache")
+    staged = build_code.stage(src)
+    assert staged == tmp_path / "runtime" / "build" / "python3.12"
+    sources = sorted(p.name for p in src.glob("*.py"))
+    assert sorted(p.name for p in staged.glob("*.py")) == sources
+    pycs = sorted(p.name for p in (staged / "__pycache__").iterdir())
+    assert pycs == sorted(f"{name[:-3]}.cpython-312.pyc" for name in sources)
+    for pyc in (staged / "__pycache__").iterdir():
+        assert int.from_bytes(pyc.read_bytes()[4:8], "little") == 0b01
+    probe = (
+        "import importlib._bootstrap_external as ext, json\n"
+        "seen = []\n"
+        "orig = ext.SourceLoader.source_to_code\n"
+        "def probe(self, data, path, *a, **k):\n"
+        "    seen.append(path)\n"
+        "    return orig(self, data, path, *a, **k)\n"
+        "ext.SourceLoader.source_to_code = probe\n"
+        "import ner_settings, ner_request, ner_log\n"
+        "print(json.dumps(seen))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(PYTHONPATH=str(staged), PYTHONDONTWRITEBYTECODE="1")
+    proc = subprocess.run(
+        [build_layer.find_python312(), "-s", "-c", probe],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == []

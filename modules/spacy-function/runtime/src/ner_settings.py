@@ -14,6 +14,12 @@ DEFAULT_MODEL_ROOT = "/mnt/models"
 DEFAULT_EXCLUDE = "tok2vec,tagger,parser,attribute_ruler,lemmatizer,senter"
 DEFAULT_MAX_TEXT_CHARS = 100_000
 DEFAULT_MAX_BATCH_TEXTS = 128
+# How the static vectors table is read: "eager" reads it into memory during init; "mmap" maps the
+# file read-only so init skips the read and pages come in as requests touch rows. On the lg-shaped
+# benchmark model mmap gave identical entities, 0.4x the init, 0.3x the RSS and no slower a first
+# request (docs/benchmarks.md), hence the default.
+VECTORS_MODES = ("eager", "mmap")
+DEFAULT_VECTORS_MODE = "mmap"
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -33,6 +39,8 @@ class Settings:
     max_text_chars: int
     max_batch_texts: int
     log_request_text: bool
+    vectors_mode: str = DEFAULT_VECTORS_MODE
+    """MODEL_VECTORS: "eager" or "mmap"."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -53,6 +61,7 @@ class Settings:
             max_text_chars=_positive_int(environ, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
             max_batch_texts=_positive_int(environ, "MAX_BATCH_TEXTS", DEFAULT_MAX_BATCH_TEXTS),
             log_request_text=_flag(environ, "LOG_REQUEST_TEXT"),
+            vectors_mode=_choice(environ, "MODEL_VECTORS", VECTORS_MODES, DEFAULT_VECTORS_MODE),
         )
 
 
@@ -80,3 +89,12 @@ def _flag(environ: Mapping[str, str], key: str) -> bool:
     if raw in _FALSE:
         return False
     raise ConfigError(f"{key}={raw!r} is not a boolean (use true or false)")
+
+
+def _choice(environ: Mapping[str, str], key: str, choices: tuple[str, ...], default: str) -> str:
+    raw = environ.get(key, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ConfigError(f"{key}={raw!r} is not one of {', '.join(choices)}")
+    return raw

@@ -1,4 +1,4 @@
-import { AssetType, TerraformAsset, Token, type ITerraformDependable } from "cdktf";
+import { Annotations, AssetType, TerraformAsset, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
@@ -11,6 +11,7 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { IModelStore, PolicyStatement } from "../model-store/model-store";
 import { sourceHash } from "../model-sync/source-hash";
+import { NO_BYTECODE_NOTE, stagedCodeDir } from "../model-sync/staged-code";
 import { skipCheckov } from "./checkov";
 
 const NFS_PORT = 2049;
@@ -181,8 +182,14 @@ export class VpcPythonFunction extends Construct {
       ...(props.storeAccess === "read-write" ? store.grantReadWrite(this) : store.grantRead(this)),
     ];
 
+    // The staged copy carries CPython 3.12 bytecode (`pnpm build:code`); /var/task is read-only, so without it
+    // every cold start compiles the handler again.
+    const staged = stagedCodeDir(props.codeDir);
+    if (!staged.bytecode) {
+      Annotations.of(this).addInfo(NO_BYTECODE_NOTE);
+    }
     const code = new TerraformAsset(this, "code", {
-      path: props.codeDir,
+      path: staged.dir,
       type: AssetType.ARCHIVE,
       // cdktf's own hash includes __pycache__ and readdir order; this one is the same on every machine.
       assetHash: sourceHash(props.codeDir),
