@@ -25,9 +25,11 @@ def canonical(name: str) -> str:
 def read_pins(path: Path) -> dict[str, tuple[str, str]]:
     """canonical name -> (name as written, version) for every `name==version` line."""
     pins: dict[str, tuple[str, str]] = {}
-    for raw in path.read_text().splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
+    # Hash-pinned files (the layer's) continue a pin over several lines with `\` and `--hash=` options.
+    text = re.sub(r"\\\n", " ", path.read_text())
+    for raw in text.splitlines():
+        line = re.sub(r"\s--hash=\S+", "", raw.split(" #", 1)[0]).strip()
+        if not line or line.startswith("#"):
             continue
         match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;]+)", line)
         if not match:
