@@ -4,9 +4,9 @@
 #   2. scripts/python/test-launchers.sh: global pnpm, npx pnpm@… and corepack choose the same interpreter;
 #   3. for each supported interpreter here (pnpm python:which --all) and each kind of Python set-up:
 #        project  requirements-dev.txt + constraints.txt          (.venv)
-#        checkov  requirements-checkov.txt + constraints-checkov.txt (.venv-checkov)
 #        layer    the layer's hash-pinned requirements.txt, installed by that interpreter's pip for
 #                 Lambda's python3.12 (`pip install --target`, as build_layer.py does)
+#        checkov  requirements-checkov.txt + constraints-checkov.txt (.venv-checkov)
 #      a real install into a throwaway venv/target with pip's --report, then: everything installed is
 #      pinned at the pinned version (lock_pins.py check) and the install works (spaCy NER on the seed
 #      text, `checkov --version`, the layer's spaCy files present). Where the project's own venv was
@@ -76,7 +76,7 @@ check_venv_kind() { # <kind> <version> <exe> <requirements> <constraints> <own v
     return 1
   }
   echo "   $kind on $version: $how; $n packages, all pinned; $smoke ($(($SECONDS - t)) s)"
-  rm -rf "$venv"
+  CHECKED_VENV="$python_of_venv"
 }
 
 smoke_project() {
@@ -88,10 +88,9 @@ print("spaCy", spacy.__version__, "NER", json.dumps(ents))'
 }
 smoke_checkov() { echo "checkov $("$VENV/bin/checkov" --version)"; }
 
-check_layer() { # <version> <exe>
-  local version="$1" exe="$2" t=$SECONDS venv="$tmp/layer-venv-$version" target="$tmp/layer-$version"
+check_layer() { # <version> <venv of that interpreter, with pip 26.3>
+  local version="$1" venv="$2" t=$SECONDS target="$tmp/layer-$version"
   local report="$tmp/layer-$version.json"
-  PY_EXE="$exe" PY_VERSION="$version" py_venv_create "$venv"
   local -a target_args
   mapfile -t target_args < <("$venv/bin/python" -c 'import sys; sys.path.insert(0, sys.argv[1]); import build_layer
 print("\n".join(build_layer.pip_target_args("x86_64")))' "$layer")
@@ -103,7 +102,7 @@ print("\n".join(build_layer.pip_target_args("x86_64")))' "$layer")
   local n
   n="$("$venv/bin/python" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["install"]))' "$report")"
   echo "   layer on $version: real install for python3.12 by this pip; $n packages, all hash-pinned ($(($SECONDS - t)) s)"
-  rm -rf "$venv" "$target"
+  rm -rf "$target"
 }
 
 for entry in "${all[@]}"; do
@@ -112,9 +111,11 @@ for entry in "${all[@]}"; do
   step "CPython $version ($exe)"
   check_venv_kind project "$version" "$exe" "$here/requirements-dev.txt" "$here/constraints.txt" \
     "$root/.venv" smoke_project
+  # The layer needs only that interpreter's pip: the project venv's (its own or the throwaway one).
+  check_layer "$version" "$CHECKED_VENV"
   check_venv_kind checkov "$version" "$exe" "$here/requirements-checkov.txt" "$here/constraints-checkov.txt" \
     "$root/.venv-checkov" smoke_checkov
-  check_layer "$version" "$exe"
+  rm -rf "$tmp"/project-* "$tmp"/checkov-*
   took "$t"
 done
 echo "check-interpreters: every set-up installs on ${#all[@]} interpreter(s): $(printf '%s\n' "${all[@]}" |

@@ -54,7 +54,8 @@ def cmd_keep(args: argparse.Namespace) -> int:
     pins = read_pins(args.constraints)
     unknown = drop - set(pins)
     if unknown:
-        print(f"lock_pins: --upgrade-package names no pin in {args.constraints}: {sorted(unknown)}", file=sys.stderr)
+        names = sorted(unknown)
+        print(f"lock_pins: --upgrade-package names no pin in {args.constraints}: {names}", file=sys.stderr)
         return 2
     for key in sorted(pins):
         if key not in drop:
@@ -67,9 +68,8 @@ def cmd_write(args: argparse.Namespace) -> int:
     for report in args.reports:
         for key, (name, version) in report_pins(report).items():
             if key in merged and merged[key][1] != version:
-                print(
-                    f"lock_pins: {name} resolves to {merged[key][1]} and to {version} ({report})", file=sys.stderr
-                )
+                both = f"{merged[key][1]} and to {version}"
+                print(f"lock_pins: {name} resolves to {both} ({report})", file=sys.stderr)
                 return 1
             merged.setdefault(key, (name, version))
     for line in args.header:
@@ -88,7 +88,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         elif pins[key][1] != version:
             wrong.append(f"{name} {version} installs, {pins[key][1]} is pinned")
     if wrong:
-        print(f"lock_pins: {args.constraints} does not pin what installs:\n  " + "\n  ".join(wrong), file=sys.stderr)
+        listing = "\n  ".join(wrong)
+        print(f"lock_pins: {args.constraints} does not pin what installs:\n  {listing}", file=sys.stderr)
         return 1
     return 0
 
