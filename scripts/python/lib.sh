@@ -3,9 +3,10 @@
 # shellcheck shell=bash
 #
 # Supported: CPython 3.11 (3.11.2, Debian 12's, or newer) and CPython 3.12 (Lambda's runtime).
-# The choice must not depend on how pnpm was started: npx puts node's own directory (/usr/bin here) in
-# front of the user's PATH, corepack and a global pnpm do not, so "the first python3.11 on PATH" differs
-# between launchers. The rule below looks at every PATH directory and ignores their order:
+# The choice must not depend on how pnpm was started: `npx pnpm@…` puts the bin directory of the pnpm it
+# runs in front of the user's PATH (for the globally installed pnpm that is npm's global bin, /usr/bin
+# here, where Debian's python3.11 is); a global pnpm and corepack do not. So "the first python3.11 on
+# PATH" differs between launchers. The rule below looks at every PATH directory and ignores their order:
 #   1. $PYTHON, if set (a name on PATH or a path); refused unless it is a supported CPython with venv;
 #   2. else, among python3.12, python3.11, python3 and python in every PATH directory, the newest
 #      supported CPython with a working venv module; equal versions are ordered by resolved path.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The interpreter choice is the same however pnpm is started: a globally installed pnpm, `npx pnpm@…`
-# (npx runs pnpm so that node's own directory, /usr/bin here, lands in front of the user's PATH) and
+# (npx puts the bin directory of the pnpm it runs, npm's global bin /usr/bin here, in front of PATH) and
 # corepack (`corepack pnpm …`, without `corepack enable`, which would change the machine). Each runs
 # `pnpm python:which` — the rule of scripts/python/lib.sh, not the full suite — with the user's PATH
 # as it is and with /usr/bin (Debian's python3.11) put first.
