@@ -7,7 +7,8 @@ unset SERVERLESS_SPACY_EMULATOR_ENDPOINT
 start="$(now)"
 bash "$ROOT/scripts/setup-checkov.sh"
 synth
-python3 "$ROOT/scripts/tf/checkov_scan.py" \
+# The scan driver is stdlib-only; run it with checkov's venv python, the interpreter the set-up chose.
+"$ROOT/.venv-checkov/bin/python" "$ROOT/scripts/tf/checkov_scan.py" \
   --checkov "$ROOT/.venv-checkov/bin/checkov" \
   --stacks "$OUTDIR/stacks" \
   --python-dir "$ROOT/modules/spacy-function/runtime/src" \

@@ -39,5 +39,5 @@ synth() {
 
 # Names of the synthesized stacks, one per line (from cdktf's manifest, so stale folders are ignored).
 stacks() {
-  python3 -c 'import json,sys; print("\n".join(sorted(json.load(open(sys.argv[1]))["stacks"])))' "$OUTDIR/manifest.json"
+  node -e 'console.log(Object.keys(require(process.argv[1]).stacks).sort().join("\n"))' "$OUTDIR/manifest.json"
 }

@@ -35,7 +35,11 @@ if [[ $rc == 1 ]]; then
   exit 1
 fi
 tofu -chdir="$dir" show -json plan.tfplan >"$dir/plan.json"
-python3 "$ROOT/scripts/tf/plan_summary.py" "$dir/plan.json" --env "$env" -o "$dir/plan-review.md"
+# stdlib-only; run by the interpreter every set-up would choose (scripts/python/lib.sh), not whatever
+# python3 comes first on a PATH that depends on how pnpm was started.
+source "$ROOT/scripts/python/lib.sh"
+py_choose
+"$PY_EXE" "$ROOT/scripts/tf/plan_summary.py" "$dir/plan.json" --env "$env" -o "$dir/plan-review.md"
 cat "$dir/plan-review.md"
 log "plan: $dir/plan.tfplan, $dir/plan.json, review: $dir/plan-review.md ($(($(now) - start))s)"
 if [[ "${PLAN_DETAILED_EXITCODE:-0}" == 1 ]]; then
