@@ -14,6 +14,15 @@ DEFAULT_MODEL_ROOT = "/mnt/models"
 DEFAULT_EXCLUDE = "tok2vec,tagger,parser,attribute_ruler,lemmatizer,senter"
 DEFAULT_MAX_TEXT_CHARS = 100_000
 DEFAULT_MAX_BATCH_TEXTS = 128
+# Work per request, sized so the largest allowed request finishes within the default 30 s timeout on
+# the smallest memory size an environment uses (1024 MB = 0.58 vCPU); derivation in docs/benchmarks.md.
+DEFAULT_MAX_TOTAL_CHARS = 500_000
+# Texts per nlp.pipe minibatch: beyond this the batch gains nothing (docs/benchmarks.md) and only
+# the size of the intermediate arrays grows.
+DEFAULT_PIPE_BATCH_SIZE = 64
+# Characters per second one full vCPU gets through in the slowest text measured (short tokens),
+# before the function's memory share of a vCPU is applied (ner_budget).
+DEFAULT_CHARS_PER_VCPU_SECOND = 100_000
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -32,7 +41,14 @@ class Settings:
     exclude: tuple[str, ...]
     max_text_chars: int
     max_batch_texts: int
+    max_total_chars: int
+    """Characters summed over every text of one request."""
+    pipe_batch_size: int
+    chars_per_vcpu_second: int
+    """Throughput assumed before this environment has measured its own (ner_budget)."""
     log_request_text: bool
+    memory_mb: int | None
+    """The function's memory size (AWS_LAMBDA_FUNCTION_MEMORY_SIZE, set by Lambda); None elsewhere."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -52,7 +68,13 @@ class Settings:
             exclude=_names(environ.get("MODEL_EXCLUDE", DEFAULT_EXCLUDE)),
             max_text_chars=_positive_int(environ, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
             max_batch_texts=_positive_int(environ, "MAX_BATCH_TEXTS", DEFAULT_MAX_BATCH_TEXTS),
+            max_total_chars=_positive_int(environ, "MAX_TOTAL_CHARS", DEFAULT_MAX_TOTAL_CHARS),
+            pipe_batch_size=_positive_int(environ, "PIPE_BATCH_SIZE", DEFAULT_PIPE_BATCH_SIZE),
+            chars_per_vcpu_second=_positive_int(
+                environ, "CHARS_PER_VCPU_SECOND", DEFAULT_CHARS_PER_VCPU_SECOND
+            ),
             log_request_text=_flag(environ, "LOG_REQUEST_TEXT"),
+            memory_mb=_positive_int(environ, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0) or None,
         )
 
 
