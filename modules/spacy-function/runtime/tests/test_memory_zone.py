@@ -1,0 +1,73 @@
+"""Flat memory: the strings of never-seen tokens do not outlive their request.
+
+spaCy adds every new token's text to the vocabulary's string store and lexeme table, for good;
+an execution environment that lives for hours would grow until Lambda kills it. The handler runs
+each request inside `nlp.memory_zone()`. RSS over a million tokens is `pnpm bench:soak`; this suite
+checks the mechanism on the loaded pipeline itself.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import ner_handler
+import pytest
+from conftest import SEED_ANSWER, SEED_TEXT, FakeContext, post_entities
+
+TOKENS_PER_TEXT = 50
+TEXTS_PER_REQUEST = 20
+REQUESTS = 20  # 20,000 never-seen tokens in all
+
+
+def unique_words(prefix: str):
+    """Words no vocabulary has seen: zq + the counter in letters."""
+    for n in itertools.count():
+        word = ""
+        while True:
+            n, digit = divmod(n, 26)
+            word += chr(ord("a") + digit)
+            if not n:
+                break
+        yield f"zq{prefix}{word}"
+
+
+def vocabulary_size() -> tuple[int, int]:
+    """Entries in the string store and lexemes in the vocabulary's index.
+
+    Not len(nlp.vocab): spaCy 3.8 counts every lexeme ever added there, freed or not.
+    """
+    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    return len(nlp.vocab.strings), sum(1 for _ in nlp.vocab)
+
+
+@pytest.mark.parametrize("model", ["ruler", "en_core_web_sm"])
+def test_new_tokens_leave_no_strings_or_lexemes_behind(model, served, monkeypatch):
+    if model == "en_core_web_sm":
+        from conftest import SM_DATA_DIR
+
+        monkeypatch.setenv("MODEL_PATH", str(SM_DATA_DIR))
+    assert post_entities({"text": SEED_TEXT})[0] == 200
+    before = vocabulary_size()
+    words = unique_words(model[0])
+    for request in range(REQUESTS):
+        texts = [
+            " ".join(next(words) for _ in range(TOKENS_PER_TEXT)) + " Google."
+            for _ in range(TEXTS_PER_REQUEST)
+        ]
+        status, batch = post_entities({"texts": texts})
+        assert status == 200 and len(batch) == TEXTS_PER_REQUEST
+        if model == "ruler":
+            # Entities come out whole although their doc is freed at the end of the request.
+            start = len(texts[0]) - len("Google.")
+            assert batch[0] == [{"text": "Google", "label": "ORG", "start": start, "end": start + 6}]
+        if request % 2:
+            direct = ner_handler.handler({"text": " ".join(next(words) for _ in range(50))}, FakeContext())
+            assert isinstance(direct, list)
+    after = vocabulary_size()
+    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    assert texts[0].split()[0] not in nlp.vocab.strings
+    seen = REQUESTS * TEXTS_PER_REQUEST * TOKENS_PER_TEXT
+    # Without the zone both grow by one entry per new token (20,000 here).
+    assert after[0] - before[0] < seen // 100, (before, after)
+    assert after[1] - before[1] < seen // 100, (before, after)
+    assert post_entities({"text": SEED_TEXT}) == (200, SEED_ANSWER)
