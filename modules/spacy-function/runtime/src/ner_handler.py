@@ -134,7 +134,8 @@ def _annotate(
         return [_spans(nlp(request.texts[0]))]
     result = []
     left = request.chars
-    for text, doc in zip(request.texts, nlp.pipe(request.texts, batch_size=settings.pipe_batch_size)):
+    docs = nlp.pipe(request.texts, batch_size=settings.pipe_batch_size)
+    for text, doc in zip(request.texts, docs, strict=True):
         result.append(_spans(doc))
         left -= len(text)
         # Slower than estimated (a noisy neighbour, an odd text): stop with an answer rather than

@@ -119,7 +119,7 @@ def json_body(request: HttpRequest) -> Any:
     try:
         return json.loads(data)
     except RecursionError as exc:
-        message = "Body nests arrays or objects too deeply; send a flat object such as {\"text\": \"...\"}."
+        message = 'Body nests arrays or objects too deeply; send a flat object such as {"text": "..."}.'
         raise ApiError(400, "malformed_json", message) from exc
     except (UnicodeDecodeError, ValueError) as exc:
         # ValueError covers JSONDecodeError and integers too long to convert.

@@ -15,7 +15,6 @@ from typing import Any
 from ner_http import ApiError
 from ner_settings import Settings
 
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

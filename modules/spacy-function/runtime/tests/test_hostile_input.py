@@ -26,7 +26,11 @@ PROPERTY = settings(
     max_examples=250,
     deadline=None,
     database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 CLIENT_ERRORS = {
     "malformed_json",
@@ -120,10 +124,13 @@ content_types = st.one_of(
     st.text(max_size=20),
 )
 methods = st.one_of(
-    st.sampled_from(["POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "post", ""]), st.text(max_size=6)
+    st.sampled_from(["POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "post", ""]),
+    st.text(max_size=6),
 )
 paths = st.one_of(
-    st.sampled_from(["/entities", "/entities/", "/health", "/", "/prod/entities", "//entities", "/entities?x"]),
+    st.sampled_from(
+        ["/entities", "/entities/", "/health", "/", "/prod/entities", "//entities", "/entities?x"]
+    ),
     st.text(max_size=30).map(lambda p: "/" + p),
 )
 
@@ -132,7 +139,9 @@ paths = st.one_of(
 def bodies(draw: st.DrawFn) -> tuple[Any, bool]:
     """(the event's body field, isBase64Encoded)."""
     kind = draw(
-        st.sampled_from(["json", "json-base64", "bytes-base64", "bad-base64", "text", "deep", "number", "other"])
+        st.sampled_from(
+            ["json", "json-base64", "bytes-base64", "bad-base64", "text", "deep", "number", "other"]
+        )
     )
     if kind == "json":
         return json.dumps(draw(payloads), ensure_ascii=draw(st.booleans())), False
@@ -144,7 +153,9 @@ def bodies(draw: st.DrawFn) -> tuple[Any, bool]:
     if kind == "bad-base64":
         return draw(st.text(max_size=40)), True
     if kind == "text":
-        return draw(st.one_of(st.text(max_size=200), st.binary(max_size=100).map(lambda b: b.decode("latin-1")))), False
+        return draw(
+            st.one_of(st.text(max_size=200), st.binary(max_size=100).map(lambda b: b.decode("latin-1")))
+        ), False
     if kind == "deep":
         depth = draw(st.integers(min_value=1, max_value=100_000))
         opener, closer = draw(st.sampled_from([("[", "]"), ('{"text":', "}"), ('{"texts":[', "]}")]))
@@ -223,7 +234,10 @@ def assert_offsets(text: str, entities: Any) -> None:
     for entity in entities:
         assert set(entity) == {"text", "label", "start", "end"}
         assert 0 <= entity["start"] < entity["end"] <= len(text)
-        assert SURROGATE.sub("\ufffd", text[entity["start"] : entity["end"]]) == entity["text"], (text, entity)
+        assert SURROGATE.sub("\ufffd", text[entity["start"] : entity["end"]]) == entity["text"], (
+            text,
+            entity,
+        )
 
 
 def http_call(event: dict[str, Any]) -> tuple[int, Any]:
@@ -250,7 +264,9 @@ def test_no_http_event_gets_a_5xx_and_every_error_has_the_shape(event):
 @given(
     st.sampled_from([v2_event, v1_event]),
     content_types,
-    st.one_of(texts.map(lambda t: {"text": t}), st.lists(texts, min_size=1, max_size=8).map(lambda t: {"texts": t})),
+    st.one_of(
+        texts.map(lambda t: {"text": t}), st.lists(texts, min_size=1, max_size=8).map(lambda t: {"texts": t})
+    ),
     st.booleans(),
     st.booleans(),
 )
@@ -278,7 +294,11 @@ def test_every_entity_offset_slices_the_text_sent(build, content_type, request_b
 
 @pytest.mark.usefixtures("sm")
 @PROPERTY
-@given(st.one_of(payloads, json_values, st.fixed_dictionaries({"texts": st.lists(texts, min_size=1, max_size=6)})))
+@given(
+    st.one_of(
+        payloads, json_values, st.fixed_dictionaries({"texts": st.lists(texts, min_size=1, max_size=6)})
+    )
+)
 def test_no_direct_invocation_raises_or_gets_a_server_error(event):
     result = ner_handler.handler(event, FakeContext())
     json.dumps(result, ensure_ascii=False).encode("utf-8")
@@ -297,7 +317,9 @@ def test_no_direct_invocation_raises_or_gets_a_server_error(event):
 def test_the_bodies_of_the_report_are_client_errors_or_answers(build):
     # From the issue: a lone surrogate used to fail the whole request, deep nesting was a RecursionError.
     for text in ("He works at \ud800 Google.", "He works at Google. \ud800"):
-        status, payload = http_call(build("POST", "/entities", "application/json", json.dumps({"text": text}), False))
+        status, payload = http_call(
+            build("POST", "/entities", "application/json", json.dumps({"text": text}), False)
+        )
         assert status == 200
         assert_offsets(text, payload)
     assert payload == [{"text": "Google", "label": "ORG", "start": 12, "end": 18}]
@@ -305,6 +327,8 @@ def test_the_bodies_of_the_report_are_client_errors_or_answers(build):
         build("POST", "/entities", "", json.dumps({"texts": ["\udfff Berlin", "He works at Google."]}), False)
     )
     assert status == 200 and payload[1] == [{"text": "Google", "label": "ORG", "start": 12, "end": 18}]
-    status, payload = http_call(build("POST", "/entities", "application/json", '{"text": ' + "[" * 5000 + "]" * 5000 + "}", False))
+    status, payload = http_call(
+        build("POST", "/entities", "application/json", '{"text": ' + "[" * 5000 + "]" * 5000 + "}", False)
+    )
     assert (status, payload["error"]["code"]) == (400, "malformed_json")
     assert "deeply" in payload["error"]["message"]
