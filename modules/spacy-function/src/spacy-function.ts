@@ -99,6 +99,8 @@ export interface SpacyFunctionProps {
   readonly maxTextChars?: number;
   /** Most texts accepted per request (MAX_BATCH_TEXTS). @default the handler's default */
   readonly maxBatchTexts?: number;
+  /** Most characters per request, all texts together (MAX_TOTAL_CHARS); raise it only with memory and timeout (docs/benchmarks.md). @default the handler's default, sized for 1024 MB and 30 s */
+  readonly maxTotalChars?: number;
   /** Retention of the function's log group, in days (one of CloudWatch's periods). @default 30 */
   readonly logRetentionDays?: LogRetentionDays;
   /** Active X-Ray tracing, with the managed AWSXRayDaemonWriteAccess policy. @default false */
@@ -411,6 +413,9 @@ function environment(props: SpacyFunctionProps, mountPath: string): Record<strin
   if (props.maxBatchTexts !== undefined) {
     variables.MAX_BATCH_TEXTS = String(props.maxBatchTexts);
   }
+  if (props.maxTotalChars !== undefined) {
+    variables.MAX_TOTAL_CHARS = String(props.maxTotalChars);
+  }
   return variables;
 }
 
@@ -481,6 +486,7 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   }
   assertAtLeast(path, "maxTextChars", props.maxTextChars, 1, true);
   assertAtLeast(path, "maxBatchTexts", props.maxBatchTexts, 1, true);
+  assertAtLeast(path, "maxTotalChars", props.maxTotalChars, 1, true);
   assertOneOf(path, "logRetentionDays", s.logRetentionDays, LOG_RETENTION_DAYS as readonly number[]);
 
   assertOneOf(path, "api.auth", s.api.auth, API_AUTH_MODES);

@@ -258,6 +258,7 @@ describe("SpacyFunction options", () => {
       excludeComponents: ["parser", "lemmatizer"],
       maxTextChars: 100000,
       maxBatchTexts: 16,
+      maxTotalChars: 200000,
       logRetentionDays: 90,
       mountPath: "/mnt/spacy",
       api: { throttlingBurstLimit: 5, throttlingRateLimit: 2.5, accessLogRetentionDays: 7 },
@@ -279,6 +280,7 @@ describe("SpacyFunction options", () => {
       MODEL_EXCLUDE: "parser,lemmatizer",
       MAX_TEXT_CHARS: "100000",
       MAX_BATCH_TEXTS: "16",
+      MAX_TOTAL_CHARS: "200000",
     });
     const retention = Object.values(all(out, "aws_cloudwatch_log_group")).map((g) => [g.name, g.retention_in_days]);
     expect(retention).toEqual(
@@ -379,6 +381,7 @@ describe("SpacyFunction validation", () => {
     ["provisioned above reserved", { reservedConcurrency: 1, provisionedConcurrency: 2 }, [/provisionedConcurrency/, /\b2\b/, /reservedConcurrency \(1\)/]],
     ["component list with a comma", { excludeComponents: ["parser,ner"] }, [/excludeComponents/, /"parser,ner"/]],
     ["zero max texts", { maxBatchTexts: 0 }, [/maxBatchTexts/, /\b0\b/, /≥ 1/]],
+    ["zero total characters", { maxTotalChars: 0 }, [/maxTotalChars/, /\b0\b/, /≥ 1/]],
     ["negative throttling", { api: { throttlingBurstLimit: -5 } }, [/api\.throttlingBurstLimit/, /-5/]],
     ["alarm period", { alarms: { periodSeconds: 90 } }, [/alarms\.periodSeconds/, /\b90\b/, /multiple of 60/]],
   ];

@@ -12,7 +12,7 @@ import itertools
 
 import ner_handler
 import pytest
-from conftest import SEED_ANSWER, SEED_TEXT, FakeContext, post_entities
+from conftest import SEED_ANSWER, SEED_TEXT, FakeContext, log_lines, post_entities
 
 TOKENS_PER_TEXT = 50
 TEXTS_PER_REQUEST = 20
@@ -71,3 +71,36 @@ def test_new_tokens_leave_no_strings_or_lexemes_behind(model, served, monkeypatc
     assert after[0] - before[0] < seen // 100, (before, after)
     assert after[1] - before[1] < seen // 100, (before, after)
     assert post_entities({"text": SEED_TEXT}) == (200, SEED_ANSWER)
+
+
+def test_the_hash_tables_are_rebuilt_before_they_outgrow_twice_their_size_and_answers_stay_the_same(
+    monkeypatch, capsys
+):
+    """The zone frees strings but leaves a tombstone per new word in two tables; they must not grow."""
+    from conftest import SM_DATA_DIR
+
+    monkeypatch.setenv("MODEL_PATH", str(SM_DATA_DIR))
+    probes = [
+        SEED_TEXT,
+        "Angela Merkel met Emmanuel Macron in Paris on Monday.",
+        "Apple bought a U.K. startup.",
+    ]
+    expected = post_entities({"texts": probes})
+    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    baseline = nlp.vocab.strings._map.capacity
+    words = unique_words("t")
+    slots = []
+    # en_core_web_sm's table (262,144 slots, 84,000 strings) doubles after about 50,000 new words.
+    for _ in range(30):
+        texts = [" ".join(next(words) for _ in range(500)) for _ in range(8)]
+        assert post_entities({"texts": texts})[0] == 200
+        slots.append(nlp.vocab.strings._map.capacity)
+    compactions = [
+        line["tables_compacted"] for line in log_lines(capsys.readouterr().out) if "tables_compacted" in line
+    ]
+    assert compactions, "120,000 new words and no rebuild"
+    assert max(slots) < 2 * baseline
+    assert all(c["string_slots_after"] == baseline for c in compactions)
+    # Rebuilt tables serve the same answers, and the vocabulary still works for known words.
+    assert post_entities({"texts": probes}) == expected
+    assert nlp.vocab["Google"].text == "Google" and nlp.vocab.strings["Google"] == nlp.vocab["Google"].orth
