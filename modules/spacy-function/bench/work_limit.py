@@ -55,6 +55,7 @@ def kinds(chars: int) -> dict[str, list[str]]:
         "never-seen words": fill(" ".join(next(words) for _ in range(250)) + " "),
         "one-letter tokens": fill("a b c d e f g h i j k l m n o p "),
         "punctuation": fill(".,;:!?()[]-'\" "),
+        "punctuation, no spaces": fill(".,;:!?()[]-'\""),
         "digits and hyphens": fill("12-34 5.6 7/8 90% $1,000 "),
         "non-Latin script": fill("東京都は日本の首都です。 Москва — столица России. "),
         "capitalised names": fill("Angela Merkel Emmanuel Macron Google Apple Berlin Paris "),

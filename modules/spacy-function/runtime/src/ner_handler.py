@@ -28,6 +28,7 @@ from typing import Any
 
 from ner_backoff import Backoff
 from ner_budget import Budget
+from ner_doc import make_doc
 from ner_http import ApiError, is_http_event, json_body, parse_event, response, route
 from ner_log import emit
 from ner_model import LoadedModel, ModelUnavailable, load
@@ -136,10 +137,11 @@ def _annotate(
 ) -> list[list[dict[str, Any]]]:
     """Entities per text, as plain values: call inside the memory zone, use outside it."""
     if not request.batch:
-        return [_spans(nlp(request.texts[0]))]
+        return [_spans(nlp(make_doc(nlp, request.texts[0])))]
     result = []
     left = request.chars
-    docs = nlp.pipe(request.texts, batch_size=settings.pipe_batch_size)
+    made = (make_doc(nlp, text) for text in request.texts)
+    docs = nlp.pipe(made, batch_size=settings.pipe_batch_size)
     for text, doc in zip(request.texts, docs, strict=True):
         result.append(_spans(doc))
         left -= len(text)

@@ -108,3 +108,32 @@ def test_pipe_batch_size_is_configurable_and_answers_do_not_depend_on_it(monkeyp
     ner_handler.reset()
     status, _, payload = call(entities_event({"texts": texts}))
     assert status == 500 and payload["error"]["code"] == "invalid_configuration"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He works at Google. " + ".,;:!?" * 2000 + " Google",  # quadratic in spaCy's tokenizer: 16 s
+        "Google" + "'s" * 300 + "\n\n  Berlin  ",
+        "x" * 100 + " Google " + "y" * 101,
+        "  " + "!" * 250,
+        "Zürich" + "!" * 1000,
+    ],
+    ids=["punctuation-run", "suffix-run", "at-the-limit", "leading-spaces", "trailing-run"],
+)
+def test_long_runs_without_whitespace_are_tokenized_in_pieces_with_the_original_offsets(text, served):
+    import spacy
+    from ner_doc import MAX_RUN_CHARS, make_doc
+
+    nlp = spacy.load(served)
+    doc = make_doc(nlp, text)
+    assert doc.text == text
+    assert all(len(token.text) <= max(MAX_RUN_CHARS, 6) for token in doc)
+    status, entities = post_entities({"text": text})
+    assert status == 200
+    for entity in entities:
+        assert text[entity["start"] : entity["end"]] == entity["text"]
+    if text.endswith(" Google"):
+        assert entities[-1] == {"text": "Google", "label": "ORG", "start": len(text) - 6, "end": len(text)}
+    if "\u00fc" in text:
+        assert entities == [{"text": "Zürich", "label": "GPE", "start": 0, "end": 6}]
