@@ -15,14 +15,16 @@ DEFAULT_EXCLUDE = "tok2vec,tagger,parser,attribute_ruler,lemmatizer,senter"
 DEFAULT_MAX_TEXT_CHARS = 100_000
 DEFAULT_MAX_BATCH_TEXTS = 128
 # Work per request, sized so the largest allowed request finishes within the default 30 s timeout on
-# the smallest memory size an environment uses (1024 MB = 0.58 vCPU); derivation in docs/benchmarks.md.
-DEFAULT_MAX_TOTAL_CHARS = 500_000
-# Texts per nlp.pipe minibatch: beyond this the batch gains nothing (docs/benchmarks.md) and only
-# the size of the intermediate arrays grows.
-DEFAULT_PIPE_BATCH_SIZE = 64
-# Characters per second one full vCPU gets through in the slowest text measured (short tokens),
-# before the function's memory share of a vCPU is applied (ner_budget).
-DEFAULT_CHARS_PER_VCPU_SECOND = 100_000
+# the smallest memory size an environment uses (1024 MB = 0.58 vCPU) with half the time in hand:
+# 33,000 chars/s x 1024/1769 x 30 s x 0.5, rounded down; derivation in docs/benchmarks.md.
+DEFAULT_MAX_TOTAL_CHARS = 290_000
+# Texts per nlp.pipe minibatch. Throughput on the bench sentences (texts per CPU second): 899 at
+# 32, 1032 at 64, 1100 at 128, 1076 at 1000 (docs/benchmarks.md); MAX_TOTAL_CHARS bounds the
+# memory of a minibatch. Smaller minibatches let the time check between texts act sooner.
+DEFAULT_PIPE_BATCH_SIZE = 128
+# Characters per CPU second of the slowest kind of text measured (one-letter tokens, `pnpm
+# bench:work-limit`), before the function's memory share of a vCPU is applied (ner_budget).
+DEFAULT_CHARS_PER_VCPU_SECOND = 33_000
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}

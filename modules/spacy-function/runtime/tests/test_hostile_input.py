@@ -83,6 +83,8 @@ FRAGMENTS = [
     "—",
     "http://example.com/a?b=c",
     "@user #tag",
+    ".,;:!?" * 40,  # a whitespace-free run past ner_doc.MAX_RUN_CHARS: tokenized in pieces
+    "Google" + "'s" * 60,
 ]
 texts = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=10)), max_size=20).map("".join)
 scalars = st.one_of(
