@@ -7,7 +7,8 @@ or the error object {"error": {"code", "message"}} instead of raising.
 Each request runs inside `nlp.memory_zone()`: the strings and lexemes of its never-seen tokens are
 freed when it ends, so memory stays flat however much new text an environment sees in its life.
 Results are plain dicts built inside the zone; no Doc, Span or Token outlives it. The zone leaves
-tombstones in spaCy's hash tables, which ner_tables rebuilds between requests.
+tombstones in spaCy's hash tables, which ner_tables rebuilds between requests; words that recur
+are kept out of the zone by ner_warm, so they cost no more than before.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ner_model import LoadedModel, ModelUnavailable, load
 from ner_request import EntitiesRequest, parse_entities
 from ner_settings import ConfigError, Settings
 from ner_tables import TableCompactor
+from ner_warm import WarmWords
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -51,6 +53,7 @@ _settings: Settings | None = None
 _model: LoadedModel | None = None
 _budget: Budget | None = None
 _tables: TableCompactor | None = None
+_warm: WarmWords | None = None
 # A damaged model directory fails the same full load on every attempt; space the attempts out.
 _load_backoff = Backoff()
 _load_failure: ModelUnavailable | None = None
@@ -127,6 +130,8 @@ def _entities(payload: Any, context: Any, record: dict[str, Any]) -> list[Any]:
         per_text = _annotate(nlp, request, settings, budget, context)
     budget.observe(request.chars, time.perf_counter() - started)
     record["entities"] = sum(map(len, per_text))
+    if _warm is not None:
+        _warm.note(request.texts)
     if _tables is not None and (compacted := _tables.maybe_compact()):
         record["tables_compacted"] = compacted
     return per_text if request.batch else per_text[0]
@@ -191,7 +196,7 @@ def _unavailable(exc: ModelUnavailable, retry_after: float | None = None) -> Api
 
 
 def _current_model(settings: Settings) -> LoadedModel:
-    global _model, _load_failure, _tables
+    global _model, _load_failure, _tables, _warm
     if _model is None:
         # One load per execution environment; concurrent first requests (local server) wait for it.
         with _lock:
@@ -227,6 +232,7 @@ def _current_model(settings: Settings) -> LoadedModel:
                 _load_backoff.succeeded()
                 _load_failure = None
                 _tables = TableCompactor(model.nlp)
+                _warm = WarmWords(model.nlp)
                 emit(
                     {
                         "level": "INFO",
@@ -252,11 +258,12 @@ def preload() -> None:
 
 def reset() -> None:
     """Forget the loaded model and settings so the next request re-reads the environment (tests)."""
-    global _settings, _model, _budget, _load_failure, _tables
+    global _settings, _model, _budget, _load_failure, _tables, _warm
     with _lock:
         _settings = None
         _model = None
         _tables = None
+        _warm = None
         _budget = None
         _load_failure = None
         _load_backoff.succeeded()

@@ -104,3 +104,25 @@ def test_the_hash_tables_are_rebuilt_before_they_outgrow_twice_their_size_and_an
     # Rebuilt tables serve the same answers, and the vocabulary still works for known words.
     assert post_entities({"texts": probes}) == expected
     assert nlp.vocab["Google"].text == "Google" and nlp.vocab.strings["Google"] == nlp.vocab["Google"].orth
+
+
+def test_words_seen_in_two_requests_are_kept_out_of_the_zone_up_to_a_bound(served, monkeypatch):
+    import ner_warm
+
+    assert post_entities({"text": "Frobnicated zqonce at Google."})[0] == 200
+    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    assert "Frobnicated" not in nlp.vocab.strings
+    assert post_entities({"text": "Frobnicated zqtwice at Google."})[0] == 200
+    # Seen twice: a permanent string and lexeme (and a cached tokenization); seen once: gone.
+    assert "Frobnicated" in nlp.vocab.strings and "zqonce" not in nlp.vocab.strings
+    assert post_entities({"text": "Frobnicated at Google."}) == (
+        200,
+        [{"text": "Google", "label": "ORG", "start": 15, "end": 21}],
+    )
+    monkeypatch.setattr(ner_warm, "MAX_WORDS", len(ner_handler._warm.kept) + 5)
+    words = unique_words("w")
+    batch = [" ".join(next(words) for _ in range(50)) for _ in range(4)]
+    for _ in range(2):
+        assert post_entities({"texts": batch})[0] == 200
+    assert len(ner_handler._warm.kept) == ner_warm.MAX_WORDS
+    assert sum(word in nlp.vocab.strings for text in batch for word in text.split()) == 5
