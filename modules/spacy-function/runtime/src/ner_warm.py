@@ -16,7 +16,7 @@ from spacy.language import Language
 
 MAX_WORDS = 20_000
 # Words are counted while fewer than this many are pending; then the count starts again.
-MAX_PENDING = 50_000
+MAX_PENDING = 10_000
 # Longer chunks hardly recur and tokenizing them is not cheap (ner_doc).
 MAX_WORD_CHARS = 40
 
