@@ -146,7 +146,7 @@ def _annotate(
     result = []
     left = request.chars
     made = (make_doc(nlp, text) for text in request.texts)
-    docs = nlp.pipe(made, batch_size=settings.pipe_batch_size)
+    docs = nlp.pipe(made, batch_size=_batch_size(request, settings))
     for text, doc in zip(request.texts, docs, strict=True):
         result.append(_spans(doc))
         left -= len(text)
@@ -155,6 +155,12 @@ def _annotate(
         if left:
             budget.require(context, left)
     return result
+
+
+def _batch_size(request: EntitiesRequest, settings: Settings) -> int:
+    """Texts per minibatch: PIPE_BATCH_SIZE, fewer when the texts are long (PIPE_BATCH_CHARS)."""
+    by_chars = settings.pipe_batch_chars * len(request.texts) // max(1, request.chars)
+    return max(1, min(settings.pipe_batch_size, by_chars))
 
 
 def _spans(doc: Doc) -> list[dict[str, Any]]:

@@ -22,6 +22,10 @@ DEFAULT_MAX_TOTAL_CHARS = 290_000
 # 32, 1032 at 64, 1100 at 128, 1076 at 1000 (docs/benchmarks.md); MAX_TOTAL_CHARS bounds the
 # memory of a minibatch. Smaller minibatches let the time check between texts act sooner.
 DEFAULT_PIPE_BATCH_SIZE = 128
+# ... and at most about this many characters per minibatch, which bounds its memory: the largest
+# allowed request (290,000 characters of one-letter tokens) peaks at 724 MiB of RSS in minibatches
+# of 128 texts, 459 MiB of 64, 230 MiB of 50,000 characters (22 texts) (docs/benchmarks.md).
+DEFAULT_PIPE_BATCH_CHARS = 50_000
 # Characters per CPU second of the slowest kind of text measured (one-letter tokens, `pnpm
 # bench:work-limit`), before the function's memory share of a vCPU is applied (ner_budget).
 DEFAULT_CHARS_PER_VCPU_SECOND = 33_000
@@ -46,6 +50,7 @@ class Settings:
     max_total_chars: int
     """Characters summed over every text of one request."""
     pipe_batch_size: int
+    pipe_batch_chars: int
     chars_per_vcpu_second: int
     """Throughput assumed before this environment has measured its own (ner_budget)."""
     log_request_text: bool
@@ -72,6 +77,7 @@ class Settings:
             max_batch_texts=_positive_int(environ, "MAX_BATCH_TEXTS", DEFAULT_MAX_BATCH_TEXTS),
             max_total_chars=_positive_int(environ, "MAX_TOTAL_CHARS", DEFAULT_MAX_TOTAL_CHARS),
             pipe_batch_size=_positive_int(environ, "PIPE_BATCH_SIZE", DEFAULT_PIPE_BATCH_SIZE),
+            pipe_batch_chars=_positive_int(environ, "PIPE_BATCH_CHARS", DEFAULT_PIPE_BATCH_CHARS),
             chars_per_vcpu_second=_positive_int(
                 environ, "CHARS_PER_VCPU_SECOND", DEFAULT_CHARS_PER_VCPU_SECOND
             ),

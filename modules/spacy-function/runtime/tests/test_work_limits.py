@@ -104,6 +104,10 @@ def test_pipe_batch_size_is_configurable_and_answers_do_not_depend_on_it(monkeyp
     monkeypatch.setenv("PIPE_BATCH_SIZE", "2")
     ner_handler.reset()
     assert post_entities({"texts": texts}) == expected
+    monkeypatch.setenv("PIPE_BATCH_SIZE", "128")
+    monkeypatch.setenv("PIPE_BATCH_CHARS", "10")  # one text per minibatch
+    ner_handler.reset()
+    assert post_entities({"texts": texts}) == expected
     monkeypatch.setenv("PIPE_BATCH_SIZE", "0")
     ner_handler.reset()
     status, _, payload = call(entities_event({"texts": texts}))
