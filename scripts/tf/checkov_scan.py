@@ -148,7 +148,7 @@ def scan_stack(checkov: str, stack_dir: Path) -> StackResult:
 
 
 # What test runs leave beside the sources: not ours to scan, and the count stays that of a fresh clone.
-CACHE_DIRS = ("__pycache__", ".pytest_cache", ".ruff_cache")
+CACHE_DIRS = ("__pycache__", ".pytest_cache", ".ruff_cache", ".hypothesis")
 
 
 def scan_python(checkov: str, dirs: list[str]) -> StackResult:

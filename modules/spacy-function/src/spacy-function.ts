@@ -59,6 +59,7 @@ export const RESERVED_ENVIRONMENT_VARIABLES = [
   "MAX_TEXT_CHARS",
   "MAX_BATCH_TEXTS",
   "MODEL_VECTORS",
+  "MAX_TOTAL_CHARS",
 ] as const;
 
 /** An IAM role that may call the API under IAM auth (`SpacyFunction.grantInvoke`). */
@@ -128,6 +129,8 @@ export interface SpacyFunctionProps {
   readonly maxTextChars?: number;
   /** Most texts accepted per request (MAX_BATCH_TEXTS). @default the handler's default */
   readonly maxBatchTexts?: number;
+  /** Most characters per request, all texts together (MAX_TOTAL_CHARS); raise it only with memory and timeout (docs/benchmarks.md). @default the handler's default, sized for 1024 MB and 30 s */
+  readonly maxTotalChars?: number;
   /** Retention of the function's log group, in days (one of CloudWatch's periods). @default 30 */
   readonly logRetentionDays?: LogRetentionDays;
   /** Active X-Ray tracing, with an inline policy for xray:PutTraceSegments and xray:PutTelemetryRecords. @default false */
@@ -427,6 +430,9 @@ function environment(props: SpacyFunctionProps, mountPath: string): Record<strin
   if (props.vectors !== undefined) {
     variables.MODEL_VECTORS = props.vectors;
   }
+  if (props.maxTotalChars !== undefined) {
+    variables.MAX_TOTAL_CHARS = String(props.maxTotalChars);
+  }
   return variables;
 }
 
@@ -510,6 +516,7 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   }
   assertAtLeast(path, "maxTextChars", props.maxTextChars, 1, true);
   assertAtLeast(path, "maxBatchTexts", props.maxBatchTexts, 1, true);
+  assertAtLeast(path, "maxTotalChars", props.maxTotalChars, 1, true);
   assertOneOf(path, "logRetentionDays", s.logRetentionDays, LOG_RETENTION_DAYS as readonly number[]);
 
   assertOneOf(path, "api.auth", s.api.auth, API_AUTH_MODES);

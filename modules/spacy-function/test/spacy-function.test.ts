@@ -290,6 +290,7 @@ describe("SpacyFunction options", () => {
       maxTextChars: 100000,
       maxBatchTexts: 16,
       vectors: "mmap",
+      maxTotalChars: 200000,
       logRetentionDays: 90,
       mountPath: "/mnt/spacy",
       api: { throttlingBurstLimit: 5, throttlingRateLimit: 2.5, accessLogRetentionDays: 7 },
@@ -312,6 +313,7 @@ describe("SpacyFunction options", () => {
       MAX_TEXT_CHARS: "100000",
       MAX_BATCH_TEXTS: "16",
       MODEL_VECTORS: "mmap",
+      MAX_TOTAL_CHARS: "200000",
     });
     const retention = Object.values(all(out, "aws_cloudwatch_log_group")).map((g) => [g.name, g.retention_in_days]);
     expect(retention).toEqual(
@@ -460,6 +462,7 @@ describe("SpacyFunction validation", () => {
     ["component list with a comma", { excludeComponents: ["parser,ner"] }, [/excludeComponents/, /"parser,ner"/]],
     ["zero max texts", { maxBatchTexts: 0 }, [/maxBatchTexts/, /\b0\b/, /≥ 1/]],
     ["unknown vectors mode", { vectors: "lazy" }, [/vectors/, /"lazy"/, /eager, mmap/]],
+    ["zero total characters", { maxTotalChars: 0 }, [/maxTotalChars/, /\b0\b/, /≥ 1/]],
     ["negative throttling", { api: { throttlingBurstLimit: -5 } }, [/api\.throttlingBurstLimit/, /-5/]],
     ["alarm period", { alarms: { periodSeconds: 90 } }, [/alarms\.periodSeconds/, /\b90\b/, /multiple of 60/]],
   ];

@@ -1,8 +1,14 @@
 """Lambda entry point (handler string ner_handler.handler): spaCy named entities.
 
-Serves API Gateway HTTP API events (payload format 2.0) and direct invocations. A direct
+Serves API Gateway events (HTTP API payload format 2.0 and 1.0) and direct invocations. A direct
 invocation ({"text": ...} or {"texts": [...]}, no requestContext) returns the bare result list,
 or the error object {"error": {"code", "message"}} instead of raising.
+
+Each request runs inside `nlp.memory_zone()`: the strings and lexemes of its never-seen tokens are
+freed when it ends, so memory stays flat however much new text an environment sees in its life.
+Results are plain dicts built inside the zone; no Doc, Span or Token outlives it. The zone leaves
+tombstones in spaCy's hash tables, which ner_tables rebuilds between requests; words that recur
+are kept out of the zone by ner_warm, so they cost no more than before.
 """
 
 from __future__ import annotations
@@ -15,21 +21,42 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import contextlib
+import math
 import threading
 import time
 import traceback
 from typing import Any
 
+from ner_backoff import Backoff
+from ner_budget import Budget
+from ner_doc import make_doc
 from ner_http import ApiError, is_http_event, json_body, parse_event, response, route
 from ner_log import emit
 from ner_model import LoadedModel, ModelUnavailable, load
-from ner_request import parse_entities
+from ner_request import EntitiesRequest, parse_entities
 from ner_settings import ConfigError, Settings
+from ner_tables import TableCompactor
+from ner_warm import WarmWords
+from spacy.language import Language
 from spacy.tokens import Doc
+
+# What callers read when the model is unavailable; the path and the commands that fix it go to the
+# log line of the request (ApiError.detail), not to possibly unauthenticated callers.
+_UNAVAILABLE_MESSAGES = {
+    "model_not_configured": "The service has no model configured; its operators have been told in the logs.",
+    "model_not_synced": "The model is not installed yet; retry later.",
+    "model_load_failed": "The model could not be loaded; retry later.",
+}
 
 _lock = threading.Lock()
 _settings: Settings | None = None
 _model: LoadedModel | None = None
+_budget: Budget | None = None
+_tables: TableCompactor | None = None
+_warm: WarmWords | None = None
+# A damaged model directory fails the same full load on every attempt; space the attempts out.
+_load_backoff = Backoff()
+_load_failure: ModelUnavailable | None = None
 
 
 def handler(event: Any, context: Any) -> Any:
@@ -38,13 +65,13 @@ def handler(event: Any, context: Any) -> Any:
     record["request_id"] = getattr(context, "aws_request_id", None)
     http = is_http_event(event)
     try:
-        result = _serve_http(event, record) if http else _serve_direct(event, record)
-    except Exception as exc:  # last resort: an escaping exception reaches callers as a bare 502
+        result = _serve_http(event, context, record) if http else _serve_direct(event, context, record)
+    except Exception:  # last resort: an escaping exception reaches callers as a bare 502
         error = ApiError(
             500,
             "internal_error",
-            f"Unexpected {type(exc).__name__} while serving the request; "
-            f"see the log line of request {record.get('request_id') or record.get('apigw_request_id')}.",
+            "Internal error while serving the request; quote request id "
+            f"{record.get('request_id') or record.get('apigw_request_id')} when reporting it.",
         )
         record.update(level="ERROR", status=500, error_code=error.code, exception=traceback.format_exc())
         result = response(500, error.payload()) if http else error.payload()
@@ -53,46 +80,87 @@ def handler(event: Any, context: Any) -> Any:
     return result
 
 
-def _serve_http(event: Any, record: dict[str, Any]) -> dict[str, Any]:
+def _serve_http(event: Any, context: Any, record: dict[str, Any]) -> dict[str, Any]:
     request = parse_event(event)
     record.update(
         source="http", method=request.method, route=request.path, apigw_request_id=request.request_id
     )
     try:
         path = route(request)
-        payload = _health() if path == "/health" else _entities(json_body(request), record)
+        payload = _health() if path == "/health" else _entities(json_body(request), context, record)
     except ApiError as error:
-        record.update(status=error.status, error_code=error.code)
+        _refused(error, record)
         return response(error.status, error.payload(), error.headers)
     record["status"] = 200
     return response(200, payload)
 
 
-def _serve_direct(event: Any, record: dict[str, Any]) -> Any:
+def _serve_direct(event: Any, context: Any, record: dict[str, Any]) -> Any:
     record["source"] = "direct"
     try:
-        result = _entities(event, record)
+        result = _entities(event, context, record)
     except ApiError as error:
-        record.update(status=error.status, error_code=error.code)
+        _refused(error, record)
         return error.payload()
     record["status"] = 200
     return result
 
 
-def _entities(payload: Any, record: dict[str, Any]) -> list[Any]:
+def _refused(error: ApiError, record: dict[str, Any]) -> None:
+    record.update(status=error.status, error_code=error.code)
+    if error.detail:
+        record["detail"] = error.detail
+    if error.status >= 500:
+        record["level"] = "ERROR" if error.status == 500 else "WARN"
+
+
+def _entities(payload: Any, context: Any, record: dict[str, Any]) -> list[Any]:
     settings = _current_settings()
     request = parse_entities(payload, settings)
-    record.update(texts=len(request.texts), chars=sum(map(len, request.texts)))
+    record.update(texts=len(request.texts), chars=request.chars)
+    if request.replaced_surrogates:
+        record["replaced_surrogates"] = request.replaced_surrogates
     if settings.log_request_text:
         record["text"] = request.texts if request.batch else request.texts[0]
     nlp = _current_model(settings).nlp
-    if request.batch:
-        result: list[Any] = [_spans(doc) for doc in nlp.pipe(request.texts)]
-        record["entities"] = sum(map(len, result))
-    else:
-        result = _spans(nlp(request.texts[0]))
-        record["entities"] = len(result)
+    budget = _current_budget(settings)
+    budget.require(context, request.chars)
+    started = time.perf_counter()
+    with nlp.memory_zone():
+        per_text = _annotate(nlp, request, settings, budget, context)
+    budget.observe(request.chars, time.perf_counter() - started)
+    record["entities"] = sum(map(len, per_text))
+    if _warm is not None:
+        _warm.note(request.texts)
+    if _tables is not None and (compacted := _tables.maybe_compact()):
+        record["tables_compacted"] = compacted
+    return per_text if request.batch else per_text[0]
+
+
+def _annotate(
+    nlp: Language, request: EntitiesRequest, settings: Settings, budget: Budget, context: Any
+) -> list[list[dict[str, Any]]]:
+    """Entities per text, as plain values: call inside the memory zone, use outside it."""
+    if not request.batch:
+        return [_spans(nlp(make_doc(nlp, request.texts[0])))]
+    result = []
+    left = request.chars
+    made = (make_doc(nlp, text) for text in request.texts)
+    docs = nlp.pipe(made, batch_size=_batch_size(request, settings))
+    for text, doc in zip(request.texts, docs, strict=True):
+        result.append(_spans(doc))
+        left -= len(text)
+        # Slower than estimated (a noisy neighbour, an odd text): stop with an answer rather than
+        # let the timeout kill the invocation mid-batch.
+        if left:
+            budget.require(context, left)
     return result
+
+
+def _batch_size(request: EntitiesRequest, settings: Settings) -> int:
+    """Texts per minibatch: PIPE_BATCH_SIZE, fewer when the texts are long (PIPE_BATCH_CHARS)."""
+    by_chars = settings.pipe_batch_chars * len(request.texts) // max(1, request.chars)
+    return max(1, min(settings.pipe_batch_size, by_chars))
 
 
 def _spans(doc: Doc) -> list[dict[str, Any]]:
@@ -115,24 +183,62 @@ def _current_settings() -> Settings:
         try:
             _settings = Settings.from_env()
         except ConfigError as exc:
-            raise ApiError(500, "invalid_configuration", str(exc)) from exc
+            message = "The service is misconfigured; its operators have been told in the logs."
+            raise ApiError(500, "invalid_configuration", message, detail=str(exc)) from exc
     return _settings
 
 
+def _current_budget(settings: Settings) -> Budget:
+    global _budget
+    if _budget is None:
+        _budget = Budget(settings)
+    return _budget
+
+
+def _unavailable(exc: ModelUnavailable, retry_after: float | None = None) -> ApiError:
+    headers = {"retry-after": str(max(1, math.ceil(retry_after)))} if retry_after else None
+    message = _UNAVAILABLE_MESSAGES.get(exc.code, "The model is unavailable; retry later.")
+    return ApiError(503, exc.code, message, headers=headers, detail=exc.message)
+
+
 def _current_model(settings: Settings) -> LoadedModel:
-    global _model
+    global _model, _load_failure, _tables, _warm
     if _model is None:
         # One load per execution environment; concurrent first requests (local server) wait for it.
         with _lock:
             if _model is None:
+                wait = _load_backoff.wait_seconds()
+                if wait > 0 and _load_failure is not None:
+                    error = _unavailable(_load_failure, wait)
+                    error.detail = (
+                        f"not loading: {_load_backoff.failures} load(s) failed in a row, next attempt in "
+                        f"{wait:.1f} s; last failure: {_load_failure.message}"
+                    )
+                    raise error
                 try:
                     model = load(settings)
                 except ModelUnavailable as exc:
-                    # Not cached: the sync may finish at any time, so the next request tries again.
+                    # A missing directory costs a stat and the sync may finish at any moment: the
+                    # next request looks again. A failed load cost a full load: back off.
+                    retry_after = None
+                    if exc.code == "model_load_failed":
+                        _load_failure = exc
+                        retry_after = _load_backoff.failed()
                     emit(
-                        {"level": "WARN", "event": "model_unavailable", "code": exc.code, "message": str(exc)}
+                        {
+                            "level": "WARN",
+                            "event": "model_unavailable",
+                            "code": exc.code,
+                            "message": str(exc),
+                            "failed_loads": _load_backoff.failures,
+                            "next_load_in_s": retry_after,
+                        }
                     )
-                    raise ApiError(503, exc.code, exc.message) from exc
+                    raise _unavailable(exc, retry_after) from exc
+                _load_backoff.succeeded()
+                _load_failure = None
+                _tables = TableCompactor(model.nlp)
+                _warm = WarmWords(model.nlp)
                 emit(
                     {
                         "level": "INFO",
@@ -158,10 +264,15 @@ def preload() -> None:
 
 def reset() -> None:
     """Forget the loaded model and settings so the next request re-reads the environment (tests)."""
-    global _settings, _model
+    global _settings, _model, _budget, _load_failure, _tables, _warm
     with _lock:
         _settings = None
         _model = None
+        _tables = None
+        _warm = None
+        _budget = None
+        _load_failure = None
+        _load_backoff.succeeded()
 
 
 # Inside a Lambda runtime (or the emulator) load during init: the cost lands in the init phase,

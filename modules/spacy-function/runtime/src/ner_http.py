@@ -1,4 +1,4 @@
-"""API Gateway HTTP API (payload format 2.0) events in, proxy responses out."""
+"""API Gateway events in (HTTP API payload format 2.0 and 1.0, REST API proxy), proxy responses out."""
 
 from __future__ import annotations
 
@@ -10,21 +10,33 @@ from dataclasses import dataclass
 from typing import Any
 
 JSON_HEADERS = {"content-type": "application/json"}
+# Longest piece of a caller's input (path, method) quoted back in an error message.
+ECHO_CHARS = 100
 # path -> allowed methods; anything else under a known path is a 405.
 ROUTES: dict[str, tuple[str, ...]] = {"/entities": ("POST",), "/health": ("GET",)}
 
 
 class ApiError(Exception):
-    """A request the runtime refuses, carried to the response as {"error": {"code", "message"}}."""
+    """A request the runtime refuses, carried to the response as {"error": {"code", "message"}}.
+
+    `message` is for the caller: plain, no paths or commands. `detail` goes only to the log line of
+    the request (paths, exceptions, what an operator runs to fix it).
+    """
 
     def __init__(
-        self, status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: Mapping[str, str] | None = None,
+        detail: str | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = dict(headers or {})
+        self.detail = detail
 
     def payload(self) -> dict[str, Any]:
         return error_payload(self.code, self.message)
@@ -81,12 +93,13 @@ def route(request: HttpRequest) -> str:
     allowed = ROUTES.get(request.path)
     if allowed is None:
         known = ", ".join(f"{' '.join(methods)} {path}" for path, methods in ROUTES.items())
-        raise ApiError(404, "not_found", f"No route for {request.method} {request.path}; routes: {known}.")
+        method, path = echo(request.method), echo(request.path)
+        raise ApiError(404, "not_found", f"No route for {method} {path}; routes: {known}.")
     if request.method not in allowed:
         raise ApiError(
             405,
             "method_not_allowed",
-            f"{request.path} does not accept {request.method or 'an empty method'}; "
+            f"{request.path} does not accept {echo(request.method) or 'an empty method'}; "
             f"use {', '.join(allowed)}.",
             headers={"allow": ", ".join(allowed)},
         )
@@ -105,13 +118,29 @@ def json_body(request: HttpRequest) -> Any:
         raise ApiError(400, "malformed_json", 'Body is empty; send a JSON object such as {"text": "..."}.')
     try:
         return json.loads(data)
+    except RecursionError as exc:
+        message = 'Body nests arrays or objects too deeply; send a flat object such as {"text": "..."}.'
+        raise ApiError(400, "malformed_json", message) from exc
     except (UnicodeDecodeError, ValueError) as exc:
+        # ValueError covers JSONDecodeError and integers too long to convert.
         raise ApiError(400, "malformed_json", f"Body is not valid JSON: {exc}.") from exc
+
+
+def echo(value: str) -> str:
+    """A caller's value, short enough to quote back in a message."""
+    return value if len(value) <= ECHO_CHARS else value[:ECHO_CHARS] + "..."
 
 
 def dumps(payload: Any) -> str:
     # json.dumps' default separators: the seed's answer, byte for byte. UTF-8, not \u escapes.
-    return json.dumps(payload, ensure_ascii=False)
+    body = json.dumps(payload, ensure_ascii=False)
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate quoted from the caller's input (texts are cleaned before spaCy sees them,
+        # a path in a 404 is not) cannot be UTF-8; as a \u escape it is still valid JSON.
+        body = json.dumps(payload)
+    return body
 
 
 def response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> dict[str, Any]:

@@ -1,7 +1,13 @@
-"""Validating an entities request: {"text": str} or {"texts": [str, ...]}."""
+"""Validating an entities request: {"text": str} or {"texts": [str, ...]}.
+
+Lone surrogates (JSON allows "\\ud800" unpaired; UTF-8 and spaCy's string store cannot hold it) are
+replaced by U+FFFD, one code point for one, so every offset in the answer still indexes the text the
+caller sent, and one stray escape does not cost a whole batch.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -9,11 +15,18 @@ from typing import Any
 from ner_http import ApiError
 from ner_settings import Settings
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 
 @dataclass(frozen=True)
 class EntitiesRequest:
     texts: list[str]
     batch: bool
+    replaced_surrogates: int = 0
+
+    @property
+    def chars(self) -> int:
+        return sum(map(len, self.texts))
 
 
 def parse_entities(payload: Any, settings: Settings) -> EntitiesRequest:
@@ -29,7 +42,7 @@ def parse_entities(payload: Any, settings: Settings) -> EntitiesRequest:
         if not isinstance(text, str):
             raise ApiError(400, "invalid_text", f'"text" must be a string, got {_kind(text)}.')
         _check_size(text, settings, '"text"')
-        return EntitiesRequest([text], batch=False)
+        return _clean([text], settings, batch=False)
     if has_texts:
         texts = payload["texts"]
         if not isinstance(texts, list):
@@ -47,8 +60,35 @@ def parse_entities(payload: Any, settings: Settings) -> EntitiesRequest:
             if not isinstance(item, str):
                 raise ApiError(400, "invalid_texts", f'"texts"[{index}] must be a string, got {_kind(item)}.')
             _check_size(item, settings, f'"texts"[{index}]')
-        return EntitiesRequest(texts, batch=True)
+        return _clean(texts, settings, batch=True)
     raise ApiError(400, "missing_text", 'Body needs "text" (a string) or "texts" (a list of strings).')
+
+
+def _clean(texts: list[str], settings: Settings, *, batch: bool) -> EntitiesRequest:
+    total = sum(map(len, texts))
+    if total > settings.max_total_chars:
+        raise ApiError(
+            413,
+            "request_too_large",
+            f"The request has {total} characters in all; the limit is MAX_TOTAL_CHARS="
+            f"{settings.max_total_chars} per request. Split it into several requests.",
+        )
+    replaced = 0
+    cleaned = []
+    for text in texts:
+        if not text.isascii():
+            text, count = _replace_surrogates(text)
+            replaced += count
+        cleaned.append(text)
+    return EntitiesRequest(cleaned, batch=batch, replaced_surrogates=replaced)
+
+
+def _replace_surrogates(text: str) -> tuple[str, int]:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.subn("\ufffd", text)
+    return text, 0
 
 
 def _check_size(text: str, settings: Settings, where: str) -> None:

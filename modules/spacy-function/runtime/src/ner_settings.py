@@ -20,6 +20,21 @@ DEFAULT_MAX_BATCH_TEXTS = 128
 # request (docs/benchmarks.md), hence the default.
 VECTORS_MODES = ("eager", "mmap")
 DEFAULT_VECTORS_MODE = "mmap"
+# Work per request, sized so the largest allowed request finishes within the default 30 s timeout on
+# the smallest memory size an environment uses (1024 MB = 0.58 vCPU) with half the time in hand:
+# 33,000 chars/s x 1024/1769 x 30 s x 0.5, rounded down; derivation in docs/benchmarks.md.
+DEFAULT_MAX_TOTAL_CHARS = 290_000
+# Texts per nlp.pipe minibatch. Throughput on the bench sentences (texts per CPU second): 899 at
+# 32, 1032 at 64, 1100 at 128, 1076 at 1000 (docs/benchmarks.md); MAX_TOTAL_CHARS bounds the
+# memory of a minibatch. Smaller minibatches let the time check between texts act sooner.
+DEFAULT_PIPE_BATCH_SIZE = 128
+# ... and at most about this many characters per minibatch, which bounds its memory: the largest
+# allowed request (290,000 characters of one-letter tokens) peaks at 724 MiB of RSS in minibatches
+# of 128 texts, 459 MiB of 64, 230 MiB of 50,000 characters (22 texts) (docs/benchmarks.md).
+DEFAULT_PIPE_BATCH_CHARS = 50_000
+# Characters per CPU second of the slowest kind of text measured (one-letter tokens, `pnpm
+# bench:work-limit`), before the function's memory share of a vCPU is applied (ner_budget).
+DEFAULT_CHARS_PER_VCPU_SECOND = 33_000
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -38,7 +53,15 @@ class Settings:
     exclude: tuple[str, ...]
     max_text_chars: int
     max_batch_texts: int
+    max_total_chars: int
+    """Characters summed over every text of one request."""
+    pipe_batch_size: int
+    pipe_batch_chars: int
+    chars_per_vcpu_second: int
+    """Throughput assumed before this environment has measured its own (ner_budget)."""
     log_request_text: bool
+    memory_mb: int | None
+    """The function's memory size (AWS_LAMBDA_FUNCTION_MEMORY_SIZE, set by Lambda); None elsewhere."""
     vectors_mode: str = DEFAULT_VECTORS_MODE
     """MODEL_VECTORS: "eager" or "mmap"."""
 
@@ -60,8 +83,15 @@ class Settings:
             exclude=_names(environ.get("MODEL_EXCLUDE", DEFAULT_EXCLUDE)),
             max_text_chars=_positive_int(environ, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
             max_batch_texts=_positive_int(environ, "MAX_BATCH_TEXTS", DEFAULT_MAX_BATCH_TEXTS),
+            max_total_chars=_positive_int(environ, "MAX_TOTAL_CHARS", DEFAULT_MAX_TOTAL_CHARS),
+            pipe_batch_size=_positive_int(environ, "PIPE_BATCH_SIZE", DEFAULT_PIPE_BATCH_SIZE),
+            pipe_batch_chars=_positive_int(environ, "PIPE_BATCH_CHARS", DEFAULT_PIPE_BATCH_CHARS),
+            chars_per_vcpu_second=_positive_int(
+                environ, "CHARS_PER_VCPU_SECOND", DEFAULT_CHARS_PER_VCPU_SECOND
+            ),
             log_request_text=_flag(environ, "LOG_REQUEST_TEXT"),
             vectors_mode=_choice(environ, "MODEL_VECTORS", VECTORS_MODES, DEFAULT_VECTORS_MODE),
+            memory_mb=_positive_int(environ, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0) or None,
         )
 
 

@@ -108,12 +108,14 @@ def test_batch_errors_and_methods_pass_through(default_server):
 
 
 def test_model_root_layout_and_missing_model(tmp_path):
-    process, url, _ = start_server(
+    process, url, stdout_path = start_server(
         {"MODEL_ROOT": str(tmp_path), "MODEL_NAME": "en_core_web_sm", "MODEL_VERSION": "3.8.0"}, tmp_path
     )
     try:
         status, _, body = fetch(f"{url}/health")
         assert status == 503
-        assert str(tmp_path / "en_core_web_sm" / "3.8.0") in json.loads(body)["error"]["message"]
+        assert str(tmp_path) not in json.loads(body)["error"]["message"]
+        records = [json.loads(line) for line in stdout_path.read_text().splitlines() if line.startswith("{")]
+        assert str(tmp_path / "en_core_web_sm" / "3.8.0") in records[-1]["detail"]
     finally:
         stop(process)

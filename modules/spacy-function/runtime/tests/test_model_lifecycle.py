@@ -79,7 +79,9 @@ def test_listened_to_tok2vec_is_kept_despite_default_exclusions(monkeypatch, lis
     assert loaded["kept_for_listeners"] == ["tok2vec"]
 
 
-def test_missing_model_is_503_naming_path_and_sync_then_loads_once_synced(monkeypatch, tmp_path, model_root):
+def test_missing_model_is_503_and_the_log_names_path_and_sync_then_loads_once_synced(
+    monkeypatch, tmp_path, model_root, capsys
+):
     monkeypatch.setenv("MODEL_ROOT", str(tmp_path))
     monkeypatch.setenv("MODEL_NAME", MODEL_NAME)
     monkeypatch.setenv("MODEL_VERSION", MODEL_VERSION)
@@ -87,12 +89,13 @@ def test_missing_model_is_503_naming_path_and_sync_then_loads_once_synced(monkey
     for _ in range(2):
         status, payload = post_entities({"text": SEED_TEXT})
         assert status == 503
-        assert payload["error"]["code"] == "model_not_synced"
-        assert str(target) in payload["error"]["message"]
-        assert "model sync" in payload["error"]["message"]
-        assert "cdktf deploy" in payload["error"]["message"]
-        local = f"pnpm model-sync --root {tmp_path} --model {MODEL_NAME} --version {MODEL_VERSION}"
-        assert local in payload["error"]["message"]
+        assert payload["error"] == {
+            "code": "model_not_synced",
+            "message": "The model is not installed yet; retry later.",
+        }
+        detail = log_lines(capsys.readouterr().out)[-1]["detail"]
+        assert str(target) in detail and "model sync" in detail and "cdktf deploy" in detail
+        assert f"pnpm model-sync --root {tmp_path} --model {MODEL_NAME} --version {MODEL_VERSION}" in detail
         status, payload = health()
         assert status == 503 and payload["error"]["code"] == "model_not_synced"
 
@@ -102,33 +105,37 @@ def test_missing_model_is_503_naming_path_and_sync_then_loads_once_synced(monkey
     assert health()[0] == 200
 
 
-def test_half_synced_directory_is_503_until_complete(served, monkeypatch, tmp_path):
+def test_half_synced_directory_is_503_until_complete(served, monkeypatch, tmp_path, capsys):
     target = tmp_path / "model"
     copy_model(served, target)
     (target / "meta.json").rename(tmp_path / "meta.json.part")
     monkeypatch.setenv("MODEL_PATH", str(target))
     status, payload = post_entities({"text": SEED_TEXT})
-    assert status == 503
-    assert "meta.json" in payload["error"]["message"] and str(target) in payload["error"]["message"]
+    assert status == 503 and str(target) not in payload["error"]["message"]
+    detail = log_lines(capsys.readouterr().out)[-1]["detail"]
+    assert "meta.json" in detail and str(target) in detail
     (tmp_path / "meta.json.part").rename(target / "meta.json")
     assert post_entities({"text": SEED_TEXT}) == (200, SEED_ANSWER)
 
 
-def test_unreadable_model_is_503_load_failed(served, monkeypatch, tmp_path):
+def test_unreadable_model_is_503_load_failed(served, monkeypatch, tmp_path, capsys):
     target = tmp_path / "model"
     copy_model(served, target)
     (target / "config.cfg").write_text("[nlp\nthis is not a config")
     monkeypatch.setenv("MODEL_PATH", str(target))
     status, payload = post_entities({"text": SEED_TEXT})
     assert status == 503
-    assert payload["error"]["code"] == "model_load_failed" and str(target) in payload["error"]["message"]
+    assert payload["error"]["code"] == "model_load_failed" and str(target) not in payload["error"]["message"]
+    assert str(target) in log_lines(capsys.readouterr().out)[-1]["detail"]
 
 
-def test_unconfigured_model_is_503_naming_the_variables():
+def test_unconfigured_model_is_503_and_the_log_names_the_variables(capsys):
     status, payload = health()
     assert status == 503
     assert payload["error"]["code"] == "model_not_configured"
-    assert "MODEL_NAME" in payload["error"]["message"] and "MODEL_PATH" in payload["error"]["message"]
+    assert "MODEL_NAME" not in payload["error"]["message"]
+    detail = log_lines(capsys.readouterr().out)[-1]["detail"]
+    assert "MODEL_NAME" in detail and "MODEL_PATH" in detail
 
 
 def test_validation_happens_before_the_model_is_needed(monkeypatch, tmp_path):

@@ -6,6 +6,7 @@ exports SERVERLESS_SPACY_RIE.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -65,11 +66,17 @@ class Emulator:
 
 @pytest.fixture(scope="module")
 def emulator(model_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    with running_emulator(model_root, tmp_path_factory.mktemp("rie"), {}) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def running_emulator(model_root: Path, log_dir: Path, extra_env: dict[str, str]) -> Iterator[Emulator]:
     binary = rie_binary()
     api_port, emulator_port = free_port(), free_port()
     env = {key: value for key, value in os.environ.items() if key not in ENV_VARS}
-    env.update(MODEL_ROOT=str(model_root), MODEL_NAME=MODEL_NAME, MODEL_VERSION=MODEL_VERSION)
-    log_path = tmp_path_factory.mktemp("rie") / "stdout.log"
+    env.update(MODEL_ROOT=str(model_root), MODEL_NAME=MODEL_NAME, MODEL_VERSION=MODEL_VERSION, **extra_env)
+    log_path = log_dir / "stdout.log"
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
             [
@@ -156,3 +163,17 @@ def test_one_init_and_one_log_line_per_invocation_with_the_lambda_request_id(emu
     requests = [r for r in records if r["event"] == "request"]
     assert [r["request_id"] for r in requests] == emulator.request_ids()
     assert requests[-1]["status"] == 200 and requests[-1]["texts"] == 1 and requests[-1]["entities"] == 1
+
+
+def test_a_request_the_invocation_cannot_finish_is_refused_by_the_real_deadline(
+    model_root: Path, tmp_path: Path
+):
+    # The emulator enforces AWS_LAMBDA_FUNCTION_TIMEOUT and hands awslambdaric the deadline that
+    # context.get_remaining_time_in_millis() reads; at the assumed 33,000 characters per second,
+    # 99,000 characters need 3 s of a 2 s invocation.
+    env = {"AWS_LAMBDA_FUNCTION_TIMEOUT": "2", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1769"}
+    with running_emulator(model_root, tmp_path, env) as short:
+        reply = short.invoke(http_event("POST", "/entities", {"texts": ["Google " * 1000] * 14}))
+        assert reply["statusCode"] == 503 and reply["headers"]["retry-after"] == "1"
+        assert json.loads(reply["body"])["error"]["code"] == "not_enough_time"
+        assert short.invoke(http_event("POST", "/entities", {"text": SEED_TEXT}))["statusCode"] == 200

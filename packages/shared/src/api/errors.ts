@@ -21,6 +21,8 @@ export const API_ERROR_CODES = [
   "text_too_large",
   /** 413: a batch has more texts than the function's MAX_BATCH_TEXTS. */
   "too_many_texts",
+  /** 413: the texts of one request have more characters in all than the function's MAX_TOTAL_CHARS. */
+  "request_too_large",
   /** 404: no such route. */
   "not_found",
   /** 405: the route exists but not with this method (the answer's Allow header lists the right one). */
@@ -29,8 +31,10 @@ export const API_ERROR_CODES = [
   "model_not_configured",
   /** 503: the configured model is not on EFS (the sync has not put it there). */
   "model_not_synced",
-  /** 503: spaCy could not load the model from EFS (a half-written or damaged copy). */
+  /** 503: spaCy could not load the model from EFS (a half-written or damaged copy); Retry-After while loads back off. */
   "model_load_failed",
+  /** 503: this invocation has too little time left for the request; retry (Retry-After) or split it. */
+  "not_enough_time",
   /** 500: the function's environment settings are invalid. */
   "invalid_configuration",
   /** 500: anything else; details are in the function's logs, not in the response. */
