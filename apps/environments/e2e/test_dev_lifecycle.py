@@ -44,14 +44,31 @@ CDKTF = ["pnpm", "exec", "cdktf"]
 LOCK = "--skip-provider-lock"
 
 
+def for_each_instances(expression: str) -> int:
+    """Instances of a `for_each = zipmap([keys…], [values…])` resource: the keys at the top level."""
+    assert expression.startswith("${zipmap(["), f"unexpected for_each {expression!r}"
+    depth, keys = 0, 1
+    for char in expression[len("${zipmap([") :]:
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            if depth == 0:
+                return keys
+            depth -= 1
+        elif char == "," and depth == 0:
+            keys += 1
+    raise AssertionError(f"unterminated for_each {expression!r}")
+
+
 def managed_resources(stack: dict) -> dict[str, int]:
-    """Resource counts by type in the synthesized stack, without those the emulator mode turns off."""
+    """Instance counts by type in the synthesized stack, without those the emulator mode turns off."""
     counts: dict[str, int] = {}
     for rtype, items in stack["resource"].items():
         for config in items.values():
             if config.get("count") == 0:
                 continue
-            counts[rtype] = counts.get(rtype, 0) + 1
+            each = config.get("for_each")
+            counts[rtype] = counts.get(rtype, 0) + (1 if each is None else for_each_instances(each))
     return counts
 
 
