@@ -32,7 +32,10 @@ describe("SpacyLayer from a zip", () => {
     expect(object.lifecycle.precondition).toEqual([
       {
         condition: `\${fileexists(local.${localName})}`,
-        error_message: `spaCy layer zip not found at ${path.relative(process.cwd(), MISSING_ZIP)}: build it with \`pnpm build:layer\` (architecture x86_64)`,
+        error_message:
+          `spaCy layer zip not found at ${path.relative(process.cwd(), MISSING_ZIP)}: build it with ` +
+          `\`npx serverless-spacy-layer build --arch x86_64 --out ${path.relative(process.cwd(), path.dirname(MISSING_ZIP))}\` ` +
+          "(in the serverless-spacy repository: `pnpm build:layer`)",
       },
     ]);
     // Hashing a missing file would fail before the precondition could explain; the hash is guarded.
