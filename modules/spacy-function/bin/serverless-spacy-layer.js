@@ -56,15 +56,36 @@ function parse(argv) {
   return opts;
 }
 
+/**
+ * A venv of `basePython` at `dir` with the layer's pinned pip; reused while that pip is there.
+ * @param {string} basePython
+ * @param {string} dir
+ */
+function ensureVenv(basePython, dir) {
+  const python = path.join(dir, "bin", "python");
+  const pinned = /^pip==(\S+)/m.exec(fs.readFileSync(path.join(__dirname, "..", "layer", "requirements.txt"), "utf8"));
+  if (!pinned) fail("layer/requirements.txt pins no pip version");
+  const want = `pip ${pinned[1]} `;
+  const have = spawnSync(python, ["-m", "pip", "--version"], { encoding: "utf8" });
+  if (!have.error && have.status === 0 && have.stdout.startsWith(want)) return python;
+  const steps = [
+    [basePython, ["-m", "venv", "--clear", dir]],
+    [python, ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", `pip==${pinned[1]}`]],
+  ];
+  for (const [cmd, args] of steps) {
+    const result = spawnSync(cmd, args, { stdio: "inherit" });
+    if (result.status !== 0) fail(`\`${cmd} ${args.join(" ")}\` failed (exit ${result.status ?? result.signal})`);
+  }
+  return python;
+}
+
 const opts = parse(process.argv.slice(2));
-const probe = spawnSync(
-  opts.python,
-  ["-c", "import sys, pip; sys.exit(0 if sys.version_info >= (3, 10) else 3)"],
-  { encoding: "utf8" },
-);
+const probe = spawnSync(opts.python, ["-c", "import sys; print(sys.version.split()[0]); sys.exit(sys.version_info < (3, 10))"], {
+  encoding: "utf8",
+});
 if (probe.error || probe.status !== 0) {
-  const why = probe.error ? probe.error.message : probe.status === 3 ? "it is older than 3.10" : "it has no pip";
-  fail(`cannot build with Python "${opts.python}": ${why}. Pass --python or set PYTHON to a Python 3.10+ with pip`);
+  const why = probe.error ? probe.error.message : `it is ${probe.stdout.trim()}, older than 3.10`;
+  fail(`cannot build with Python "${opts.python}": ${why}. Pass --python or set PYTHON to a Python 3.10 or newer`);
 }
 
 const cacheHome = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
@@ -72,8 +93,12 @@ const buildDir = path.resolve(opts.buildDir ?? path.join(cacheHome, "serverless-
 const outDir = path.resolve(opts.out);
 const zip = path.join(outDir, `spacy-layer-${LAYER_RUNTIME}-${opts.arch}.zip`);
 fs.mkdirSync(outDir, { recursive: true });
+// The build needs a pip that honours --python-version 3.12 for Requires-Python (old ones check the running
+// interpreter), so it runs in a venv of the caller's Python with the pip the layer itself pins.
+const venv = path.join(cacheHome, "serverless-spacy", "layer-build", `venv-${probe.stdout.trim()}`);
+const python = ensureVenv(opts.python, venv);
 const args = [BUILD_SCRIPT, "--arch", opts.arch, "--dist-dir", outDir, "--build-dir", buildDir, ...opts.extra];
-const build = spawnSync(opts.python, args, { stdio: "inherit" });
+const build = spawnSync(python, args, { stdio: "inherit" });
 if (build.status !== 0 || !fs.existsSync(zip)) {
   console.error(`serverless-spacy-layer: the build failed (exit ${build.status ?? build.signal}); no zip at ${zip}`);
   process.exit(build.status || 1);
