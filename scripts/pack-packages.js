@@ -55,10 +55,14 @@ for (const { dir, manifest } of packages) {
   }
   const entries = listTarball(tarball);
   const kb = (fs.statSync(tarball).size / 1024).toFixed(1);
-  console.log(`  ${path.relative(root, tarball)}  ${entries.length} files, ${kb} kB${found.length ? "  INCOMPLETE" : ""}`);
+  console.log(
+    `  ${path.relative(root, tarball)}  ${entries.length} files, ${kb} kB${found.length ? "  INCOMPLETE" : ""}`,
+  );
 }
 if (problems.length > 0) {
   console.error(`pack:packages: ${problems.length} problem(s):\n  - ${problems.join("\n  - ")}`);
   process.exit(1);
 }
-console.log(`pack:packages: ${packages.length} tarballs complete (content check + npm publish --dry-run) in ${path.relative(root, out) || out}`);
+console.log(
+  `pack:packages: ${packages.length} tarballs complete (content check + npm publish --dry-run) in ${path.relative(root, out) || out}`,
+);

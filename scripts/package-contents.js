@@ -50,7 +50,12 @@ function expandFilesEntry(pkgDir, entry) {
     const dir = path.dirname(entry);
     const re = new RegExp(`^${path.basename(entry).replace(/\./g, "\\.").replace(/\*/g, "[^/]*")}$`);
     const full = path.join(pkgDir, dir);
-    return fs.existsSync(full) ? fs.readdirSync(full).filter((f) => re.test(f)).map((f) => path.join(dir, f)) : [];
+    return fs.existsSync(full)
+      ? fs
+          .readdirSync(full)
+          .filter((f) => re.test(f))
+          .map((f) => path.join(dir, f))
+      : [];
   }
   const full = path.join(pkgDir, entry);
   if (!fs.existsSync(full)) return [];
@@ -86,9 +91,13 @@ function checkTarball(tarball, pkgDir, repoRoot) {
   // dist/ is the compiled src/: every source file has its JavaScript and its declarations.
   for (const src of walk(path.join(pkgDir, "src")).filter((f) => f.endsWith(".ts"))) {
     const base = `dist/${src.replace(/\.ts$/, "")}`;
-    for (const out of [`${base}.js`, `${base}.d.ts`]) if (!has.has(out)) problems.push(`misses ${out} (from src/${src})`);
+    for (const out of [`${base}.js`, `${base}.d.ts`])
+      if (!has.has(out)) problems.push(`misses ${out} (from src/${src})`);
   }
-  if (has.has("LICENSE") && readFromTarball(tarball, "LICENSE") !== fs.readFileSync(path.join(repoRoot, "LICENSE"), "utf8")) {
+  if (
+    has.has("LICENSE") &&
+    readFromTarball(tarball, "LICENSE") !== fs.readFileSync(path.join(repoRoot, "LICENSE"), "utf8")
+  ) {
     problems.push("LICENSE differs from the repository's LICENSE");
   }
   if (manifest.private) problems.push('package.json says "private": true');

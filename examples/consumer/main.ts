@@ -14,13 +14,21 @@ const store = new EfsModelStore(stack, "models", { vpcId: network.vpcId, subnetI
 // Written by `npx serverless-spacy-layer build --arch x86_64 --out layers`.
 const layer = new SpacyLayer(stack, "spacy", { zipPath: "layers/spacy-layer-python3.12-x86_64.zip" });
 const sync = new ModelSync(stack, "sync", {
-  vpcId: network.vpcId, subnetIds: network.privateSubnetIds, modelStore: store,
-  model: { name: "en_core_web_md", version: "3.8.0" }, layerArns: [layer.layerArn],
+  vpcId: network.vpcId,
+  subnetIds: network.privateSubnetIds,
+  modelStore: store,
+  model: { name: "en_core_web_md", version: "3.8.0" },
+  layerArns: [layer.layerArn],
   internetEgress: network.internetEgress,
 });
 new SpacyFunction(stack, "ner", {
-  vpcId: network.vpcId, subnetIds: network.privateSubnetIds, modelStore: store, layer,
-  model: { name: "en_core_web_md", version: "3.8.0" }, modelReady: [sync.invocation], memorySize: 2048,
+  vpcId: network.vpcId,
+  subnetIds: network.privateSubnetIds,
+  modelStore: store,
+  layer,
+  model: { name: "en_core_web_md", version: "3.8.0" },
+  modelReady: [sync.invocation],
+  memorySize: 2048,
 });
 
 app.synth();

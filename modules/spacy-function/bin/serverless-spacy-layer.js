@@ -80,9 +80,13 @@ function ensureVenv(basePython, dir) {
 }
 
 const opts = parse(process.argv.slice(2));
-const probe = spawnSync(opts.python, ["-c", "import sys; print(sys.version.split()[0]); sys.exit(sys.version_info < (3, 10))"], {
-  encoding: "utf8",
-});
+const probe = spawnSync(
+  opts.python,
+  ["-c", "import sys; print(sys.version.split()[0]); sys.exit(sys.version_info < (3, 10))"],
+  {
+    encoding: "utf8",
+  },
+);
 if (probe.error || probe.status !== 0) {
   const why = probe.error ? probe.error.message : `it is ${probe.stdout.trim()}, older than 3.10`;
   fail(`cannot build with Python "${opts.python}": ${why}. Pass --python or set PYTHON to a Python 3.10 or newer`);
@@ -104,4 +108,6 @@ if (build.status !== 0 || !fs.existsSync(zip)) {
   process.exit(build.status || 1);
 }
 const shown = path.relative(process.cwd(), zip) || zip;
-console.log(`\nlayer zip: ${shown}\nuse it with: new SpacyLayer(stack, "spacy", { zipPath: "${shown}", architecture: "${opts.arch}" })`);
+console.log(
+  `\nlayer zip: ${shown}\nuse it with: new SpacyLayer(stack, "spacy", { zipPath: "${shown}", architecture: "${opts.arch}" })`,
+);
