@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test the project has, in the order that fails fastest: types, lint, unit tests, Python suites, the
-# packages installed into a project outside the workspace (test:consumer), then the Terraform checks that need the built tools (validate, checkov, the emulator end-to-end run).
+# packages installed into a project outside the workspace (test:consumer), then the Terraform checks that
+# need the built tools (validate, checkov, the emulator end-to-end run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1 TURBO_TELEMETRY_DISABLED=1
