@@ -102,7 +102,7 @@ describe("SpacyLayer options", () => {
     const expected = path.resolve(__dirname, "..", "layer", "dist", "spacy-layer-python3.12-arm64.zip");
     expect(defaultLayerZipPath("arm64")).toBe(expected);
     expect(Object.values(out.locals ?? {})[0]).toMatch(/^\$\{path\.module\}\/(\.\.\/)+.*modules\/spacy-function\/layer\/dist\/spacy-layer-python3\.12-arm64\.zip$/);
-    expect(only(out, "aws_s3_object").lifecycle.precondition[0].error_message).toContain("(architecture arm64)");
+    expect(only(out, "aws_s3_object").lifecycle.precondition[0].error_message).toContain("`npx serverless-spacy-layer build --arch arm64 --out ");
     expect(only(out, "aws_lambda_layer_version").compatible_architectures).toEqual(["arm64"]);
     expect(out.layer.zipPath).toBe(expected);
   });
