@@ -49,11 +49,20 @@ printf '{"language":"typescript","app":"npx ts-node main.ts","projectId":"consum
 npm_install --save-exact "${tarballs[@]}" "cdktf@$CDKTF" "constructs@$CONSTRUCTS" "@cdktf/provider-aws@$PROVIDER" \
   "ts-node@$TS_NODE" "typescript@$TYPESCRIPT" "@types/node@$TYPES_NODE" "cdktf-cli@$CDKTF_CLI"
 
+# The construct tree breaks when two libraries in it load different copies of constructs; every library in
+# the tree must resolve the project's one copy (cdktf-cli may keep a private copy: it is no part of the tree).
 one_constructs() {
-  local copies
-  copies="$(npm ls constructs --all --parseable | sort -u)"
-  [[ "$(wc -l <<<"$copies")" == 1 ]] || fail "more than one copy of constructs installed:"$'\n'"$copies"
-  echo "one copy of constructs: $(node -p 'require("constructs/package.json").version')"
+  node - <<'EOF' || fail "the construct libraries do not share one copy of constructs"
+const path = require("path");
+const libs = ["cdktf", "@cdktf/provider-aws", "@serverless-spacy/network", "@serverless-spacy/model-store",
+  "@serverless-spacy/spacy-function", "@serverless-spacy/shared"];
+const copies = new Map(libs.map((lib) => [lib, require.resolve("constructs", { paths: [path.resolve("node_modules", lib)] })]));
+if (new Set(copies.values()).size !== 1) {
+  console.error([...copies].map(([lib, file]) => `${lib} -> ${file}`).join("\n"));
+  process.exit(1);
+}
+console.log(`one copy of constructs for ${libs.length} libraries: ${require("constructs/package.json").version}`);
+EOF
 }
 one_constructs
 
