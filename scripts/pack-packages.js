@@ -59,6 +59,33 @@ for (const { dir, manifest } of packages) {
     `  ${path.relative(root, tarball)}  ${entries.length} files, ${kb} kB${found.length ? "  INCOMPLETE" : ""}`,
   );
 }
+// The check must bite: a copy of the first tarball with a test, a turbo log and a pytest cache added and its
+// CHANGELOG.md removed has to be rejected for exactly those.
+const sample = fs.readdirSync(out).find((f) => f.endsWith(".tgz"));
+if (sample) {
+  const scratch = fs.mkdtempSync(path.join(require("node:os").tmpdir(), "pack-check-"));
+  try {
+    execFileSync("tar", ["-xzf", path.join(out, sample), "-C", scratch]);
+    const pkg = path.join(scratch, "package");
+    fs.mkdirSync(path.join(pkg, "test"));
+    fs.writeFileSync(path.join(pkg, "test", "x.test.ts"), "");
+    fs.mkdirSync(path.join(pkg, ".turbo"));
+    fs.writeFileSync(path.join(pkg, ".turbo", "turbo-build.log"), "");
+    fs.mkdirSync(path.join(pkg, ".pytest_cache"));
+    fs.writeFileSync(path.join(pkg, ".pytest_cache", "README.md"), "");
+    fs.rmSync(path.join(pkg, "CHANGELOG.md"));
+    const bad = path.join(scratch, "bad.tgz");
+    execFileSync("tar", ["-czf", bad, "-C", scratch, "package"]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(pkg, "package.json"), "utf8"));
+    const dir = packages.find((p) => p.manifest.name === manifest.name).dir;
+    const found = checkTarball(bad, path.join(root, dir), root).join("\n");
+    for (const want of ["test/x.test.ts", ".turbo/turbo-build.log", ".pytest_cache/README.md", "misses CHANGELOG.md"]) {
+      if (!found.includes(want)) problems.push(`the content check let a tarball with a problem through: ${want}`);
+    }
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
 if (problems.length > 0) {
   console.error(`pack:packages: ${problems.length} problem(s):\n  - ${problems.join("\n  - ")}`);
   process.exit(1);
