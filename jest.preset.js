@@ -1,4 +1,9 @@
 // Type errors are caught by `pnpm typecheck` (tsc); jest only transpiles, which keeps the suite fast.
+const path = require("node:path");
+
+// Inside the monorepo the packages are used from their TypeScript sources (as tsconfig.base.json's `paths`
+// say), so tests never run against a stale dist/; the built packages are exercised by `pnpm test:consumer`.
+const source = (dir) => path.join(__dirname, dir, "src");
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
@@ -7,4 +12,9 @@ module.exports = {
     "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
   },
   moduleFileExtensions: ["ts", "js", "json"],
+  moduleNameMapper: {
+    "^@serverless-spacy/(network|model-store|spacy-function)$": `${source("modules/$1")}/index.ts`,
+    "^@serverless-spacy/shared$": `${source("packages/shared")}/index.ts`,
+    "^@serverless-spacy/shared/client$": `${source("packages/shared")}/client/index.ts`,
+  },
 };

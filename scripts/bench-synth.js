@@ -11,7 +11,7 @@ const variants = {
   "cdktf synth (CLI + type-checked ts-node app)": ["pnpm", ["exec", "cdktf", "synth"]],
   "app only (type-checked ts-node)": [
     "pnpm",
-    ["exec", "ts-node", "--project", "apps/environments/tsconfig.json", "apps/environments/src/main.ts"],
+    ["exec", "ts-node", "-r", "./scripts/register-source-paths.js", "--project", "apps/environments/tsconfig.json", "apps/environments/src/main.ts"],
   ],
 };
 

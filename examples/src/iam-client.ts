@@ -3,7 +3,7 @@
 // signing comes from AWS's own libraries (@smithy/signature-v4, @aws-crypto/sha256-js).
 import { Sha256 } from "@aws-crypto/sha256-js";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { SpacyApiClient } from "@serverless-spacy/shared";
+import { SpacyApiClient } from "@serverless-spacy/shared/client";
 
 /** AWS credentials, e.g. from the environment of a Lambda function, ECS task or CI job. */
 export interface Credentials {

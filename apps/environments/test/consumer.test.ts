@@ -7,11 +7,15 @@ import { ModelSync, SpacyApiClient } from "@serverless-spacy/shared";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 describe("a consumer stack", () => {
-  test("the package entry points resolve to each package's declared main", () => {
+  test("the package entry points are the built dist/ of the sources the workspace resolves to", () => {
+    // Inside the workspace a package resolves to its src/index.ts (tsconfig paths, jest moduleNameMapper);
+    // what ships is that file compiled to dist/index.js, which `pnpm test:consumer` installs and runs.
     for (const name of ["network", "model-store", "spacy-function", "shared"]) {
       const entry = require.resolve(`@serverless-spacy/${name}`);
       const manifest = require(`@serverless-spacy/${name}/package.json`);
-      expect(entry.endsWith(manifest.main)).toBe(true);
+      expect(entry.endsWith("/src/index.ts")).toBe(true);
+      expect([manifest.main, manifest.types]).toEqual(["dist/index.js", "dist/index.d.ts"]);
+      expect(manifest.exports["."]).toEqual({ types: "./dist/index.d.ts", default: "./dist/index.js" });
     }
     expect(typeof SpacyApiClient).toBe("function");
   });

@@ -13,10 +13,10 @@ import {
 } from "@serverless-spacy/shared";
 import { Annotations, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { type IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
-import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { type LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
 import { API_AUTH_MODES, type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
 import { ARCHITECTURES, type Architecture } from "./architecture";

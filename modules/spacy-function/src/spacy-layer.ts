@@ -28,7 +28,7 @@ export interface SpacyLayerProps {
   readonly name?: string;
   /** ARN of an existing layer version (with its version number) to use as-is; nothing is created. @default a layer version is published from zipPath */
   readonly layerArn?: string;
-  /** Layer zip built by `pnpm build:layer`; a relative path resolves against the working directory. @default modules/spacy-function/layer/dist/spacy-layer-python3.12-<architecture>.zip */
+  /** Layer zip built by `serverless-spacy-layer build` (or `pnpm build:layer` here); a relative path resolves against the working directory. @default modules/spacy-function/layer/dist/spacy-layer-python3.12-<architecture>.zip */
   readonly zipPath?: string;
   /** Instruction set the layer's wheels are built for; must match the function's. @default "x86_64" */
   readonly architecture?: Architecture;
@@ -122,7 +122,9 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
     const stackDir = path.resolve(App.of(this).outdir, "stacks", TerraformStack.of(this).node.id);
     const relativeZip = path.relative(stackDir, zipPath);
     const shownPath = path.relative(process.cwd(), zipPath) || zipPath;
-    const missing = `spaCy layer zip not found at ${shownPath}: build it with \`pnpm build:layer\` (architecture ${architecture})`;
+    const missing =
+      `spaCy layer zip not found at ${shownPath}: build it with \`npx serverless-spacy-layer build --arch ${architecture} ` +
+      `--out ${path.dirname(shownPath)}\` (in the serverless-spacy repository: \`pnpm build:layer\`)`;
     // Terraform rejects a precondition that references nothing ("must refer to at least one object"),
     // so the path goes through a local rather than being a literal in the condition.
     const zipLocal = new TerraformLocal(this, "layer-zip-path", `\${path.module}/${relativeZip}`).asString;

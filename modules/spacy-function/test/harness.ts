@@ -10,7 +10,6 @@ import { SpacyLayer, type SpacyLayerProps } from "../src/spacy-layer";
 /** A zip path that is guaranteed not to exist: synth must not need the built layer. */
 export const MISSING_ZIP = path.join(os.tmpdir(), "serverless-spacy-test-no-such-dir", "spacy-layer-python3.12-x86_64.zip");
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Synthesized = {
   resource: Record<string, Record<string, any>>;
   data?: Record<string, Record<string, any>>;
@@ -61,7 +60,6 @@ export function synthFunction(overrides: Partial<SpacyFunctionProps> = {}, id = 
 }
 
 /** The only resource of a type; fails the test if there is not exactly one. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function only(out: Synthesized, type: string): any {
   const all = Object.values(out.resource[type] ?? {});
   if (all.length !== 1) {
@@ -71,7 +69,6 @@ export function only(out: Synthesized, type: string): any {
 }
 
 /** Resources of a type, keyed by logical id. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function all(out: Synthesized, type: string): Record<string, any> {
   return out.resource[type] ?? {};
 }
@@ -82,7 +79,6 @@ export function addresses(out: Synthesized, type: string): string[] {
 }
 
 /** Every IAM policy document in the synthesized stack, parsed. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function policyDocuments(out: Synthesized): any[] {
   const docs = [
     ...Object.values(all(out, "aws_iam_role_policy")).map((r) => r.policy),
@@ -94,7 +90,6 @@ export function policyDocuments(out: Synthesized): any[] {
 }
 
 /** Every action named in the given policy documents. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function actionsOf(docs: any[]): string[] {
   return docs.flatMap((doc) => doc.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
 }

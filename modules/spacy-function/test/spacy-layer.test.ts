@@ -32,7 +32,10 @@ describe("SpacyLayer from a zip", () => {
     expect(object.lifecycle.precondition).toEqual([
       {
         condition: `\${fileexists(local.${localName})}`,
-        error_message: `spaCy layer zip not found at ${path.relative(process.cwd(), MISSING_ZIP)}: build it with \`pnpm build:layer\` (architecture x86_64)`,
+        error_message:
+          `spaCy layer zip not found at ${path.relative(process.cwd(), MISSING_ZIP)}: build it with ` +
+          `\`npx serverless-spacy-layer build --arch x86_64 --out ${path.relative(process.cwd(), path.dirname(MISSING_ZIP))}\` ` +
+          "(in the serverless-spacy repository: `pnpm build:layer`)",
       },
     ]);
     // Hashing a missing file would fail before the precondition could explain; the hash is guarded.
@@ -99,7 +102,7 @@ describe("SpacyLayer options", () => {
     const expected = path.resolve(__dirname, "..", "layer", "dist", "spacy-layer-python3.12-arm64.zip");
     expect(defaultLayerZipPath("arm64")).toBe(expected);
     expect(Object.values(out.locals ?? {})[0]).toMatch(/^\$\{path\.module\}\/(\.\.\/)+.*modules\/spacy-function\/layer\/dist\/spacy-layer-python3\.12-arm64\.zip$/);
-    expect(only(out, "aws_s3_object").lifecycle.precondition[0].error_message).toContain("(architecture arm64)");
+    expect(only(out, "aws_s3_object").lifecycle.precondition[0].error_message).toContain("`npx serverless-spacy-layer build --arch arm64 --out ");
     expect(only(out, "aws_lambda_layer_version").compatible_architectures).toEqual(["arm64"]);
     expect(out.layer.zipPath).toBe(expected);
   });

@@ -1,4 +1,4 @@
-import * as fs from "fs";
+import type * as fs from "fs";
 import * as path from "path";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";

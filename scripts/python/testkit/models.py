@@ -14,8 +14,10 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import cast
 
 import spacy
+from spacy.pipeline import EntityRuler
 
 DEFAULT_PATTERNS: tuple[dict, ...] = ({"label": "ORG", "pattern": "Google"},)
 
@@ -52,7 +54,7 @@ def build_model_wheel(
         path.mkdir(parents=True, exist_ok=True)
 
     nlp = spacy.blank(lang)
-    ruler = nlp.add_pipe("entity_ruler")
+    ruler = cast(EntityRuler, nlp.add_pipe("entity_ruler"))
     ruler.add_patterns([dict(p) for p in patterns])
     nlp.meta["name"] = meta_name
     nlp.meta["version"] = version

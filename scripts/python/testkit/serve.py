@@ -14,9 +14,11 @@ import re
 import shutil
 import socket
 import threading
+from collections.abc import Iterable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 from .models import corrupt_bytes
@@ -57,7 +59,7 @@ class WheelIndex:
     """
 
     def __init__(
-        self, wheels: list[Path] = (), *, advertise_hashes: bool = True, stall_seconds: float = 60
+        self, wheels: Iterable[Path] = (), *, advertise_hashes: bool = True, stall_seconds: float = 60
     ) -> None:
         self.advertise_hashes = advertise_hashes
         self.stall_seconds = stall_seconds
@@ -90,7 +92,8 @@ class WheelIndex:
     def base_url(self) -> str:
         if self._server is None:
             raise RuntimeError("WheelIndex is not running; use it as a context manager")
-        host, port = self._server.server_address[:2]
+        # A TCP server's address is (str, int); typeshed's bytes variant is for AF_UNIX sockets.
+        host, port = cast(tuple[str, int], self._server.server_address[:2])
         return f"http://{host}:{port}"
 
     @property

@@ -11,7 +11,7 @@ export class ConfigError extends Error {
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as any)[key] : undefined), input);
+  return path.reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
 }
 
 function describe(issue: z.core.$ZodIssue, input: unknown): string {

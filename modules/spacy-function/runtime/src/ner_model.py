@@ -44,7 +44,7 @@ def sync_hint(settings: Settings) -> str:
     """The commands that put this function's model where it looks (docs/model-sync.md)."""
     path, name, version = settings.model_path, settings.model_name, settings.model_version
     at_contract_path = path is not None and (path.parent.name, path.name) == (name, version)
-    root = path.parent.parent if at_contract_path else "<root>"
+    root = path.parent.parent if path is not None and at_contract_path else "<root>"
     name, version = name or "<model>", version or "<version>"
     return (
         "Sync it: `cdktf deploy <env>` runs the model sync when the model, version or source changes; "

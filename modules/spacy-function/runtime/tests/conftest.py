@@ -19,6 +19,7 @@ import ner_handler
 import pytest
 import spacy
 from spacy.language import Language
+from spacy.pipeline import AttributeRuler, EntityRuler
 from spacy.training import Example
 from spacy.util import fix_random_seed
 
@@ -52,9 +53,12 @@ def _boom(doc):  # a real component that fails on demand, to reach the handler's
 def build_ruler_pipeline(*, boom: bool = False) -> Language:
     nlp = spacy.blank("en")
     # attribute_ruler is in the default exclusions, sentencizer is not: /health shows which loaded.
-    nlp.add_pipe("attribute_ruler").add(patterns=[[{"ORTH": "Google"}]], attrs={"TAG": "NNP"})
+    attribute_ruler = nlp.add_pipe("attribute_ruler")
+    assert isinstance(attribute_ruler, AttributeRuler)
+    attribute_ruler.add(patterns=[[{"ORTH": "Google"}]], attrs={"TAG": "NNP"})
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe("entity_ruler")
+    assert isinstance(ruler, EntityRuler)
     ruler.add_patterns(
         [
             {"label": "ORG", "pattern": "Google"},

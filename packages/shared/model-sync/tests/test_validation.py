@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sync_event import parse_event
 from sync_testing import MODEL, event, installed, sync_fails
 
 _DROP = object()
-GOOD = {"model_name": MODEL, "version": "1.0.0", "source": {"kind": "find_links", "location": "/wheels"}}
+GOOD: dict[str, Any] = {
+    "model_name": MODEL,
+    "version": "1.0.0",
+    "source": {"kind": "find_links", "location": "/wheels"},
+}
 
 
 def _with(**changes) -> dict:

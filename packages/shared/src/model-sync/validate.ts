@@ -62,6 +62,7 @@ function validateLocation(path: string, kind: ModelSourceKind, location: string)
       ? "an https URL (http only for 127.0.0.1 or localhost) or an absolute path"
       : "an https URL (http only for 127.0.0.1 or localhost)";
   // pip gets the location as one argument: whitespace would be trimmed or split, a leading "-" read as an option.
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   if (/[\s\x00-\x1f\x7f]/.test(location) || location.startsWith("-")) {
     fail(path, `model.source.location must be ${allowed}, without whitespace or control characters, got ${JSON.stringify(location)}`);
   }

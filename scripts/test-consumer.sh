@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# pnpm test:consumer: uses the packages the way another team would, outside this workspace.
+#   1. pnpm pack:packages (build, pack, content check, npm publish --dry-run)
+#   2. a fresh npm project in a temp directory: the tarballs + peers from the registry; the README's
+#      "Consuming a module" stack (examples/consumer/main.ts) run by ts-node and the same stack in plain
+#      CommonJS (main.js) -> cdktf synth -> tofu init + validate; both must synthesize the same Terraform;
+#      the layer built with the package's own `serverless-spacy-layer` command; constructs at the newest 10.x
+#      (the top of the peer range) still gives one copy of constructs and the same Terraform
+#   3. a client-only project with nothing but @serverless-spacy/shared (no cdktf installed) calling
+#      `pnpm serve` through @serverless-spacy/shared/client
+# KEEP_CONSUMER_DIR=1 keeps the temp directory for inspection.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export CHECKPOINT_DISABLE=1 TURBO_TELEMETRY_DISABLED=1
+# The consumer's versions (what the README promises works); the peer ranges' newest constructs on top.
+CDKTF=0.21.0 CONSTRUCTS=10.4.2 CONSTRUCTS_NEWEST=10.8.1 PROVIDER=21.22.1 TS_NODE=10.9.2 TYPESCRIPT=5.9.3
+TYPES_NODE=20.19.25 CDKTF_CLI=0.21.0
+start=$SECONDS
+step() { echo "== [test:consumer $((SECONDS - start))s] $*"; }
+fail() { echo "test:consumer: FAILED: $*" >&2; exit 1; }
+
+# pnpm exports npm_config_* settings of this workspace to its scripts; a stranger's npm has none of them.
+while read -r var; do unset "$var"; done < <(env | grep -io '^npm_config_[a-z_]*' || true)
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/serverless-spacy-consumer.XXXXXX")"
+case "$work" in "$root"/*) fail "temp directory $work is inside the workspace" ;; esac
+server_pid=""
+cleanup() {
+  if [[ -n "$server_pid" ]]; then kill -- "-$server_pid" 2>/dev/null || true; fi
+  if [[ "${KEEP_CONSUMER_DIR:-0}" == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+step "pack:packages"
+node scripts/pack-packages.js --out "$work/tarballs"
+tarballs=("$work"/tarballs/*.tgz)
+shared_tarball="$(ls "$work"/tarballs/serverless-spacy-shared-*.tgz)"
+
+npm_install() { npm install --no-audit --no-fund --loglevel=error "$@"; }
+
+step "stack project: npm install ${#tarballs[@]} tarballs + cdktf $CDKTF, constructs $CONSTRUCTS, provider $PROVIDER"
+app="$work/stack"
+mkdir -p "$app"
+cp examples/consumer/main.ts examples/consumer/main.js examples/consumer/tsconfig.json "$app/"
+cd "$app"
+npm init -y >/dev/null
+printf '{"language":"typescript","app":"npx ts-node main.ts","projectId":"consumer-test","sendCrashReports":"false"}\n' >cdktf.json
+npm_install --save-exact "${tarballs[@]}" "cdktf@$CDKTF" "constructs@$CONSTRUCTS" "@cdktf/provider-aws@$PROVIDER" \
+  "ts-node@$TS_NODE" "typescript@$TYPESCRIPT" "@types/node@$TYPES_NODE" "cdktf-cli@$CDKTF_CLI"
+
+# The construct tree breaks when two libraries in it load different copies of constructs; every library in
+# the tree must resolve the project's one copy (cdktf-cli may keep a private copy: it is no part of the tree).
+one_constructs() {
+  node - <<'EOF' || fail "the construct libraries do not share one copy of constructs"
+const path = require("path");
+const libs = ["cdktf", "@cdktf/provider-aws", "@serverless-spacy/network", "@serverless-spacy/model-store",
+  "@serverless-spacy/spacy-function", "@serverless-spacy/shared"];
+const copies = new Map(libs.map((lib) => [lib, require.resolve("constructs", { paths: [path.resolve("node_modules", lib)] })]));
+if (new Set(copies.values()).size !== 1) {
+  console.error([...copies].map(([lib, file]) => `${lib} -> ${file}`).join("\n"));
+  process.exit(1);
+}
+console.log(`one copy of constructs for ${libs.length} libraries: ${require("constructs/package.json").version}`);
+EOF
+}
+one_constructs
+
+synth() { # $1 = output dir, rest = extra cdktf args
+  local out="$1"
+  shift
+  npx cdktf synth --output "$out" "$@" >"$out.log" 2>&1 || { cat "$out.log" >&2; fail "cdktf synth ($*) failed"; }
+  [[ -f "$out/stacks/search/cdk.tf.json" ]] || fail "cdktf synth wrote no $out/stacks/search/cdk.tf.json"
+}
+# Terraform without cdktf's per-run metadata, to compare two syntheses.
+terraform_of() { node -e 'const j=require(process.argv[1]); delete j["//"]; console.log(JSON.stringify(j, null, 1))' "$1"; }
+
+step "synth (a) TypeScript stack by ts-node (examples/consumer/main.ts = README example)"
+synth cdktf.out.ts
+step "synth (b) plain CommonJS stack (examples/consumer/main.js)"
+synth cdktf.out.js --app "node main.js"
+diff <(terraform_of "$PWD/cdktf.out.ts/stacks/search/cdk.tf.json") <(terraform_of "$PWD/cdktf.out.js/stacks/search/cdk.tf.json") \
+  >/dev/null || fail "the TypeScript and the JavaScript stack synthesized different Terraform"
+resources="$(node -e 'const r=require(process.argv[1]).resource; console.log(Object.values(r).reduce((n, t) => n + Object.keys(t).length, 0))' "$PWD/cdktf.out.ts/stacks/search/cdk.tf.json")"
+echo "both stacks synthesized the same Terraform ($resources resources)"
+
+step "tofu init + validate of both syntheses"
+# shellcheck disable=SC1090
+source "$(bash "$root/tools/install.sh")"
+for out in cdktf.out.ts cdktf.out.js; do
+  dir="$out/stacks/search"
+  tofu -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1 || { cat "$dir/init.log" >&2; fail "tofu init in $dir"; }
+  tofu -chdir="$dir" validate -no-color || fail "tofu validate of $dir"
+done
+
+step "the layer from the installed package: npx serverless-spacy-layer build --arch x86_64 --out layers"
+npx serverless-spacy-layer build --arch x86_64 --out layers --python "${CONSUMER_PYTHON:-python3.11}" >layer.log 2>&1 || {
+  cat layer.log >&2
+  fail "serverless-spacy-layer build"
+}
+tail -2 layer.log
+python3 - layers/spacy-layer-python3.12-x86_64.zip <<'EOF' || fail "the built layer zip lacks spaCy"
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+assert "python/spacy/__init__.py" in names, "python/spacy/__init__.py missing"
+print(f"layer zip holds {len(names)} files, spaCy included")
+EOF
+if npx serverless-spacy-layer build --arch sparc >bad.log 2>&1; then fail "serverless-spacy-layer accepted --arch sparc"; fi
+grep -q -- '--arch must be one of x86_64, arm64' bad.log || { cat bad.log >&2; fail "no clear error for a bad --arch"; }
+
+step "constructs $CONSTRUCTS_NEWEST (newest in the peer range ^$CONSTRUCTS): one copy, same Terraform"
+npm_install --save-exact "constructs@$CONSTRUCTS_NEWEST"
+one_constructs
+synth cdktf.out.newest --app "node main.js"
+diff <(terraform_of "$PWD/cdktf.out.js/stacks/search/cdk.tf.json") <(terraform_of "$PWD/cdktf.out.newest/stacks/search/cdk.tf.json") \
+  >/dev/null || fail "constructs $CONSTRUCTS_NEWEST synthesized different Terraform"
+
+step "client-only project: only $(basename "$shared_tarball") (no cdktf), calling pnpm serve"
+client="$work/client"
+mkdir -p "$client"
+cp "$root/examples/consumer/client.ts" "$root/examples/consumer/tsconfig.json" "$client/"
+cd "$client"
+npm init -y >/dev/null
+npm_install --save-exact "$shared_tarball" "ts-node@$TS_NODE" "typescript@$TYPESCRIPT" "@types/node@$TYPES_NODE"
+for absent in cdktf constructs @cdktf/provider-aws @serverless-spacy/model-store; do
+  [[ ! -e "node_modules/$absent" ]] || fail "the client-only install pulled in $absent"
+done
+echo "installed: $(ls node_modules/@serverless-spacy | tr '\n' ' ')(no cdktf, constructs or provider)"
+
+server_log="$work/serve.log"
+# Own process group, so the cleanup stops pnpm and the Python server it starts, and nothing else.
+(cd "$root" && PORT=0 exec setsid pnpm serve) >"$server_log" 2>&1 &
+server_pid=$!
+url=""
+for _ in $(seq 1 240); do
+  url="$(grep -o 'listening on http://[0-9.:]*' "$server_log" | head -1 | cut -d' ' -f3 || true)"
+  [[ -n "$url" ]] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$server_log" >&2; fail "pnpm serve exited"; }
+  sleep 0.5
+done
+[[ -n "$url" ]] || { cat "$server_log" >&2; fail "pnpm serve did not start in 120 s"; }
+npx ts-node client.ts "$url" >client.out 2>&1 || { cat client.out >&2; fail "the client-only project failed"; }
+cat client.out
+node - client.out <<'EOF' || fail "the client did not return the seed entity and the error"
+const [entities, error] = require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const want = [{ text: "Google", label: "ORG", start: 12, end: 18, jsStart: 12, jsEnd: 18 }];
+require("assert").deepStrictEqual(entities, want);
+require("assert").deepStrictEqual(error, { status: 400, code: "empty_batch" });
+EOF
+echo "test:consumer passed in $((SECONDS - start)) s"
