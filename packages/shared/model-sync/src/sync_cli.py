@@ -27,8 +27,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     source.add_argument("--wheel-url", help="https URL of the model's wheel")
     source.add_argument("--index-url", help="PEP 503 simple index to pip download from")
     source.add_argument("--find-links", help="directory or HTML page of wheel links")
-    source.add_argument("--s3", metavar="S3_URI", help="s3://bucket/key of a private wheel (uses your AWS credentials)")
-    parser.add_argument("--keep-versions", type=int, help="older versions kept for rollback (default 2, at least 1)")
+    source.add_argument(
+        "--s3", metavar="S3_URI", help="s3://bucket/key of a private wheel (uses your AWS credentials)"
+    )
+    parser.add_argument(
+        "--keep-versions", type=int, help="older versions kept for rollback (default 2, at least 1)"
+    )
     return parser.parse_args(argv)
 
 

@@ -117,7 +117,9 @@ def check_s3_object(bucket: str, key: str) -> None:
     if not BUCKET.fullmatch(bucket) or ".." in bucket:
         raise ValueError(f"MODEL_SOURCE_BUCKET must be an S3 bucket name, got {bucket!r}")
     if len(key) > 1024 or any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
-        raise ValueError(f"MODEL_SOURCE_KEY must be an S3 key of at most 1024 printable characters, got {key!r}")
+        raise ValueError(
+            f"MODEL_SOURCE_KEY must be an S3 key of at most 1024 printable characters, got {key!r}"
+        )
     if not key.endswith(".whl"):
         raise ValueError(f"MODEL_SOURCE_KEY must name a .whl file (pip installs wheels), got {key!r}")
 
@@ -179,8 +181,8 @@ def check_event(event: object, request: SyncRequest) -> None:
     if unknown:
         raise SyncFailure(
             "validate",
-            f"unknown field(s) in event: {', '.join(map(repr, unknown))} (allowed: {', '.join(_EVENT_FIELDS)}, "
-            "each equal to the function's configuration)",
+            f"unknown field(s) in event: {', '.join(map(repr, unknown))} "
+            f"(allowed: {', '.join(_EVENT_FIELDS)}, each equal to the function's configuration)",
         )
     configured = request.as_event()
     for field in _EVENT_FIELDS:

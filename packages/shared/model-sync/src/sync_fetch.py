@@ -75,7 +75,13 @@ def pip_download_argv(request: SyncRequest, dest: Path, timeout: float, url: str
     if source.kind == "index_url":
         argv += ["--index-url", str(source.location), "-r", str(_requirement_file(request, dest))]
     elif source.kind == "find_links":
-        argv += ["--no-index", "--find-links", str(source.location), "-r", str(_requirement_file(request, dest))]
+        argv += [
+            "--no-index",
+            "--find-links",
+            str(source.location),
+            "-r",
+            str(_requirement_file(request, dest)),
+        ]
     else:
         # 'name @ url' makes pip refuse a wheel of another project; the #sha256 fragment is the hash
         # --require-hashes demands. The version is checked after unpacking.

@@ -62,8 +62,10 @@ def manifest_problem(version_dir: Path, request: SyncRequest) -> str | None:
         return f"no {MANIFEST} (installed by an older sync or by hand)"
     except (OSError, ValueError) as exc:
         return f"unreadable {MANIFEST} ({exc})"
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or not isinstance(
-        manifest.get("files"), dict
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not isinstance(manifest.get("files"), dict)
     ):
         return f"{MANIFEST} is not a format {FORMAT} manifest"
     if manifest.get("wheel_sha256") != request.source.sha256:

@@ -26,7 +26,16 @@ def run_cli(*args: str, cwd: Path) -> tuple[int, dict]:
 def test_installs_into_a_relative_root_from_relative_find_links(tmp_path, find_links):
     os.symlink(find_links, tmp_path / "wheels")
     code, result = run_cli(
-        "--root", "models", "--model", MODEL, "--version", "2.0.0", "--sha256", WHEEL_SHA256["2.0.0"], "--find-links", "wheels",
+        "--root",
+        "models",
+        "--model",
+        MODEL,
+        "--version",
+        "2.0.0",
+        "--sha256",
+        WHEEL_SHA256["2.0.0"],
+        "--find-links",
+        "wheels",
         cwd=tmp_path,
     )
     root = tmp_path / "models"
@@ -36,7 +45,16 @@ def test_installs_into_a_relative_root_from_relative_find_links(tmp_path, find_l
     assert_no_debris(root)
 
     code, again = run_cli(
-        "--root", "models", "--model", MODEL, "--version", "2.0.0", "--sha256", WHEEL_SHA256["2.0.0"], "--find-links", "wheels",
+        "--root",
+        "models",
+        "--model",
+        MODEL,
+        "--version",
+        "2.0.0",
+        "--sha256",
+        WHEEL_SHA256["2.0.0"],
+        "--find-links",
+        "wheels",
         cwd=tmp_path,
     )
     assert (code, again["status"]) == (0, "already_present")
@@ -65,7 +83,18 @@ def test_a_failed_sync_exits_1_with_the_failure_and_keeps_what_was_installed(wit
 
 def test_needs_exactly_one_source(tmp_path):
     proc = subprocess.run(
-        [sys.executable, str(CLI), "--root", "m", "--model", MODEL, "--version", "1.0.0", "--sha256", "00" * 32],
+        [
+            sys.executable,
+            str(CLI),
+            "--root",
+            "m",
+            "--model",
+            MODEL,
+            "--version",
+            "1.0.0",
+            "--sha256",
+            "00" * 32,
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -11,7 +11,16 @@ import sys
 import time
 from pathlib import Path
 
-from sync_testing import MODEL, assert_no_debris, assert_serves, config_env, event, installed, sync, sync_fails
+from sync_testing import (
+    MODEL,
+    assert_no_debris,
+    assert_serves,
+    config_env,
+    event,
+    installed,
+    sync,
+    sync_fails,
+)
 from testkit import Fault, WheelIndex
 
 SRC = Path(__file__).resolve().parents[1] / "src"

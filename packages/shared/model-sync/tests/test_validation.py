@@ -8,7 +8,11 @@ from sync_event import load_request
 from sync_testing import MODEL, config_env, configure, event, installed, sync, sync_fails
 
 SHA = "ab" * 32
-GOOD = {"model_name": MODEL, "version": "1.0.0", "source": {"kind": "find_links", "location": "/wheels", "sha256": SHA}}
+GOOD = {
+    "model_name": MODEL,
+    "version": "1.0.0",
+    "source": {"kind": "find_links", "location": "/wheels", "sha256": SHA},
+}
 
 
 def _env(**changes: str) -> dict[str, str]:
@@ -27,20 +31,28 @@ CONFIG_CASES = [
     ("version range", _env(MODEL_VERSION=">=3.8"), "MODEL_VERSION must be an exact release"),
     ("version path", _env(MODEL_VERSION="3.8.0/../../x"), "MODEL_VERSION must be an exact release"),
     ("missing kind", _env(MODEL_SOURCE_KIND=""), "MODEL_SOURCE_KIND is required"),
-    ("kind", _env(MODEL_SOURCE_KIND="git"), "MODEL_SOURCE_KIND must be one of wheel_url, index_url, find_links, s3"),
+    (
+        "kind",
+        _env(MODEL_SOURCE_KIND="git"),
+        "MODEL_SOURCE_KIND must be one of wheel_url, index_url, find_links, s3",
+    ),
     ("missing sha256", _env(MODEL_SHA256=""), "MODEL_SHA256 is required"),
     ("short sha256", _env(MODEL_SHA256="abc"), "MODEL_SHA256 must be the wheel's sha256 as 64 lowercase hex"),
     ("upper sha256", _env(MODEL_SHA256="AB" * 32), "MODEL_SHA256 must be the wheel's sha256"),
     ("prefixed sha256", _env(MODEL_SHA256="sha256:" + SHA), "MODEL_SHA256 must be the wheel's sha256"),
     ("missing location", _env(MODEL_SOURCE_LOCATION=""), "MODEL_SOURCE_LOCATION is required"),
     ("location option", _env(MODEL_SOURCE_LOCATION="--index-url=http://evil"), "not an option"),
-    ("location relative", _env(MODEL_SOURCE_LOCATION="wheels/"), "for kind 'find_links' must be an https URL"),
+    (
+        "location relative",
+        _env(MODEL_SOURCE_LOCATION="wheels/"),
+        "for kind 'find_links' must be an https URL",
+    ),
     ("location space", _env(MODEL_SOURCE_LOCATION="/a b"), "must not contain whitespace"),
     (
         "file url",
         _env(MODEL_SOURCE_LOCATION="file:///wheels"),
-        "MODEL_SOURCE_LOCATION for kind 'find_links' must be an https URL (http only for 127.0.0.1 or localhost) "
-        "or an absolute path, got 'file:///wheels'",
+        "MODEL_SOURCE_LOCATION for kind 'find_links' must be an https URL (http only for 127.0.0.1 or "
+        "localhost) or an absolute path, got 'file:///wheels'",
     ),
     (
         "http to a remote host",
@@ -54,7 +66,9 @@ CONFIG_CASES = [
     ),
     (
         "credentials",
-        _env(MODEL_SOURCE_KIND="index_url", MODEL_SOURCE_LOCATION="https://user:token@pypi.example.org/simple/"),
+        _env(
+            MODEL_SOURCE_KIND="index_url", MODEL_SOURCE_LOCATION="https://user:token@pypi.example.org/simple/"
+        ),
         "must not carry credentials",
     ),
     (
@@ -67,7 +81,11 @@ CONFIG_CASES = [
         _env(MODEL_SOURCE_KIND="wheel_url", MODEL_SOURCE_LOCATION="https://example.org/model.tar.gz"),
         "must point at a .whl file",
     ),
-    ("s3 missing bucket", _env(MODEL_SOURCE_KIND="s3", MODEL_SOURCE_KEY="m.whl"), "MODEL_SOURCE_BUCKET is required"),
+    (
+        "s3 missing bucket",
+        _env(MODEL_SOURCE_KIND="s3", MODEL_SOURCE_KEY="m.whl"),
+        "MODEL_SOURCE_BUCKET is required",
+    ),
     (
         "s3 bad bucket",
         _env(MODEL_SOURCE_KIND="s3", MODEL_SOURCE_BUCKET="My_Bucket", MODEL_SOURCE_KEY="m.whl"),
@@ -99,9 +117,13 @@ def test_good_configuration_loads():
     assert (request.model_name, request.version, request.source.kind) == (MODEL, "1.0.0", "find_links")
     assert request.source.sha256 == SHA
     assert request.keep_versions == 2
-    local = load_request(_env(MODEL_SOURCE_KIND="index_url", MODEL_SOURCE_LOCATION="http://127.0.0.1:8080/simple/"))
+    local = load_request(
+        _env(MODEL_SOURCE_KIND="index_url", MODEL_SOURCE_LOCATION="http://127.0.0.1:8080/simple/")
+    )
     assert local.source.location == "http://127.0.0.1:8080/simple/"
-    s3 = load_request(_env(MODEL_SOURCE_KIND="s3", MODEL_SOURCE_BUCKET="team-models", MODEL_SOURCE_KEY="a/m.whl"))
+    s3 = load_request(
+        _env(MODEL_SOURCE_KIND="s3", MODEL_SOURCE_BUCKET="team-models", MODEL_SOURCE_KEY="a/m.whl")
+    )
     assert s3.source.describe() == "s3://team-models/a/m.whl"
 
 
@@ -120,7 +142,11 @@ EVENT_CASES = [
     ("json string", '{"model_name": "x"}', "event must be a JSON object, got str"),
     ("unknown field", {"force": True}, "unknown field(s) in event: 'force'"),
     ("tf key of CRUD scope", {"tf": {"action": "delete"}}, "unknown field(s) in event: 'tf'"),
-    ("another version", {"version": "2.0.0"}, "the event asks for version '2.0.0' but this function is configured for '1.0.0'"),
+    (
+        "another version",
+        {"version": "2.0.0"},
+        "the event asks for version '2.0.0' but this function is configured for '1.0.0'",
+    ),
     ("another model", {"model_name": "en_core_web_lg"}, "the event asks for model_name 'en_core_web_lg'"),
     ("own source", _other(source_location="https://evil.example.org/simple/"), "the event asks for source"),
     ("own hash", _other(source_sha256="cd" * 32), "the event asks for source"),
