@@ -7,16 +7,22 @@ export { SpacyApiClient, type SpacyApiClientOptions } from "./client/spacy-api-c
 export { SpacyApiError, type SpacyApiErrorCode } from "./client/spacy-api-error";
 export {
   MODEL_SOURCE_KINDS,
+  spacyModelWheel,
   spacyModelWheelUrl,
+  type ModelS3Source,
   type ModelSource,
   type ModelSourceKind,
   type ModelSpec,
+  type ModelUrlSource,
 } from "./model-sync/model-source";
 export { MODEL_SYNC_CODE_DIR, MODEL_SYNC_HANDLER, ModelSync, type ModelSyncProps } from "./model-sync/model-sync";
 export {
   LAMBDA_ARCHITECTURES,
   LOG_RETENTION_DAYS,
+  MIN_KEEP_VERSIONS,
   MODEL_NAME_PATTERN,
+  S3_BUCKET_PATTERN,
+  SHA256_PATTERN,
   MODEL_VERSION_PATTERN,
   type LambdaArchitecture,
 } from "./model-sync/validate";
