@@ -3,7 +3,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
-import { ModelSync, SpacyApiClient } from "@serverless-spacy/shared";
+import { ModelSync, SpacyApiClient, spacyModelWheel } from "@serverless-spacy/shared";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 describe("a consumer stack", () => {
@@ -27,7 +27,8 @@ describe("a consumer stack", () => {
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       modelStore: store,
-      model: { name: "en_core_web_md", version: "3.8.0" },
+      // A placeholder hash: this test synthesizes only, nothing is downloaded.
+      model: { name: "en_core_web_md", version: "3.8.0", source: spacyModelWheel("en_core_web_md", "3.8.0", "cd".repeat(32)) },
       layerArns: [layer.layerArn],
       internetEgress: network.internetEgress,
     });

@@ -10,10 +10,23 @@ const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-const modelSource = z.strictObject({
-  kind: z.enum(["wheel_url", "index_url", "find_links"]),
-  location: z.string().min(1),
-});
+// Every source is pinned by the wheel's sha256 (ModelSync and the sync re-check the rest of the rules).
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "must be the wheel's sha256: 64 lowercase hex digits");
+const modelSource = z.discriminatedUnion("kind", [
+  z.strictObject({
+    /** How pip reads `location`: a wheel URL, a PEP 503 index, or a find-links page or directory. */
+    kind: z.enum(["wheel_url", "index_url", "find_links"]),
+    location: z.string().min(1),
+    sha256,
+  }),
+  z.strictObject({
+    /** A private wheel in S3, read through the VPC's S3 gateway endpoint (no NAT needed). */
+    kind: z.literal("s3"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+    key: z.string().min(1).max(1024).endsWith(".whl", "must name a .whl file"),
+    sha256,
+  }),
+]);
 
 export const environmentConfigSchema = z
   .strictObject({
@@ -34,9 +47,10 @@ export const environmentConfigSchema = z
     model: z.strictObject({
       name: z.string().regex(/^[a-z][a-z0-9_]*$/, "must be a spaCy package name like en_core_web_lg"),
       version: z.string().regex(/^\d+(\.\d+)*$/, "must be a release version like 3.8.0"),
-      /** Where the sync downloads the model from. Default: spaCy's published wheel for name and version. */
-      source: modelSource.optional(),
-      keepVersions: z.int().min(0).max(10).default(2),
+      /** Where the sync downloads the model from, pinned by the wheel's sha256. */
+      source: modelSource,
+      /** Earlier versions kept for rollback; at least 1, the one the API serves until a deploy switches it. */
+      keepVersions: z.int().min(1).max(10).default(2),
     }),
     function: z.strictObject({
       architecture: z.enum(ARCHITECTURES).default("x86_64"),
@@ -78,6 +92,20 @@ export const environmentConfigSchema = z
     }
     if (config.api.auth !== "jwt" && config.api.jwt) {
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is only allowed when api.auth is "jwt"' });
+    }
+    if (config.network.natGateways === "none" && config.model.source.kind !== "s3") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["model", "source", "kind"],
+        message: 'must be "s3" when network.natGateways is "none": without NAT the sync reaches only S3, through the gateway endpoint',
+      });
+    }
+    if (config.network.natGateways === "none" && !config.network.s3GatewayEndpoint) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "s3GatewayEndpoint"],
+        message: 'must be true when network.natGateways is "none": the sync downloads the model through it',
+      });
     }
     const prefix = Number(config.network.cidr.split("/")[1]);
     const needed = 2 * config.network.azCount;
