@@ -27,8 +27,11 @@ describe("a consumer stack", () => {
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       modelStore: store,
-      // A placeholder hash: this test synthesizes only, nothing is downloaded.
-      model: { name: "en_core_web_md", version: "3.8.0", source: spacyModelWheel("en_core_web_md", "3.8.0", "cd".repeat(32)) },
+      model: {
+        name: "en_core_web_sm",
+        version: "3.8.0",
+        source: spacyModelWheel("en_core_web_sm", "3.8.0", "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85"),
+      },
       layerArns: [layer.layerArn],
       internetEgress: network.internetEgress,
     });
@@ -38,7 +41,7 @@ describe("a consumer stack", () => {
       subnetIds: network.privateSubnetIds,
       modelStore: store,
       layer,
-      model: { name: "en_core_web_md", version: "3.8.0" },
+      model: { name: "en_core_web_sm", version: "3.8.0" },
       modelReady: [sync.invocation],
       memorySize: 2048,
       api: { auth: "none" },
