@@ -74,6 +74,7 @@ describe("ModelSync validation", () => {
     ["a sha256: prefix", { kind: "wheel_url", location: "https://x.example/m.whl", sha256: `sha256:${"ab".repeat(32)}` }, /model\.source\.sha256 .* got "sha256:abab/],
     ["credentials in an index URL", { kind: "index_url", location: "https://user:token@pypi.internal.example/simple/", sha256: SHA }, /model\.source\.location must not carry credentials \(user:password@\)/],
     ["a token as the URL's user", { kind: "index_url", location: "https://token@pypi.internal.example/simple/", sha256: SHA }, /must not carry credentials/],
+    ["a URL that only WHATWG parsing repairs", { kind: "index_url", location: "https:/pypi.internal.example/simple", sha256: SHA }, /for kind "index_url" must be an https URL .* got "https:\/pypi\.internal\.example\/simple"/],
     ["a file:// find-links URL", { kind: "find_links", location: "file:///opt/wheels", sha256: SHA }, /for kind "find_links" must be an https URL \(http only for 127\.0\.0\.1 or localhost\) or an absolute path, got "file:\/\/\/opt\/wheels"/],
     ["an s3 bucket with upper case", { kind: "s3", bucket: "Acme_Models", key: "m.whl", sha256: SHA }, /model\.source\.bucket must be an S3 bucket name .* got "Acme_Models"/],
     ["an s3 key that is not a wheel", { kind: "s3", bucket: "acme-models", key: "m.tar.gz", sha256: SHA }, /model\.source\.key must name a \.whl file \(pip installs wheels\), got "m\.tar\.gz"/],

@@ -119,6 +119,11 @@ function validateLocation(path: string, kind: ModelSourceKind, location: string)
   }
   let url: URL;
   try {
+    // WHATWG URL parsing repairs "https:/host" and "https:///host"; pip gets the string as written, so it must
+    // already be "<scheme>://<host>".
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]/i.test(location)) {
+      throw new Error("no authority");
+    }
     url = new URL(location);
   } catch {
     return fail(path, `model.source.location for kind "${kind}" must be ${allowed}, got "${location}"`);
