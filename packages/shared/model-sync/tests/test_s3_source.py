@@ -85,3 +85,24 @@ def test_presigned_url_on_aws_is_regional_and_short_lived(monkeypatch):
     )
     assert f"X-Amz-Expires={PRESIGNED_URL_SECONDS}" in url
     assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in url
+
+
+def test_cli_installs_from_s3(tmp_path, s3, wheels):
+    from sync_testing import WHEEL_SHA256
+    from test_cli import run_cli
+
+    code, result = run_cli(
+        "--root",
+        str(tmp_path / "models"),
+        "--model",
+        MODEL,
+        "--version",
+        "3.0.0",
+        "--sha256",
+        WHEEL_SHA256["3.0.0"],
+        "--s3",
+        f"s3://{BUCKET}/{_key(wheels, '3.0.0')}",
+        cwd=tmp_path,
+    )
+    assert (code, result["status"]) == (0, "installed")
+    assert_serves(tmp_path / "models", "3.0.0")
