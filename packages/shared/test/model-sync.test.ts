@@ -374,6 +374,11 @@ describe("ModelSync with a private wheel in S3", () => {
     expect(one(s, "aws_lambda_invocation").depends_on).toContain(key(s, "aws_iam_role_policy", "read-model-wheel"));
   });
 
+  test("the HTTPS rule says where the traffic goes", () => {
+    const rules = values(s, "aws_vpc_security_group_egress_rule").filter((r) => r.from_port === 443);
+    expect(rules.map((r) => r.description)).toEqual(["HTTPS for pip to S3 through the VPC's S3 gateway endpoint"]);
+  });
+
   test("a URL source gets no S3 permission", () => {
     const urlSynth = synth();
     expect(values(urlSynth, "aws_iam_role_policy").filter((p) => p.name === "read-model-wheel")).toEqual([]);

@@ -144,7 +144,10 @@ export class ModelSync extends Construct {
         ipProtocol: "tcp",
         fromPort: HTTPS_PORT,
         toPort: HTTPS_PORT,
-        description: "HTTPS for pip (wheel host or package index) through the NAT gateway",
+        description:
+          source.kind === "s3"
+            ? "HTTPS for pip to S3 through the VPC's S3 gateway endpoint"
+            : "HTTPS for pip (wheel host or package index) through the NAT gateway",
       }),
     ];
 
