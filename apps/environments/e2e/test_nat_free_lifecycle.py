@@ -85,7 +85,8 @@ def test_private_subnets_reach_only_s3(private: Deployment, state: dict) -> None
     assert len(tables) == 2
     for table in tables:
         assert [r for r in table["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"] == []
-    (endpoint,) = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]
+    # (Filtered here: moto 5.2.5 has no vpc-id filter for DescribeVpcEndpoints.)
+    (endpoint,) = [e for e in ec2.describe_vpc_endpoints()["VpcEndpoints"] if e["VpcId"] == vpc_id]
     assert endpoint["ServiceName"] == f"com.amazonaws.{REGION}.s3"
     assert endpoint["VpcEndpointType"] == "Gateway"
     assert sorted(endpoint["RouteTableIds"]) == sorted(t["RouteTableId"] for t in tables)
@@ -137,7 +138,12 @@ def test_destroy_leaves_nothing(private: Deployment, state: dict) -> None:
     assert listed.stdout.strip() == "", f"left in state:\n{listed.stdout}"
     ec2 = private.client("ec2")
     assert [v["VpcId"] for v in ec2.describe_vpcs()["Vpcs"] if not v.get("IsDefault")] == []
-    assert ec2.describe_vpc_endpoints()["VpcEndpoints"] == []
+    # moto keeps deleted endpoints, in state "deleted", as AWS does for a while.
+    assert [
+        e["VpcEndpointId"]
+        for e in ec2.describe_vpc_endpoints()["VpcEndpoints"]
+        if e["State"].lower() != "deleted"
+    ] == []
     assert private.client("lambda").list_functions()["Functions"] == []
     assert private.client("iam").list_roles()["Roles"] == []
     assert private.client("s3").list_buckets()["Buckets"] == []
