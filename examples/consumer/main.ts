@@ -3,7 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Network } from "@serverless-spacy/network";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
-import { ModelSync } from "@serverless-spacy/shared";
+import { ModelSync, spacyModelWheel } from "@serverless-spacy/shared";
 
 const app = new App();
 const stack = new TerraformStack(app, "search");
@@ -21,7 +21,8 @@ const sync = new ModelSync(stack, "sync", {
   vpcId: network.vpcId,
   subnetIds: network.privateSubnetIds,
   modelStore: store,
-  model: { name: "en_core_web_md", version: "3.8.0" },
+  // Pinned by the wheel's published sha256 (docs/model-sync.md lists where it comes from).
+  model: { name: "en_core_web_sm", version: "3.8.0", source: spacyModelWheel("en_core_web_sm", "3.8.0", "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85") },
   layerArns: [layer.layerArn],
   internetEgress: network.internetEgress,
 });
@@ -30,7 +31,7 @@ new SpacyFunction(stack, "ner", {
   subnetIds: network.privateSubnetIds,
   modelStore: store,
   layer,
-  model: { name: "en_core_web_md", version: "3.8.0" },
+  model: { name: "en_core_web_sm", version: "3.8.0" },
   modelReady: [sync.invocation],
   memorySize: 2048,
 });

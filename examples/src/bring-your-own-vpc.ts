@@ -4,7 +4,7 @@ import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
-import { ModelSync } from "@serverless-spacy/shared";
+import { ModelSync, spacyModelWheel } from "@serverless-spacy/shared";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 /** The team's network, as its platform publishes it. */
@@ -36,7 +36,8 @@ export class OwnVpcStack extends TerraformStack {
       vpcId: TEAM_NETWORK.vpcId,
       subnetIds,
       modelStore: store,
-      model: { name: "en_core_web_sm", version: "3.8.0" },
+      // Pinned by the wheel's published sha256 (docs/model-sync.md lists where it comes from).
+      model: { name: "en_core_web_sm", version: "3.8.0", source: spacyModelWheel("en_core_web_sm", "3.8.0", "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85") },
       layerArns: [layer.layerArn],
     });
     new SpacyFunction(this, "ner", {

@@ -6,7 +6,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
-import { ModelSync } from "@serverless-spacy/shared";
+import { ModelSync, spacyModelWheel } from "@serverless-spacy/shared";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 export class SearchNerStack extends TerraformStack {
@@ -28,7 +28,8 @@ export class SearchNerStack extends TerraformStack {
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       modelStore: store,
-      model: { name: "en_core_web_md", version: "3.8.0" },
+      // Pinned by the wheel's published sha256 (docs/model-sync.md lists where it comes from).
+      model: { name: "en_core_web_sm", version: "3.8.0", source: spacyModelWheel("en_core_web_sm", "3.8.0", "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85") },
       layerArns: [layer.layerArn],
       internetEgress: network.internetEgress,
     });
@@ -38,7 +39,7 @@ export class SearchNerStack extends TerraformStack {
       subnetIds: network.privateSubnetIds,
       modelStore: store,
       layer,
-      model: { name: "en_core_web_md", version: "3.8.0" },
+      model: { name: "en_core_web_sm", version: "3.8.0" },
       modelReady: [sync.invocation],
       memorySize: 2048,
       api: { auth: "iam" },

@@ -38,10 +38,11 @@ class Deployment:
     outdir: Path
     logs: Path
     moto: MotoServer
+    stack_name: str = STACK
 
     @property
     def stack_dir(self) -> Path:
-        return self.outdir / "stacks" / STACK
+        return self.outdir / "stacks" / self.stack_name
 
     def run(
         self, args: list[str], *, name: str, timeout: float = 1500, cwd: Path = ROOT

@@ -52,6 +52,16 @@ describe("environment config", () => {
     ["prod without provisioned concurrency", "prod", (c) => (c.function.provisionedConcurrency = 0), /environment "prod", field function.provisionedConcurrency: must be at least 1 in prod.*\(got 0\)/],
     ["prod without alarms", "prod", (c) => (c.alarms.enabled = false), /environment "prod", field alarms.enabled: must be true in prod/],
     ["prod open API", "prod", (c) => (c.api.auth = "none"), /environment "prod", field api.auth: must not be "none" in prod \(got "none"\)/],
+    ["model without a source", "dev", (c) => delete c.model.source, /environment "dev", field model.source: .*\(it is missing\)/],
+    ["source without a hash", "dev", (c) => delete c.model.source.sha256, /environment "dev", field model.source.sha256: .*\(it is missing\)/],
+    ["short hash", "dev", (c) => (c.model.source.sha256 = "1932429d"), /field model.source.sha256: must be the wheel's sha256: 64 lowercase hex digits \(got "1932429d"\)/],
+    ["upper-case hash", "staging", (c) => (c.model.source.sha256 = "AB".repeat(32)), /environment "staging", field model.source.sha256: must be the wheel's sha256/],
+    ["s3 source without a key", "dev", (c) => (c.model.source = { kind: "s3", bucket: "acme-models", sha256: "ab".repeat(32) }), /field model.source.key: .*\(it is missing\)/],
+    ["s3 key that is not a wheel", "dev", (c) => (c.model.source = { kind: "s3", bucket: "acme-models", key: "m.zip", sha256: "ab".repeat(32) }), /field model.source.key: must name a .whl file \(got "m.zip"\)/],
+    ["s3 source with a location", "dev", (c) => (c.model.source = { kind: "s3", bucket: "acme-models", key: "m.whl", location: "https://x", sha256: "ab".repeat(32) }), /field model.source: unknown field\(s\) "location"/],
+    ["keepVersions 0 would retire the served version", "dev", (c) => (c.model.keepVersions = 0), /environment "dev", field model.keepVersions: .*>=1 \(got 0\)/],
+    ["no NAT with a download from the internet", "dev", (c) => (c.network.natGateways = "none"), /environment "dev", field model.source.kind: must be "s3" when network.natGateways is "none"/],
+    ["no NAT and no S3 endpoint", "dev", (c) => Object.assign(c, { network: { ...c.network, natGateways: "none", s3GatewayEndpoint: false }, model: { ...c.model, source: { kind: "s3", bucket: "acme-models", key: "m.whl", sha256: "ab".repeat(32) } } }), /field network.s3GatewayEndpoint: must be true when network.natGateways is "none"/],
     ["prod single NAT", "prod", (c) => (c.network.natGateways = "single"), /environment "prod", field network.natGateways: must be "one-per-az" in prod/],
   ])("%s", (_, environment, patch, message) => {
     expect(problemsOf(withChange(environment, patch))).toMatch(message);
@@ -60,6 +70,34 @@ describe("environment config", () => {
   test("a PEP 440 pre-release model version is accepted, as the constructs accept it", () => {
     const configs = loadEnvironments(withChange("dev", (c) => (c.model.version = "3.8.0rc1")));
     expect(configs.dev.model.version).toBe("3.8.0rc1");
+  });
+
+  test("the environments pin the published sha256 of the spaCy wheels they name", () => {
+    const configs = loadEnvironments(environments);
+    // Each hash from two independent public sources; see docs/model-sync.md.
+    const published: Record<string, string> = {
+      "en_core_web_sm-3.8.0": "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
+      "en_core_web_lg-3.8.0": "293e9547a655b25499198ab15a525b05b9407a75f10255e405e8c3854329ab63",
+    };
+    for (const config of Object.values(configs)) {
+      const release = `${config.model.name}-${config.model.version}`;
+      expect(config.model.source).toEqual({
+        kind: "wheel_url",
+        location: `https://github.com/explosion/spacy-models/releases/download/${release}/${release}-py3-none-any.whl`,
+        sha256: published[release],
+      });
+    }
+  });
+
+  test("an environment without NAT gateways takes its model from S3", () => {
+    const configs = loadEnvironments(
+      withChange("dev", (c) => {
+        c.network.natGateways = "none";
+        c.model.source = { kind: "s3", bucket: "acme-models", key: "en/en_core_web_sm-3.8.0-py3-none-any.whl", sha256: "ab".repeat(32) };
+      }),
+    );
+    expect(configs.dev.network).toMatchObject({ natGateways: "none", s3GatewayEndpoint: true });
+    expect(configs.dev.model.source).toMatchObject({ kind: "s3", bucket: "acme-models" });
   });
 
   test("overlapping environment CIDRs name both environments", () => {

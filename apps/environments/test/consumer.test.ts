@@ -3,7 +3,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
-import { ModelSync, SpacyApiClient } from "@serverless-spacy/shared";
+import { ModelSync, SpacyApiClient, spacyModelWheel } from "@serverless-spacy/shared";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 describe("a consumer stack", () => {
@@ -37,7 +37,11 @@ describe("a consumer stack", () => {
       vpcId: network.vpcId,
       subnetIds: network.privateSubnetIds,
       modelStore: store,
-      model: { name: "en_core_web_md", version: "3.8.0" },
+      model: {
+        name: "en_core_web_sm",
+        version: "3.8.0",
+        source: spacyModelWheel("en_core_web_sm", "3.8.0", "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85"),
+      },
       layerArns: [layer.layerArn],
       internetEgress: network.internetEgress,
     });
@@ -47,7 +51,7 @@ describe("a consumer stack", () => {
       subnetIds: network.privateSubnetIds,
       modelStore: store,
       layer,
-      model: { name: "en_core_web_md", version: "3.8.0" },
+      model: { name: "en_core_web_sm", version: "3.8.0" },
       modelReady: [sync.invocation],
       memorySize: 2048,
       api: { auth: "none" },

@@ -68,6 +68,7 @@ describe("environment stacks", () => {
         source: {
           kind: "wheel_url",
           location: `https://github.com/explosion/spacy-models/releases/download/${model}-3.8.0/${model}-3.8.0-py3-none-any.whl`,
+          sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
         },
       });
     }

@@ -7,10 +7,13 @@ export { SpacyApiClient, type SpacyApiClientOptions } from "./client/spacy-api-c
 export { SpacyApiError, type SpacyApiErrorCode } from "./client/spacy-api-error";
 export {
   MODEL_SOURCE_KINDS,
+  spacyModelWheel,
   spacyModelWheelUrl,
+  type ModelS3Source,
   type ModelSource,
   type ModelSourceKind,
   type ModelSpec,
+  type ModelUrlSource,
 } from "./model-sync/model-source";
 export { MODEL_SYNC_CODE_DIR, MODEL_SYNC_HANDLER, ModelSync, type ModelSyncProps } from "./model-sync/model-sync";
 export * from "./constants";
@@ -25,5 +28,6 @@ export {
   type ExistingRole,
   type VpcPythonFunctionProps,
 } from "./constructs/vpc-python-function";
+export { MIN_KEEP_VERSIONS, S3_BUCKET_PATTERN, SHA256_PATTERN } from "./model-sync/validate";
 export { sourceHash } from "./model-sync/source-hash";
 export { NO_BYTECODE_NOTE, stagedCodeDir, stagedCodePath } from "./model-sync/staged-code";

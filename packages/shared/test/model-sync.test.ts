@@ -6,7 +6,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { TestModelStore } from "./test-model-store";
 import * as path from "path";
-import { MODEL_SYNC_CODE_DIR, ModelSync, spacyModelWheelUrl, type ModelSyncProps } from "../src";
+import { MODEL_SYNC_CODE_DIR, ModelSync, spacyModelWheel, spacyModelWheelUrl, type ModelSyncProps } from "../src";
 import { sourceHash } from "../src/model-sync/source-hash";
 
 type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> };
@@ -14,6 +14,10 @@ type Synth = { resource: Record<string, Record<string, any>>; data?: Record<stri
 const VPC = "vpc-0123456789abcdef0";
 const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
 const LAYER = "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:7";
+// The published sha256 of en_core_web_sm 3.8.0's wheel (sources in docs/model-sync.md).
+const SM_SHA256 = "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85";
+const SM = { name: "en_core_web_sm", version: "3.8.0", source: spacyModelWheel("en_core_web_sm", "3.8.0", SM_SHA256) };
+const OTHER_SHA256 = "ab".repeat(32);
 
 function synth(props: Partial<ModelSyncProps> = {}, withEgress = true): Synth {
   const app = Testing.app();
@@ -30,7 +34,7 @@ function synth(props: Partial<ModelSyncProps> = {}, withEgress = true): Synth {
     vpcId: VPC,
     subnetIds: SUBNETS,
     modelStore: store,
-    model: { name: "en_core_web_sm", version: "3.8.0" },
+    model: SM,
     layerArns: [LAYER],
     internetEgress: withEgress ? [nat] : undefined,
     ...props,
@@ -58,7 +62,7 @@ describe("ModelSync", () => {
     expect(JSON.parse(inv.input)).toEqual({
       model_name: "en_core_web_sm",
       version: "3.8.0",
-      source: { kind: "wheel_url", location: spacyModelWheelUrl("en_core_web_sm", "3.8.0") },
+      source: { kind: "wheel_url", location: spacyModelWheelUrl("en_core_web_sm", "3.8.0"), sha256: SM_SHA256 },
       keep_versions: 2,
     });
     expect(inv.lifecycle_scope).toBe("CREATE_ONLY");
@@ -69,13 +73,18 @@ describe("ModelSync", () => {
       source_kind: "wheel_url",
       source_location:
         "https://github.com/explosion/spacy-models/releases/download/en_core_web_sm-3.8.0/en_core_web_sm-3.8.0-py3-none-any.whl",
+      source_sha256: SM_SHA256,
       access_point_arn: `\${${key(s, "aws_efs_access_point", "store_access-point")}.arn}`,
     });
   });
 
   test("triggers follow the model: a new version or source changes them, keepVersions only the input", () => {
     const base = one(s, "aws_lambda_invocation");
-    const newer = one(synth({ model: { name: "en_core_web_sm", version: "3.8.1" } }), "aws_lambda_invocation");
+    const newer = one(
+      synth({ model: { name: "en_core_web_sm", version: "3.8.1", source: spacyModelWheel("en_core_web_sm", "3.8.1", OTHER_SHA256) } }),
+      "aws_lambda_invocation",
+    );
+    expect(newer.triggers.source_sha256).toBe(OTHER_SHA256);
     expect(newer.triggers.model_version).toBe("3.8.1");
     expect(newer.triggers.source_location).toContain("en_core_web_sm-3.8.1/en_core_web_sm-3.8.1-py3-none-any.whl");
     const mirror = one(
@@ -83,16 +92,20 @@ describe("ModelSync", () => {
         model: {
           name: "en_core_web_sm",
           version: "3.8.0",
-          source: { kind: "index_url", location: "https://pypi.internal.example/simple" },
+          source: { kind: "index_url", location: "https://pypi.internal.example/simple", sha256: SM_SHA256 },
         },
       }),
       "aws_lambda_invocation",
     );
     expect(mirror.triggers.source_kind).toBe("index_url");
-    expect(JSON.parse(mirror.input).source).toEqual({ kind: "index_url", location: "https://pypi.internal.example/simple" });
-    const keep = one(synth({ keepVersions: 0 }), "aws_lambda_invocation");
+    expect(JSON.parse(mirror.input).source).toEqual({
+      kind: "index_url",
+      location: "https://pypi.internal.example/simple",
+      sha256: SM_SHA256,
+    });
+    const keep = one(synth({ keepVersions: 1 }), "aws_lambda_invocation");
     expect(keep.triggers).toEqual(base.triggers);
-    expect(JSON.parse(keep.input).keep_versions).toBe(0);
+    expect(JSON.parse(keep.input).keep_versions).toBe(1);
   });
 
   test("exposes the invocation result and the function's identifiers", () => {
@@ -104,7 +117,7 @@ describe("ModelSync", () => {
       vpcId: VPC,
       subnetIds: SUBNETS,
       modelStore: store,
-      model: { name: "en_core_web_sm", version: "3.8.0" },
+      model: SM,
       layerArns: [LAYER],
     });
     for (const [name, value] of Object.entries({
@@ -140,7 +153,16 @@ describe("ModelSync", () => {
     expect(fn.timeout).toBe(900);
     expect(fn.ephemeral_storage).toEqual({ size: 2048 });
     expect(fn.layers).toEqual([LAYER]);
-    expect(fn.environment.variables).toEqual({ MODEL_ROOT: "/mnt/models", KEEP_VERSIONS: "2" });
+    // What to install is the function's configuration; the invocation only triggers it.
+    expect(fn.environment.variables).toEqual({
+      MODEL_ROOT: "/mnt/models",
+      KEEP_VERSIONS: "2",
+      MODEL_NAME: "en_core_web_sm",
+      MODEL_VERSION: "3.8.0",
+      MODEL_SHA256: SM_SHA256,
+      MODEL_SOURCE_KIND: "wheel_url",
+      MODEL_SOURCE_LOCATION: spacyModelWheelUrl("en_core_web_sm", "3.8.0"),
+    });
     expect(fn.file_system_config).toEqual({
       arn: `\${${key(s, "aws_efs_access_point", "store_access-point")}.arn}`,
       local_mount_path: "/mnt/models",
@@ -163,7 +185,7 @@ describe("ModelSync", () => {
       }),
       "aws_lambda_function",
     );
-    expect(custom.environment.variables).toEqual({ MODEL_ROOT: "/mnt/store", KEEP_VERSIONS: "5" });
+    expect(custom.environment.variables).toMatchObject({ MODEL_ROOT: "/mnt/store", KEEP_VERSIONS: "5" });
     expect(custom.file_system_config.local_mount_path).toBe("/mnt/store");
     expect([custom.memory_size, custom.timeout, custom.ephemeral_storage.size]).toEqual([4096, 600, 512]);
     expect(custom.architectures).toEqual(["arm64"]);
@@ -294,7 +316,7 @@ describe("ModelSync", () => {
         vpcId: VPC,
         subnetIds: SUBNETS,
         modelStore: store,
-        model: { name: "en_core_web_sm", version: "3.8.0" },
+        model: SM,
         layerArns: [LAYER],
       });
       app.synth();
@@ -309,5 +331,61 @@ describe("ModelSync", () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("ModelSync with a private wheel in S3", () => {
+  const source = {
+    kind: "s3" as const,
+    bucket: "acme-models",
+    key: "models/en_acme_ner-1.2.0-py3-none-any.whl",
+    sha256: OTHER_SHA256,
+  };
+  const s = synth({ model: { name: "en_acme_ner", version: "1.2.0", source } }, false);
+
+  test("the function is configured with bucket, key and hash, and the invocation repeats them", () => {
+    const fn = one(s, "aws_lambda_function");
+    expect(fn.environment.variables).toEqual({
+      MODEL_ROOT: "/mnt/models",
+      KEEP_VERSIONS: "2",
+      MODEL_NAME: "en_acme_ner",
+      MODEL_VERSION: "1.2.0",
+      MODEL_SHA256: OTHER_SHA256,
+      MODEL_SOURCE_KIND: "s3",
+      MODEL_SOURCE_BUCKET: "acme-models",
+      MODEL_SOURCE_KEY: "models/en_acme_ner-1.2.0-py3-none-any.whl",
+    });
+    const inv = one(s, "aws_lambda_invocation");
+    expect(JSON.parse(inv.input).source).toEqual(source);
+    expect(inv.triggers.source_location).toBe("s3://acme-models/models/en_acme_ner-1.2.0-py3-none-any.whl");
+    expect(inv.triggers.source_sha256).toBe(OTHER_SHA256);
+  });
+
+  test("the role may read that one object and nothing else, before the sync runs", () => {
+    const policies = values(s, "aws_iam_role_policy");
+    const read = policies.filter((p) => p.name === "read-model-wheel");
+    expect(read).toHaveLength(1);
+    expect(read[0].role).toBe(`\${${key(s, "aws_iam_role", "sync_function_role")}.name}`);
+    expect(JSON.parse(read[0].policy).Statement).toEqual([
+      {
+        Sid: "ReadThePinnedModelWheel",
+        Effect: "Allow",
+        Action: "s3:GetObject",
+        Resource: expect.stringMatching(
+          /^arn:\$\{data\.aws_partition\.\w+\.partition\}:s3:::acme-models\/models\/en_acme_ner-1\.2\.0-py3-none-any\.whl$/,
+        ),
+      },
+    ]);
+    expect(one(s, "aws_lambda_invocation").depends_on).toContain(key(s, "aws_iam_role_policy", "read-model-wheel"));
+  });
+
+  test("the HTTPS rule says where the traffic goes", () => {
+    const rules = values(s, "aws_vpc_security_group_egress_rule").filter((r) => r.from_port === 443);
+    expect(rules.map((r) => r.description)).toEqual(["HTTPS for pip to S3 through the VPC's S3 gateway endpoint"]);
+  });
+
+  test("a URL source gets no S3 permission", () => {
+    const urlSynth = synth();
+    expect(values(urlSynth, "aws_iam_role_policy").filter((p) => p.name === "read-model-wheel")).toEqual([]);
   });
 });

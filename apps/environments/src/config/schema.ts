@@ -8,6 +8,8 @@ import {
   MEMORY_LIMITS,
   MODEL_NAME_RULE,
   MODEL_VERSION_RULE,
+  S3_BUCKET_PATTERN,
+  SHA256_PATTERN,
   TIMEOUT_LIMITS,
   isModelName,
   isModelVersion,
@@ -17,10 +19,23 @@ import { API_AUTH_MODES } from "@serverless-spacy/spacy-function";
 // Allowed values come from the packages whose constructs check them again, so the config report and the
 // constructs cannot disagree (a value this schema accepts is one the constructs accept).
 
-const modelSource = z.strictObject({
-  kind: z.enum(["wheel_url", "index_url", "find_links"]),
-  location: z.string().min(1),
-});
+// Every source is pinned by the wheel's sha256 (ModelSync and the sync re-check the rest of the rules).
+const sha256 = z.string().regex(SHA256_PATTERN, "must be the wheel's sha256: 64 lowercase hex digits");
+const modelSource = z.discriminatedUnion("kind", [
+  z.strictObject({
+    /** How pip reads `location`: a wheel URL, a PEP 503 index, or a find-links page or directory. */
+    kind: z.enum(["wheel_url", "index_url", "find_links"]),
+    location: z.string().min(1),
+    sha256,
+  }),
+  z.strictObject({
+    /** A private wheel in S3, read through the VPC's S3 gateway endpoint (no NAT needed). */
+    kind: z.literal("s3"),
+    bucket: z.string().regex(S3_BUCKET_PATTERN, "must be an S3 bucket name"),
+    key: z.string().min(1).max(1024).endsWith(".whl", "must name a .whl file"),
+    sha256,
+  }),
+]);
 
 export const environmentConfigSchema = z
   .strictObject({
@@ -41,8 +56,9 @@ export const environmentConfigSchema = z
     model: z.strictObject({
       name: z.string().refine(isModelName, MODEL_NAME_RULE),
       version: z.string().refine(isModelVersion, MODEL_VERSION_RULE),
-      /** Where the sync downloads the model from. Default: spaCy's published wheel for name and version. */
-      source: modelSource.optional(),
+      /** Where the sync downloads the model from, pinned by the wheel's sha256. */
+      source: modelSource,
+      /** Earlier versions kept for rollback; at least 1, the one the API serves until a deploy switches it. */
       keepVersions: z.int().min(KEEP_VERSIONS_LIMITS.min).max(KEEP_VERSIONS_LIMITS.max).default(2),
     }),
     function: z.strictObject({
@@ -71,7 +87,7 @@ export const environmentConfigSchema = z
     /** Remote state. Without it the stack keeps state in a local file, which is only fit for a laptop. */
     backend: z
       .strictObject({
-        bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "must be an S3 bucket name"),
+        bucket: z.string().regex(S3_BUCKET_PATTERN, "must be an S3 bucket name"),
         key: z.string().min(1).optional(),
         region: z.string().optional(),
         useLockfile: z.boolean().default(true),
@@ -85,6 +101,20 @@ export const environmentConfigSchema = z
     }
     if (config.api.auth !== "jwt" && config.api.jwt) {
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is only allowed when api.auth is "jwt"' });
+    }
+    if (config.network.natGateways === "none" && config.model.source.kind !== "s3") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["model", "source", "kind"],
+        message: 'must be "s3" when network.natGateways is "none": without NAT the sync reaches only S3, through the gateway endpoint',
+      });
+    }
+    if (config.network.natGateways === "none" && !config.network.s3GatewayEndpoint) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["network", "s3GatewayEndpoint"],
+        message: 'must be true when network.natGateways is "none": the sync downloads the model through it',
+      });
     }
     const prefix = Number(config.network.cidr.split("/")[1]);
     const needed = 2 * config.network.azCount;

@@ -122,11 +122,15 @@ def test_sync_handler_runs_on_python312_with_only_the_layer(tmp_path_factory, tm
     links = make_find_links(tmp_path / "links", [wheel])
     root = tmp_path / "models"
     root.mkdir()
-    event = {
-        "model_name": "en_test_ner",
-        "version": "1.0.0",
-        "source": {"kind": "find_links", "location": str(links)},
+    # What to install is the function's configuration (set by Terraform); the event only triggers.
+    config = {
+        "MODEL_NAME": "en_test_ner",
+        "MODEL_VERSION": "1.0.0",
+        "MODEL_SOURCE_KIND": "find_links",
+        "MODEL_SOURCE_LOCATION": str(links),
+        "MODEL_SHA256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
     }
+    event = {"model_name": "en_test_ner", "version": "1.0.0"}
     code = "import json, sys, model_sync; print(json.dumps(model_sync.handler(json.loads(sys.argv[1]))))"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     # Unpacked from the zip, as Lambda unpacks a layer under /opt.
@@ -135,6 +139,7 @@ def test_sync_handler_runs_on_python312_with_only_the_layer(tmp_path_factory, tm
         zf.extractall(tmp_path / "opt")
     tree = tmp_path / "opt" / "python"
     env.update(
+        **config,
         MODEL_ROOT=str(root),
         PYTHONPATH=f"{SYNC_SRC}{os.pathsep}{tree}",
         PYTHONNOUSERSITE="1",

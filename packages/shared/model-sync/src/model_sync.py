@@ -1,6 +1,7 @@
-"""Lambda handler: install one spaCy model version onto the EFS model store.
+"""Lambda handler: install the one spaCy model version this function is configured for onto the EFS store.
 
-Handler string ``model_sync.handler``. The event and result are described in docs/model-sync.md.
+Handler string ``model_sync.handler``. What to install comes from the environment (set by Terraform);
+the event only triggers the run. Configuration, event and result are described in docs/model-sync.md.
 A failed sync raises ModelSyncFailed (after its cleanup) so the invocation is a function error
 and ``aws_lambda_invocation`` fails the apply; the exception message is the JSON result.
 """
@@ -13,7 +14,7 @@ import os
 import time
 
 from sync_errors import ModelSyncFailed, SyncFailure
-from sync_event import parse_event
+from sync_event import check_event, load_request
 from sync_flow import sync_model
 from sync_settings import Deadline, load_settings
 
@@ -21,15 +22,16 @@ log = logging.getLogger("model_sync")
 log.setLevel(logging.INFO)
 
 
-def _describe(event: object, key: str) -> object:
-    return event.get(key) if isinstance(event, dict) else None
+def _configured(key: str) -> str | None:
+    return os.environ.get(key) or None
 
 
 def handler(event: object, context: object = None) -> dict:
     started = time.monotonic()
     try:
         settings = load_settings(os.environ)
-        request = parse_event(event)
+        request = load_request(os.environ)
+        check_event(event, request)
         result = sync_model(request, settings, Deadline.from_context(context))
     except Exception as exc:
         failure = (
@@ -37,8 +39,8 @@ def handler(event: object, context: object = None) -> dict:
         )
         summary = {
             "status": "failed",
-            "model_name": _describe(event, "model_name"),
-            "version": _describe(event, "version"),
+            "model_name": _configured("MODEL_NAME"),
+            "version": _configured("MODEL_VERSION"),
             "path": None,
             "bytes": 0,
             "seconds": round(time.monotonic() - started, 3),

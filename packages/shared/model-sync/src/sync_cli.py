@@ -22,29 +22,39 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--root", required=True, type=Path, help="model root (the mount), created if missing")
     parser.add_argument("--model", required=True, help="spaCy package name, e.g. en_core_web_sm")
     parser.add_argument("--version", required=True, help="exact version, e.g. 3.8.0")
+    parser.add_argument("--sha256", required=True, help="sha256 of the model's wheel (64 hex digits)")
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--wheel-url", help="direct URL of the model's wheel")
+    source.add_argument("--wheel-url", help="https URL of the model's wheel")
     source.add_argument("--index-url", help="PEP 503 simple index to pip download from")
     source.add_argument("--find-links", help="directory or HTML page of wheel links")
-    parser.add_argument("--keep-versions", type=int, help="older versions kept for rollback (default 2)")
+    source.add_argument(
+        "--s3", metavar="S3_URI", help="s3://bucket/key of a private wheel (uses your AWS credentials)"
+    )
+    parser.add_argument(
+        "--keep-versions", type=int, help="older versions kept for rollback (default 2, at least 1)"
+    )
     return parser.parse_args(argv)
 
 
-def to_event(args: argparse.Namespace) -> dict:
-    if args.wheel_url:
-        source = {"kind": "wheel_url", "location": args.wheel_url}
+def to_env(args: argparse.Namespace) -> dict[str, str]:
+    """The sync function's configuration, as Terraform would set it."""
+    env = {"MODEL_NAME": args.model, "MODEL_VERSION": args.version, "MODEL_SHA256": args.sha256}
+    if args.s3:
+        bucket, _, key = args.s3.removeprefix("s3://").partition("/")
+        env.update(MODEL_SOURCE_KIND="s3", MODEL_SOURCE_BUCKET=bucket, MODEL_SOURCE_KEY=key)
+    elif args.wheel_url:
+        env.update(MODEL_SOURCE_KIND="wheel_url", MODEL_SOURCE_LOCATION=args.wheel_url)
     elif args.index_url:
-        source = {"kind": "index_url", "location": args.index_url}
+        env.update(MODEL_SOURCE_KIND="index_url", MODEL_SOURCE_LOCATION=args.index_url)
     else:
         location = args.find_links
-        # The Lambda event needs an absolute path; on the command line a relative one is natural.
+        # The function needs an absolute path; on the command line a relative one is natural.
         if "://" not in location:
             location = str(Path(location).resolve())
-        source = {"kind": "find_links", "location": location}
-    event = {"model_name": args.model, "version": args.version, "source": source}
+        env.update(MODEL_SOURCE_KIND="find_links", MODEL_SOURCE_LOCATION=location)
     if args.keep_versions is not None:
-        event["keep_versions"] = args.keep_versions
-    return event
+        env["KEEP_VERSIONS"] = str(args.keep_versions)
+    return env
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,11 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     root.mkdir(parents=True, exist_ok=True)
     os.environ["MODEL_ROOT"] = str(root)
+    os.environ.update(to_env(args))
     from model_sync import handler
     from sync_errors import ModelSyncFailed
 
     try:
-        result = handler(to_event(args))
+        # As in Lambda: the configuration is the environment, the event only triggers the run.
+        result = handler({})
     except ModelSyncFailed as failed:
         print(str(failed))
         return 1

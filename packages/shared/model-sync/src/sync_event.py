@@ -1,16 +1,23 @@
-"""Strict validation of the sync event: every problem names its field."""
+"""What the sync installs, read from the function's own environment (set by Terraform), and the
+check that an invocation asks for nothing else.
+
+Whoever may invoke the function must not be able to choose what lands on the store: another
+version, the served version from their own URL, or a keep count that retires the served version.
+So the invocation only triggers the sync; an event may repeat the configuration (Terraform sends
+it, so the plan shows what will be installed) but any field that differs is refused.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sync_errors import SyncFailure
 
-SOURCE_KINDS = ("wheel_url", "index_url", "find_links")
+SOURCE_KINDS = ("wheel_url", "index_url", "find_links", "s3")
 _EVENT_FIELDS = ("model_name", "version", "source", "keep_versions")
-_SOURCE_FIELDS = ("kind", "location")
 
 # spaCy package names are '<lang>_<meta name>'; they double as a directory name on the mount,
 # so nothing that could climb out of it ('/', '..') or hide in it (leading '.') gets through.
@@ -18,13 +25,33 @@ MODEL_NAME = re.compile(r"[a-z][a-z0-9]*_[a-z0-9][a-z0-9_]*")
 # A canonical PEP 440 public version (no epoch, no local part): the exact string the wheel and
 # meta.json must carry, and a safe directory name.
 VERSION = re.compile(r"\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+# S3's rules for bucket names (no uppercase, no underscores, 3-63 characters).
+BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+# Plain http only reaches a server on this host (tests, the local CLI); anything else crosses a network.
+_LOCAL_HOSTS = ("127.0.0.1", "localhost")
+# keep >= 1: while a deploy rolls, the serving function still serves the previous version until its
+# configuration changes, which happens after the sync; keeping 0 older versions would delete it first.
+MIN_KEEP_VERSIONS = 1
 MAX_KEEP_VERSIONS = 100
+DEFAULT_KEEP_VERSIONS = 2
 
 
 @dataclass(frozen=True)
 class Source:
     kind: str
-    location: str
+    sha256: str
+    location: str | None = None
+    bucket: str | None = None
+    key: str | None = None
+
+    def describe(self) -> str:
+        return f"s3://{self.bucket}/{self.key}" if self.kind == "s3" else str(self.location)
+
+    def as_dict(self) -> dict:
+        if self.kind == "s3":
+            return {"kind": self.kind, "bucket": self.bucket, "key": self.key, "sha256": self.sha256}
+        return {"kind": self.kind, "location": self.location, "sha256": self.sha256}
 
 
 @dataclass(frozen=True)
@@ -32,81 +59,139 @@ class SyncRequest:
     model_name: str
     version: str
     source: Source
-    keep_versions: int | None
+    keep_versions: int
+
+    def as_event(self) -> dict:
+        return {
+            "model_name": self.model_name,
+            "version": self.version,
+            "source": self.source.as_dict(),
+            "keep_versions": self.keep_versions,
+        }
 
 
-def _fail(message: str) -> SyncFailure:
-    return SyncFailure("validate", message)
+def _config_fail(message: str) -> SyncFailure:
+    return SyncFailure("config", message)
 
 
-def _check_fields(obj: dict, allowed: tuple[str, ...], where: str) -> None:
-    unknown = sorted(set(obj) - set(allowed))
-    if unknown:
-        raise _fail(
-            f"unknown field(s) in {where}: {', '.join(map(repr, unknown))} (allowed: {', '.join(allowed)})"
-        )
-
-
-def _required_str(obj: dict, key: str, label: str) -> str:
-    if key not in obj:
-        raise _fail(f"{label} is required")
-    value = obj[key]
-    if not isinstance(value, str):
-        raise _fail(f"{label} must be a string, got {type(value).__name__}")
-    if value != value.strip() or not value:
-        raise _fail(f"{label} must be non-empty with no surrounding whitespace, got {value!r}")
+def _required(env: Mapping[str, str], key: str) -> str:
+    value = env.get(key, "")
+    if value == "":
+        raise _config_fail(f"{key} is required (Terraform sets it on the sync function)")
+    if value != value.strip():
+        raise _config_fail(f"{key} must have no surrounding whitespace, got {value!r}")
     return value
 
 
-def _check_location(kind: str, location: str) -> None:
-    label = "source.location"
-    if any(ch.isspace() or ord(ch) < 32 for ch in location):
-        raise _fail(f"{label} must not contain whitespace or control characters, got {location!r}")
+def check_location(kind: str, location: str, label: str) -> None:
+    """The same rules as validate.ts: https only (http for this host), no credentials, local paths
+    only for find_links. Raises ValueError with the reason."""
+    allowed = "an https URL (http only for 127.0.0.1 or localhost)"
+    if kind == "find_links":
+        allowed += " or an absolute path"
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in location):
+        raise ValueError(f"{label} must not contain whitespace or control characters, got {location!r}")
     if location.startswith("-"):
-        raise _fail(f"{label} must be a URL or path, not an option, got {location!r}")
-    parts = urlsplit(location)
+        raise ValueError(f"{label} must be a URL or path, not an option, got {location!r}")
     if kind == "find_links" and location.startswith("/"):
-        return
-    if parts.scheme not in ("http", "https", "file") or not (parts.netloc or parts.scheme == "file"):
-        extra = " or an absolute path" if kind == "find_links" else ""
-        raise _fail(
-            f"{label} for kind {kind!r} must be an http(s):// or file:// URL{extra}, got {location!r}"
+        return  # a directory the function can read: a layer under /opt, the local CLI's wheels
+    parts = urlsplit(location)
+    try:
+        hostname = parts.hostname
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        raise ValueError(f"{label} for kind {kind!r} must be {allowed}, got {location!r}") from None
+    local_http = parts.scheme == "http" and hostname in _LOCAL_HOSTS
+    if not (parts.scheme == "https" or local_http) or not hostname:
+        raise ValueError(f"{label} for kind {kind!r} must be {allowed}, got {location!r}")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(
+            f"{label} must not carry credentials (user:password@); they would sit in the function's "
+            "configuration and Terraform state"
         )
     if kind == "wheel_url" and not parts.path.endswith(".whl"):
-        raise _fail(f"{label} for kind 'wheel_url' must point at a .whl file, got {location!r}")
+        raise ValueError(f"{label} for kind 'wheel_url' must point at a .whl file, got {location!r}")
 
 
-def parse_event(event: object) -> SyncRequest:
-    if not isinstance(event, dict):
-        raise _fail(f"event must be a JSON object, got {type(event).__name__}")
-    _check_fields(event, _EVENT_FIELDS, "event")
+def check_s3_object(bucket: str, key: str) -> None:
+    if not BUCKET.fullmatch(bucket) or ".." in bucket:
+        raise ValueError(f"MODEL_SOURCE_BUCKET must be an S3 bucket name, got {bucket!r}")
+    if len(key) > 1024 or any(ord(ch) < 32 or ord(ch) == 127 for ch in key):
+        raise ValueError(
+            f"MODEL_SOURCE_KEY must be an S3 key of at most 1024 printable characters, got {key!r}"
+        )
+    if not key.endswith(".whl"):
+        raise ValueError(f"MODEL_SOURCE_KEY must name a .whl file (pip installs wheels), got {key!r}")
 
-    model_name = _required_str(event, "model_name", "model_name")
+
+def load_request(env: Mapping[str, str]) -> SyncRequest:
+    """The model this function is configured to install; every problem names its variable."""
+    model_name = _required(env, "MODEL_NAME")
     if len(model_name) > 100 or not MODEL_NAME.fullmatch(model_name):
-        raise _fail(
-            "model_name must be a spaCy package name '<lang>_<name>' in lowercase letters, digits "
+        raise _config_fail(
+            "MODEL_NAME must be a spaCy package name '<lang>_<name>' in lowercase letters, digits "
             f"and underscores, e.g. 'en_core_web_lg'; got {model_name!r}"
         )
-    version = _required_str(event, "version", "version")
+    version = _required(env, "MODEL_VERSION")
     if len(version) > 64 or not VERSION.fullmatch(version):
-        raise _fail(f"version must be an exact release like '3.8.0' (PEP 440, no ranges); got {version!r}")
-
-    if "source" not in event:
-        raise _fail("source is required")
-    source = event["source"]
-    if not isinstance(source, dict):
-        raise _fail(f"source must be an object with kind and location, got {type(source).__name__}")
-    _check_fields(source, _SOURCE_FIELDS, "source")
-    kind = _required_str(source, "kind", "source.kind")
+        raise _config_fail(
+            f"MODEL_VERSION must be an exact release like '3.8.0' (PEP 440, no ranges); got {version!r}"
+        )
+    kind = _required(env, "MODEL_SOURCE_KIND")
     if kind not in SOURCE_KINDS:
-        raise _fail(f"source.kind must be one of {', '.join(SOURCE_KINDS)}; got {kind!r}")
-    location = _required_str(source, "location", "source.location")
-    _check_location(kind, location)
+        raise _config_fail(f"MODEL_SOURCE_KIND must be one of {', '.join(SOURCE_KINDS)}; got {kind!r}")
+    sha256 = _required(env, "MODEL_SHA256")
+    if not SHA256.fullmatch(sha256):
+        raise _config_fail(
+            f"MODEL_SHA256 must be the wheel's sha256 as 64 lowercase hex digits, got {sha256!r}"
+        )
+    try:
+        if kind == "s3":
+            bucket, key = _required(env, "MODEL_SOURCE_BUCKET"), _required(env, "MODEL_SOURCE_KEY")
+            check_s3_object(bucket, key)
+            source = Source(kind, sha256, bucket=bucket, key=key)
+        else:
+            location = _required(env, "MODEL_SOURCE_LOCATION")
+            check_location(kind, location, "MODEL_SOURCE_LOCATION")
+            source = Source(kind, sha256, location=location)
+    except ValueError as exc:
+        raise _config_fail(str(exc)) from None
+    raw_keep = env.get("KEEP_VERSIONS", "")
+    keep = DEFAULT_KEEP_VERSIONS
+    if raw_keep != "":
+        try:
+            keep = int(raw_keep)
+        except ValueError:
+            raise _config_fail(f"KEEP_VERSIONS must be an integer, got {raw_keep!r}") from None
+        if not MIN_KEEP_VERSIONS <= keep <= MAX_KEEP_VERSIONS:
+            raise _config_fail(
+                f"KEEP_VERSIONS must be from {MIN_KEEP_VERSIONS} to {MAX_KEEP_VERSIONS} (the version the "
+                f"serving function still serves during a deploy is never retired), got {raw_keep!r}"
+            )
+    return SyncRequest(model_name, version, source, keep)
 
-    keep = event.get("keep_versions")
-    if keep is not None and (
-        isinstance(keep, bool) or not isinstance(keep, int) or not 0 <= keep <= MAX_KEEP_VERSIONS
-    ):
-        raise _fail(f"keep_versions must be an integer from 0 to {MAX_KEEP_VERSIONS}, got {keep!r}")
 
-    return SyncRequest(model_name, version, Source(kind, location), keep)
+def check_event(event: object, request: SyncRequest) -> None:
+    """Refuse an invocation that asks for anything but the configured sync."""
+    if event is None:
+        return
+    if not isinstance(event, dict):
+        raise SyncFailure("validate", f"event must be a JSON object, got {type(event).__name__}")
+    unknown = sorted(set(event) - set(_EVENT_FIELDS))
+    if unknown:
+        raise SyncFailure(
+            "validate",
+            f"unknown field(s) in event: {', '.join(map(repr, unknown))} "
+            f"(allowed: {', '.join(_EVENT_FIELDS)}, each equal to the function's configuration)",
+        )
+    configured = request.as_event()
+    for field in _EVENT_FIELDS:
+        # The type check keeps True from passing for 1 (bool is an int in Python).
+        asked = event.get(field, configured[field])
+        if type(asked) is not type(configured[field]) or asked != configured[field]:
+            raise SyncFailure(
+                "validate",
+                f"the event asks for {field} {asked!r} but this function is configured for "
+                f"{configured[field]!r}; the sync installs only what its Terraform configuration names "
+                "(change the model in the environment config and apply)",
+            )

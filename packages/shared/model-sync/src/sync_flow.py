@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from sync_errors import SyncFailure, describe_os_error
 from sync_event import SyncRequest
 from sync_fetch import download_wheel
+from sync_manifest import write_manifest
 from sync_settings import Deadline, Settings
 from sync_store import ModelStore, tree_bytes
 from sync_verify import check_loads, check_meta, check_wheel_identity, present_and_intact
@@ -24,7 +25,7 @@ def sync_model(request: SyncRequest, settings: Settings, deadline: Deadline) -> 
     store.prepare()
     name, version = request.model_name, request.version
     target = store.version_dir(name, version)
-    keep = settings.keep_versions if request.keep_versions is None else request.keep_versions
+    keep = request.keep_versions
     warnings: list[str] = []
 
     with store.lock(name, deadline.budget(settings.lock_timeout_seconds, "lock")):
@@ -91,6 +92,7 @@ def _install(request: SyncRequest, settings: Settings, deadline: Deadline, store
             check_meta(data_dir, request)
             budget = deadline.budget(settings.verify_timeout_seconds, "verify")
             check_loads(data_dir, request, staging / "tmp", budget)
+            write_manifest(data_dir, request)
         store.activate(data_dir, request.model_name, request.version, staging)
     finally:
         leftover = store.remove_tree(staging)

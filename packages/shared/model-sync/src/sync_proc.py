@@ -22,9 +22,15 @@ def child_env(scratch: Path) -> dict[str, str]:
     directory on the mount, which is removed with it. The child gets our exact import path, so
     it finds the same pip and spaCy (the layer under /opt/python) that we would. Inherited PIP_*
     variables and pip config files are dropped so nothing outside the event steers pip, except
-    TLS trust settings, which belong to the network the function runs in.
+    TLS trust settings, which belong to the network the function runs in. No AWS_* variable
+    passes: pip and the load check run code from the wheel (setup hooks, a pipeline's custom
+    components), which must not get the function's credentials; only the parent signs S3 URLs.
     """
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_") or k in _TRUST}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AWS_") and (not k.startswith("PIP_") or k in _TRUST)
+    }
     scratch.mkdir(parents=True, exist_ok=True)
     env.update(
         HOME=str(scratch),

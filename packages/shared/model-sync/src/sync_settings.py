@@ -17,7 +17,6 @@ _DEFAULT_STALE_MINUTES = 30
 @dataclass(frozen=True)
 class Settings:
     model_root: Path
-    keep_versions: int
     pip_timeout_seconds: float
     verify_timeout_seconds: float
     lock_timeout_seconds: float
@@ -44,7 +43,6 @@ def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
         raise SyncFailure("config", f"MODEL_ROOT must be an absolute path, got {root!r}")
     return Settings(
         model_root=Path(root),
-        keep_versions=int(_number(env, "KEEP_VERSIONS", 2, integer=True, minimum=0)),
         pip_timeout_seconds=_number(env, "PIP_TIMEOUT_SECONDS", 600, integer=False, minimum=1),
         verify_timeout_seconds=_number(env, "VERIFY_TIMEOUT_SECONDS", 300, integer=False, minimum=1),
         lock_timeout_seconds=_number(env, "LOCK_TIMEOUT_SECONDS", 600, integer=False, minimum=0),

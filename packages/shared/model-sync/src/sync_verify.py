@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sync_errors import SyncFailure
 from sync_event import SyncRequest
+from sync_manifest import manifest_problem
 from sync_proc import child_env, run_bounded, tail
 from sync_wheel import WheelContents
 
@@ -72,10 +73,11 @@ def check_meta(data_dir: Path, request: SyncRequest) -> dict:
 
 
 def present_and_intact(version_dir: Path, request: SyncRequest) -> str | None:
-    """Cheap re-check of an installed version: None if intact, else why not.
+    """Re-check of an installed version: None if intact, else why not.
 
-    Full verification (spaCy load) happened before it was moved into place; this only catches
-    a directory that was damaged or hand-placed since, without paying for a model load.
+    Full verification (spaCy load) happened before it was moved into place; this catches a
+    directory damaged or hand-placed since, from the manifest written at install (every file's
+    size and sha256), without paying for a model load.
     """
     if not version_dir.exists():
         return "not installed"
@@ -89,7 +91,7 @@ def present_and_intact(version_dir: Path, request: SyncRequest) -> str | None:
         return f"unreadable config.cfg/meta.json ({exc})"
     if not isinstance(meta, dict):
         return "meta.json is not a JSON object"
-    return meta_mismatch(meta, request)
+    return meta_mismatch(meta, request) or manifest_problem(version_dir, request)
 
 
 def check_loads(data_dir: Path, request: SyncRequest, scratch: Path, timeout: float) -> dict:

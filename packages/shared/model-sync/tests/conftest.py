@@ -6,7 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sync_testing import MODEL, VERSIONS, event, sync
+from sync_fetch import file_sha256
+from sync_testing import CONFIG_VARS, MODEL, VERSIONS, WHEEL_SHA256, event, sync
 from testkit import build_model_wheel, make_find_links
 
 _SETTINGS = (
@@ -21,7 +22,9 @@ _SETTINGS = (
 @pytest.fixture(scope="session")
 def wheels(tmp_path_factory) -> dict[str, Path]:
     work = tmp_path_factory.mktemp("wheels")
-    return {version: build_model_wheel(work, MODEL, version) for version in VERSIONS}
+    built = {version: build_model_wheel(work, MODEL, version) for version in VERSIONS}
+    WHEEL_SHA256.update({version: file_sha256(path) for version, path in built.items()})
+    return built
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +39,10 @@ def root(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("MODEL_ROOT", str(models))
     for key in _SETTINGS:
         monkeypatch.delenv(key, raising=False)
+    # Set (to "", which the sync reads as unset) so that monkeypatch restores them after the test
+    # even when a test's sync() writes them directly.
+    for key in CONFIG_VARS:
+        monkeypatch.setenv(key, "")
     return models
 
 
@@ -46,6 +53,8 @@ def v1_installed(tmp_path_factory, find_links) -> Path:
     models.mkdir()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MODEL_ROOT", str(models))
+        for key in CONFIG_VARS:
+            mp.setenv(key, "")
         assert sync(event("1.0.0", "find_links", find_links))["status"] == "installed"
     return models / MODEL / "1.0.0"
 

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sync_testing import MODEL, assert_no_debris, assert_serves, installed
+from sync_testing import MODEL, WHEEL_SHA256, assert_no_debris, assert_serves, installed
 
 CLI = Path(__file__).resolve().parents[1] / "src" / "sync_cli.py"
 
@@ -26,7 +26,17 @@ def run_cli(*args: str, cwd: Path) -> tuple[int, dict]:
 def test_installs_into_a_relative_root_from_relative_find_links(tmp_path, find_links):
     os.symlink(find_links, tmp_path / "wheels")
     code, result = run_cli(
-        "--root", "models", "--model", MODEL, "--version", "2.0.0", "--find-links", "wheels", cwd=tmp_path
+        "--root",
+        "models",
+        "--model",
+        MODEL,
+        "--version",
+        "2.0.0",
+        "--sha256",
+        WHEEL_SHA256["2.0.0"],
+        "--find-links",
+        "wheels",
+        cwd=tmp_path,
     )
     root = tmp_path / "models"
     assert (code, result["status"]) == (0, "installed")
@@ -35,7 +45,17 @@ def test_installs_into_a_relative_root_from_relative_find_links(tmp_path, find_l
     assert_no_debris(root)
 
     code, again = run_cli(
-        "--root", "models", "--model", MODEL, "--version", "2.0.0", "--find-links", "wheels", cwd=tmp_path
+        "--root",
+        "models",
+        "--model",
+        MODEL,
+        "--version",
+        "2.0.0",
+        "--sha256",
+        WHEEL_SHA256["2.0.0"],
+        "--find-links",
+        "wheels",
+        cwd=tmp_path,
     )
     assert (code, again["status"]) == (0, "already_present")
 
@@ -48,6 +68,8 @@ def test_a_failed_sync_exits_1_with_the_failure_and_keeps_what_was_installed(wit
         MODEL,
         "--version",
         "9.9.9",
+        "--sha256",
+        "00" * 32,
         "--find-links",
         str(find_links),
         cwd=tmp_path,
@@ -61,11 +83,22 @@ def test_a_failed_sync_exits_1_with_the_failure_and_keeps_what_was_installed(wit
 
 def test_needs_exactly_one_source(tmp_path):
     proc = subprocess.run(
-        [sys.executable, str(CLI), "--root", "m", "--model", MODEL, "--version", "1.0.0"],
+        [
+            sys.executable,
+            str(CLI),
+            "--root",
+            "m",
+            "--model",
+            MODEL,
+            "--version",
+            "1.0.0",
+            "--sha256",
+            "00" * 32,
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
     )
     assert proc.returncode == 2
-    assert "one of the arguments --wheel-url --index-url --find-links is required" in proc.stderr
+    assert "one of the arguments --wheel-url --index-url --find-links --s3 is required" in proc.stderr
     assert not (tmp_path / "m").exists()

@@ -11,7 +11,16 @@ import sys
 import time
 from pathlib import Path
 
-from sync_testing import MODEL, assert_no_debris, assert_serves, event, installed, sync, sync_fails
+from sync_testing import (
+    MODEL,
+    assert_no_debris,
+    assert_serves,
+    config_env,
+    event,
+    installed,
+    sync,
+    sync_fails,
+)
 from testkit import Fault, WheelIndex
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -28,7 +37,7 @@ except model_sync.ModelSyncFailed as exc:
 
 
 def _start(ev: dict, root: Path) -> subprocess.Popen:
-    env = {**os.environ, "MODEL_ROOT": str(root), "PYTHONPATH": str(SRC)}
+    env = {**os.environ, **config_env(ev), "MODEL_ROOT": str(root), "PYTHONPATH": str(SRC)}
     return subprocess.Popen(
         [sys.executable, "-c", _INVOKE, json.dumps(ev)], stdout=subprocess.PIPE, text=True, env=env
     )

@@ -17,7 +17,7 @@ export const MODEL_VERSION_PATTERN = /^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.d
 export const MAX_MODEL_VERSION_LENGTH = 64;
 
 /** Earlier model versions the sync may keep beside the current one (sync_event.py's MAX_KEEP_VERSIONS). */
-export const KEEP_VERSIONS_LIMITS = { min: 0, max: 100 } as const;
+export const KEEP_VERSIONS_LIMITS = { min: 1, max: 100 } as const;
 
 /** The rule for model names, in words, for error messages (the config report appends the value). */
 export const MODEL_NAME_RULE =

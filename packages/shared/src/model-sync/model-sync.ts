@@ -2,15 +2,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { type IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { type LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { LambdaArchitecture, LogRetentionDays } from "../constants";
 import { skipCheckov } from "../constructs/checkov";
 import { VpcPythonFunction, type ExistingRole } from "../constructs/vpc-python-function";
 import type { IModelStore } from "../model-store/model-store";
-import { spacyModelWheelUrl, type ModelSource, type ModelSpec } from "./model-source";
+import type { ModelSource, ModelSpec } from "./model-source";
 import { validateFunction, validateModel, validateName } from "./validate";
 
 export interface ModelSyncProps {
@@ -18,11 +20,11 @@ export interface ModelSyncProps {
   readonly name?: string;
   /** VPC of the model store; the sync's security group is created in it. */
   readonly vpcId: string;
-  /** Private subnets the sync runs in: each needs a store mount target and a NAT route, since pip downloads over the internet. */
+  /** Private subnets the sync runs in: each needs a store mount target, and a NAT route (pip downloads over the internet) or, for an "s3" source, the VPC's S3 gateway endpoint. */
   readonly subnetIds: string[];
   /** The store to fill (an `EfsModelStore`, new or `fromAttributes`); the sync mounts its access point read-write. */
   readonly modelStore: IModelStore;
-  /** The spaCy model package to download, e.g. `{ name: "en_core_web_lg", version: "3.8.0" }`. */
+  /** The spaCy model package to download and its sha256-pinned source, e.g. `{ name: "en_core_web_lg", version: "3.8.0", source: spacyModelWheel("en_core_web_lg", "3.8.0", "<sha256>") }`. The sync installs only this: it is the function's environment, and an invocation asking for anything else is refused. */
   readonly model: ModelSpec;
   /** Layer version ARNs (1 to 5) with spaCy and pip: the sync downloads with pip and checks that the model loads. */
   readonly layerArns: string[];
@@ -30,7 +32,7 @@ export interface ModelSyncProps {
   readonly internetEgress?: ITerraformDependable[];
   /** Where the function mounts the store's access point; MODEL_ROOT for the handler. @default "/mnt/models" */
   readonly mountPath?: string;
-  /** Earlier versions of the model kept beside the synced one (0 keeps only it), for rollback; older ones are deleted. @default 2 */
+  /** Earlier versions of the model kept beside the synced one, for rollback; older ones are deleted. At least 1: the serving function still serves the previous version until the deploy updates it. @default 2 */
   readonly keepVersions?: number;
   /** Memory in MB; loading a large model to verify it needs about twice its size on disk. @default 3008 */
   readonly memorySize?: number;
@@ -94,10 +96,13 @@ export class ModelSync extends Construct {
     const name = props.name ?? id;
     const mountPath = props.mountPath ?? "/mnt/models";
     const keepVersions = props.keepVersions ?? 2;
-    const source: ModelSource = props.model.source ?? {
-      kind: "wheel_url",
-      location: spacyModelWheelUrl(props.model.name, props.model.version),
-    };
+    const source: ModelSource = props.model.source;
+    if (source === undefined || source === null) {
+      throw new Error(
+        `${this.node.path}: model.source is required, with the wheel's sha256 (e.g. spacyModelWheel(name, version, sha256)); ` +
+          "an unpinned model could be swapped by whoever controls the download",
+      );
+    }
     const settings = {
       subnetIds: props.subnetIds,
       layerArns: props.layerArns,
@@ -140,7 +145,19 @@ export class ModelSync extends Construct {
       timeout: settings.timeout,
       ephemeralStorageMb: settings.ephemeralStorageMb,
       layers: props.layerArns,
-      environment: { MODEL_ROOT: mountPath, KEEP_VERSIONS: String(keepVersions) },
+      // What to install: the handler reads it from here and refuses an invocation that asks for anything else,
+      // so being allowed to invoke the function is not being allowed to choose what it installs.
+      environment: {
+        MODEL_ROOT: mountPath,
+        KEEP_VERSIONS: String(keepVersions),
+        MODEL_NAME: props.model.name,
+        MODEL_VERSION: props.model.version,
+        MODEL_SHA256: source.sha256,
+        MODEL_SOURCE_KIND: source.kind,
+        ...(source.kind === "s3"
+          ? { MODEL_SOURCE_BUCKET: source.bucket, MODEL_SOURCE_KEY: source.key }
+          : { MODEL_SOURCE_LOCATION: source.location }),
+      },
       publish: false,
       tracing: false,
       jsonLogs: false,
@@ -165,8 +182,33 @@ export class ModelSync extends Construct {
       ipProtocol: "tcp",
       fromPort: HTTPS_PORT,
       toPort: HTTPS_PORT,
-      description: "HTTPS for pip (wheel host or package index) through the NAT gateway",
+      description:
+        source.kind === "s3"
+          ? "HTTPS for pip to S3 through the VPC's S3 gateway endpoint"
+          : "HTTPS for pip (wheel host or package index) through the NAT gateway",
     });
+    // A private wheel: the role may read that one object and nothing else in the bucket or account. The
+    // sync signs a short-lived URL with it for pip; pip itself never gets the role's credentials.
+    const sourceAccess =
+      source.kind === "s3"
+        ? [
+            new IamRolePolicy(this, "read-model-wheel", {
+              name: "read-model-wheel",
+              role: fn.roleName,
+              policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                  {
+                    Sid: "ReadThePinnedModelWheel",
+                    Effect: "Allow",
+                    Action: "s3:GetObject",
+                    Resource: `arn:${new DataAwsPartition(this, "partition").partition}:s3:::${source.bucket}/${source.key}`,
+                  },
+                ],
+              }),
+            }),
+          ]
+        : [];
     const lambda = fn.lambdaFunction;
     skipCheckov(
       lambda,
@@ -192,10 +234,12 @@ export class ModelSync extends Construct {
       // Explicit: CREATE_ONLY invokes on create and on replacement only, never on destroy, and passes the
       // input through unchanged (CRUD would wrap it with a "tf" key and invoke again on destroy).
       lifecycleScope: "CREATE_ONLY",
+      // The input repeats the function's configuration, so the plan shows what will be installed; the handler
+      // checks that it equals the environment above (it only triggers the run).
       input: JSON.stringify({
         model_name: props.model.name,
         version: props.model.version,
-        source: { kind: source.kind, location: source.location },
+        source: sourceEvent(source),
         keep_versions: keepVersions,
       }),
       // Re-run the sync (replace the invocation) when what ends up on the store would differ. A changed
@@ -205,17 +249,19 @@ export class ModelSync extends Construct {
         model_name: props.model.name,
         model_version: props.model.version,
         source_kind: source.kind,
-        source_location: source.location,
+        source_location: source.kind === "s3" ? `s3://${source.bucket}/${source.key}` : source.location,
+        source_sha256: source.sha256,
         access_point_arn: store.accessPointArn,
       },
-      // pip needs the NAT routes and the HTTPS rule; the mount needs a mount target per subnet, the NFS rules
-      // on both sides and the role's EFS policy.
+      // pip needs the NAT routes (or the S3 gateway endpoint) and the HTTPS rule; the mount needs a mount
+      // target per subnet, the NFS rules on both sides and the role's EFS policy; an S3 source its read policy.
       dependsOn: [
         ...(props.internetEgress ?? []),
         ...store.mountTargets,
         fn.nfsEgress,
         httpsEgress,
         ...fn.storeAccess,
+        ...sourceAccess,
         lambda,
       ],
     });
@@ -231,4 +277,11 @@ export class ModelSync extends Construct {
     this.securityGroupId = fn.securityGroup.id;
     this.logGroupName = fn.logGroup.name;
   }
+}
+
+/** The source as the handler's event carries it (snake_case keys, as in model-sync/src/sync_event.py). */
+function sourceEvent(source: ModelSource): Record<string, string> {
+  return source.kind === "s3"
+    ? { kind: source.kind, bucket: source.bucket, key: source.key, sha256: source.sha256 }
+    : { kind: source.kind, location: source.location, sha256: source.sha256 };
 }

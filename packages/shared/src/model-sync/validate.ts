@@ -16,6 +16,13 @@ import {
 } from "../constants";
 import { MODEL_SOURCE_KINDS, type ModelSource, type ModelSourceKind } from "./model-source";
 
+/** A wheel's sha256 as pip prints it: 64 lowercase hex digits. */
+export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+// S3's bucket naming rules (3-63 characters, lowercase, digits, "." and "-").
+export const S3_BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Fewest earlier versions kept: the serving function serves the previous one until the deploy that synced a new one updates it. */
+export const MIN_KEEP_VERSIONS = KEEP_VERSIONS_LIMITS.min;
+
 /** Values that must be known while the app is built; Terraform references (tokens) are skipped. */
 const literal = (value: unknown): boolean => !Token.isUnresolved(value);
 
@@ -51,11 +58,35 @@ export function validateModel(path: string, name: string, version: string, sourc
   if (!(MODEL_SOURCE_KINDS as readonly string[]).includes(source.kind)) {
     fail(path, `model.source.kind must be one of ${MODEL_SOURCE_KINDS.join(", ")}, got "${source.kind}"`);
   }
-  if (literal(source.location)) {
+  if (literal(source.sha256) && (typeof source.sha256 !== "string" || !SHA256_PATTERN.test(source.sha256))) {
+    fail(
+      path,
+      `model.source.sha256 must be the wheel's sha256 as 64 lowercase hex digits (pip refuses any other file), got ` +
+        `${JSON.stringify(source.sha256)}`,
+    );
+  }
+  if (source.kind === "s3") {
+    validateS3Object(path, source.bucket, source.key);
+  } else if (literal(source.location)) {
     validateLocation(path, source.kind, source.location);
   }
 }
 
+function validateS3Object(path: string, bucket: string, key: string): void {
+  if (literal(bucket) && (typeof bucket !== "string" || !S3_BUCKET_PATTERN.test(bucket) || bucket.includes(".."))) {
+    fail(path, `model.source.bucket must be an S3 bucket name (3-63 of a-z, 0-9, "." and "-"), got ${JSON.stringify(bucket)}`);
+  }
+  if (literal(key)) {
+    if (typeof key !== "string" || key.length === 0 || key.length > 1024 || /[\x00-\x1f\x7f]/.test(key)) {
+      fail(path, `model.source.key must be an S3 key of 1 to 1024 printable characters, got ${JSON.stringify(key)}`);
+    }
+    if (!key.endsWith(".whl")) {
+      fail(path, `model.source.key must name a .whl file (pip installs wheels), got ${JSON.stringify(key)}`);
+    }
+  }
+}
+
+// The same rules as the sync's check_location (model-sync/src/sync_event.py).
 function validateLocation(path: string, kind: ModelSourceKind, location: string): void {
   const allowed =
     kind === "find_links"
@@ -71,14 +102,27 @@ function validateLocation(path: string, kind: ModelSourceKind, location: string)
   }
   let url: URL;
   try {
+    // WHATWG URL parsing repairs "https:/host" and "https:///host"; pip gets the string as written, so it must
+    // already be "<scheme>://<host>".
+    if (!/^[a-z][a-z0-9+.-]*:\/\/[^/?#]/i.test(location)) {
+      throw new Error("no authority");
+    }
     url = new URL(location);
   } catch {
     return fail(path, `model.source.location for kind "${kind}" must be ${allowed}, got "${location}"`);
   }
   // Plain http is only acceptable to a server on the same host (tests); anything else crosses the internet.
   const local = url.protocol === "http:" && (url.hostname === "127.0.0.1" || url.hostname === "localhost");
-  if (url.protocol !== "https:" && !local) {
+  if ((url.protocol !== "https:" && !local) || url.hostname === "") {
     fail(path, `model.source.location for kind "${kind}" must be ${allowed}, got "${location}"`);
+  }
+  // The location sits in the function's environment and in Terraform state: a token there is a leaked token.
+  if (url.username !== "" || url.password !== "" || /^[a-z]+:\/\/[^/]*@/i.test(location)) {
+    fail(
+      path,
+      `model.source.location must not carry credentials (user:password@); they would sit in the function's ` +
+        `configuration and Terraform state (use an s3 source for a private wheel)`,
+    );
   }
   // pip only treats a direct URL as a wheel when its file name ends in .whl.
   if (kind === "wheel_url" && !url.pathname.endsWith(".whl")) {
@@ -112,6 +156,7 @@ export function validateFunction(path: string, s: FunctionSettings): void {
   if (literal(s.mountPath) && !MOUNT_PATH_PATTERN.test(s.mountPath)) {
     fail(path, `mountPath must be one directory under /mnt like "/mnt/models" (Lambda's rule), got "${s.mountPath}"`);
   }
+  // At least 1: the version the serving function still serves while a deploy rolls must never be retired.
   integerIn(path, "keepVersions", s.keepVersions, KEEP_VERSIONS_LIMITS.min, KEEP_VERSIONS_LIMITS.max);
   integerIn(path, "memorySize", s.memorySize, MEMORY_LIMITS.min, MEMORY_LIMITS.max, " MB");
   integerIn(path, "timeout", s.timeout, TIMEOUT_LIMITS.min, TIMEOUT_LIMITS.max, " seconds");
