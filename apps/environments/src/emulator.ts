@@ -17,9 +17,11 @@ const SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
   "ec2",
   "efs",
   "iam",
+  "kms",
   "lambda",
   "s3",
   "s3Control",
+  "sns",
   "sts",
   "xray",
 ];

@@ -105,7 +105,7 @@ export interface SpacyFunctionProps {
   readonly tracing?: boolean;
   /** The HTTP API in front of the function. @default IAM auth, burst 50, rate 100 */
   readonly api?: SpacyApiProps;
-  /** CloudWatch alarms on Lambda Errors and Throttles and API 5xx. @default no alarms */
+  /** CloudWatch alarms (M-of-N) on errors, throttles, API 5xx and 4xx rate, p99 duration, concurrency, spillover. @default no alarms */
   readonly alarms?: SpacyAlarmsProps;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
@@ -142,6 +142,10 @@ export class SpacyFunction extends Construct {
   public readonly logGroupName: string;
   /** Name of the API's access log group. */
   public readonly accessLogGroupName: string;
+  /** Name of the API's stage (for metrics' Stage dimension). */
+  public readonly apiStageName: string;
+  /** ARNs of the alarms created (empty without `alarms`). */
+  public readonly alarmArns: string[] = [];
 
   constructor(scope: Construct, id: string, props: SpacyFunctionProps) {
     super(scope, id);
@@ -316,14 +320,18 @@ export class SpacyFunction extends Construct {
     });
 
     if (props.alarms) {
-      new FunctionAlarms(this, "alarms", {
+      const alarms = new FunctionAlarms(this, "alarms", {
         ...props.alarms,
         name: s.name,
         functionName: fn.functionName,
+        timeoutSeconds: s.timeout,
+        reservedConcurrency: props.reservedConcurrency,
+        provisionedAlias: qualifier,
         apiId: api.apiId,
         stageName: api.stageName,
         tags,
       });
+      this.alarmArns.push(...alarms.alarmArns);
     }
 
     this.apiUrl = api.apiUrl;
@@ -336,6 +344,7 @@ export class SpacyFunction extends Construct {
     this.securityGroupId = securityGroup.id;
     this.logGroupName = logGroup.name;
     this.accessLogGroupName = api.accessLogGroupName;
+    this.apiStageName = api.stageName;
   }
 
   // Deployable but probably wrong: reported by `cdktf synth` without failing it.

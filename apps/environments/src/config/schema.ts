@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { IA_TRANSITIONS, THROUGHPUT_MODES } from "@serverless-spacy/model-store";
 import { NAT_GATEWAY_MODES } from "@serverless-spacy/network";
+import { alarmsSchema } from "./alarms-schema";
 
 // Allowed values are written out here rather than imported from the function module so that
 // reading the config schema needs nothing but this file; the module re-validates at construction.
@@ -42,7 +43,8 @@ export const environmentConfigSchema = z
       architecture: z.enum(ARCHITECTURES).default("x86_64"),
       memorySize: z.int().min(128).max(10240),
       timeout: z.int().min(1).max(900).default(30),
-      reservedConcurrency: z.int().min(0).optional(),
+      /** Concurrent executions reserved for, and capping, the API function; required so no environment can drain the account's pool. */
+      reservedConcurrency: z.int().min(1),
       provisionedConcurrency: z.int().min(0).default(0),
       tracing: z.boolean().default(false),
       logRetentionDays: z.union(
@@ -56,11 +58,7 @@ export const environmentConfigSchema = z
       throttlingBurstLimit: z.int().min(1).default(50),
       throttlingRateLimit: z.number().positive().default(100),
     }),
-    alarms: z.strictObject({
-      enabled: z.boolean(),
-      /** SNS topics (or other alarm actions) notified when an alarm fires. */
-      actions: z.array(z.string().startsWith("arn:")).default([]),
-    }),
+    alarms: alarmsSchema,
     /** Remote state. Without it the stack keeps state in a local file, which is only fit for a laptop. */
     backend: z
       .strictObject({
@@ -70,6 +68,8 @@ export const environmentConfigSchema = z
         useLockfile: z.boolean().default(true),
       })
       .optional(),
+    /** Account ids the AWS provider may act in (provider allowed_account_ids); a plan in any other account fails. */
+    allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")).min(1).optional(),
     tags: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((config, ctx) => {
