@@ -91,7 +91,7 @@ describe("alarms that reach someone", () => {
     expect(rate.metric_query.map((q: any) => q.id)).toEqual(["requests", "client_errors", "rate"]);
     expect(rate.metric_query[2].expression).toBe("IF(requests >= 20, 100 * client_errors / requests, 0)");
     expect(rate.threshold).toBe(10);
-    expect(prod["spacy-prod-model-sync-errors"]).toMatchObject({ metric_name: "Errors", dimensions: { FunctionName: expect.stringContaining("model_sync") } });
+    expect(prod["spacy-prod-model-sync-errors"]).toMatchObject({ metric_name: "Errors", dimensions: { FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\.model-sync_function_/) } });
   });
 
   test("EFS burst credits are watched only where the throughput mode has credits", () => {
