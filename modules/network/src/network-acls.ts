@@ -33,10 +33,11 @@ export interface NetworkAclsProps {
   readonly tags: Record<string, string>;
 }
 
-type Rule = { protocol: string; fromPort: number; toPort: number; cidrBlock: string };
+type Rule = { protocol: string; fromPort: number; toPort: number; cidrBlock: string; action?: "allow" | "deny" };
 
+/** Numbers rules in order (100, 110, ...): the lowest matching number decides, so order is meaning. */
 function numbered<T extends Rule>(rules: Rule[]): (T & { ruleNo: number; action: string })[] {
-  return rules.map((r, i) => ({ ...r, ruleNo: 100 + 10 * i, action: "allow" }) as T & { ruleNo: number; action: string });
+  return rules.map((r, i) => ({ ...r, ruleNo: 100 + 10 * i, action: r.action ?? "allow" }) as T & { ruleNo: number; action: string });
 }
 
 const ephemeralFrom = (cidrBlock: string): Rule[] =>
@@ -66,6 +67,8 @@ export class NetworkAcls extends Construct {
       subnetIds: props.privateSubnetIds,
       ingress: numbered<NetworkAclIngress & Rule>([
         { protocol: "tcp", fromPort: NFS, toPort: NFS, cidrBlock: vpcCidr },
+        // 2049 lies inside the ephemeral range below: NFS from outside the VPC stops here first.
+        { protocol: "tcp", fromPort: NFS, toPort: NFS, cidrBlock: ANYWHERE, action: "deny" },
         // Replies from the NAT gateway (internet), the S3 endpoint and the EFS mount targets.
         ...ephemeralFrom(ANYWHERE),
       ]),
