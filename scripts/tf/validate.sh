@@ -7,9 +7,10 @@ unset SERVERLESS_SPACY_EMULATOR_ENDPOINT
 start="$(now)"
 load_tools
 synth
+synth_bootstrap
 failed=()
-for env in $(stacks); do
-  dir="$OUTDIR/stacks/$env"
+for dir in $(stacks | sed "s|^|$OUTDIR/stacks/|") "$BOOTSTRAP_OUTDIR/stacks/bootstrap"; do
+  env="$(basename "$dir")"
   if ! tofu -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1; then
     cat "$dir/init.log" >&2
     failed+=("$env (init)")
@@ -25,4 +26,4 @@ if ((${#failed[@]} > 0)); then
   log "tofu validate FAILED for: ${failed[*]}"
   exit 1
 fi
-log "tofu validate passed for every environment ($(stacks | tr '\n' ' ')) in $(($(now) - start))s"
+log "tofu validate passed for every environment ($(stacks | tr '\n' ' ')) and bootstrap in $(($(now) - start))s"

@@ -139,7 +139,7 @@ describe("state that cannot be lost", () => {
 
   test("example values draw a warning naming each one; real values draw none", () => {
     expect(warnings(environments, "prod")).toEqual([
-      expect.stringMatching(/still uses the checked-in example values backend.bucket .*allowedAccountIds \(222222222222\), alarms.subscriptions\[0\]/),
+      expect.stringMatching(/still uses the checked-in example values backend.bucket .*allowedAccountIds \(111111111111\), alarms.subscriptions\[0\]/),
     ]);
     const configs = structuredClone(environments);
     Object.assign(configs.prod, {

@@ -1,4 +1,4 @@
-import { EXAMPLE_ACCOUNT_IDS, EXAMPLE_STATE_BUCKET } from "./examples";
+import { EXAMPLE_ACCOUNT_ID, EXAMPLE_STATE_BUCKET } from "./examples";
 import type { EnvironmentConfigInput } from "./schema";
 
 /**
@@ -6,7 +6,7 @@ import type { EnvironmentConfigInput } from "./schema";
  *
  * EXAMPLE VALUES — replace before the first deploy (synth warns while they are in place; see the README's
  * "Deploying from an empty account"): the state bucket (EXAMPLE_STATE_BUCKET, created by apps/bootstrap),
- * the account ids (EXAMPLE_ACCOUNT_IDS) and the @example.com alarm subscribers.
+ * the account id (EXAMPLE_ACCOUNT_ID) and the @example.com alarm subscribers.
  *
  * Concurrency and throttling bound what each environment can cost; docs/cost-ceiling.md has the numbers.
  */
@@ -31,7 +31,7 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     api: { auth: "iam", throttlingRateLimit: 20, throttlingBurstLimit: 20 },
     alarms: { enabled: true, subscriptions: [{ protocol: "email", endpoint: "spacy-staging-alarms@example.com" }] },
     backend: { bucket: EXAMPLE_STATE_BUCKET },
-    allowedAccountIds: [EXAMPLE_ACCOUNT_IDS.staging],
+    allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
   },
   prod: {
     region: "eu-west-1",
@@ -42,6 +42,6 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     api: { auth: "iam", throttlingRateLimit: 100, throttlingBurstLimit: 50 },
     alarms: { enabled: true, subscriptions: [{ protocol: "email", endpoint: "spacy-prod-oncall@example.com" }] },
     backend: { bucket: EXAMPLE_STATE_BUCKET },
-    allowedAccountIds: [EXAMPLE_ACCOUNT_IDS.prod],
+    allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
   },
 };

@@ -4,7 +4,8 @@
  * mail goes nowhere. Synth prints a warning for every one still in place; the README says what to replace.
  */
 export const EXAMPLE_STATE_BUCKET = "example-replace-me-serverless-spacy-tfstate";
-export const EXAMPLE_ACCOUNT_IDS = { staging: "111111111111", prod: "222222222222" } as const;
+/** One account for every environment and the state bucket; use several by listing each environment's own. */
+export const EXAMPLE_ACCOUNT_ID = "111111111111";
 export const EXAMPLE_EMAIL_DOMAIN = "example.com";
 
 /** Paths of the example values an environment's config still carries. */
@@ -17,8 +18,7 @@ export function exampleValuesIn(config: {
   if (config.backend?.bucket === EXAMPLE_STATE_BUCKET) {
     found.push(`backend.bucket ("${EXAMPLE_STATE_BUCKET}")`);
   }
-  const exampleIds = Object.values(EXAMPLE_ACCOUNT_IDS) as string[];
-  if (config.allowedAccountIds?.some((id) => exampleIds.includes(id))) {
+  if (config.allowedAccountIds?.includes(EXAMPLE_ACCOUNT_ID)) {
     found.push(`allowedAccountIds (${config.allowedAccountIds.join(", ")})`);
   }
   config.alarms.subscriptions.forEach((s, i) => {
