@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# pnpm validate: synthesize every environment, then `tofu init -backend=false` and `tofu validate` in each
-# cdktf.out/stacks/<env>, against the real AWS provider (built from source by tools/install.sh).
+# pnpm validate: synthesize every environment and the bootstrap app, then `tofu init -backend=false` and
+# `tofu validate` in each stack, against the real AWS provider (built from source by tools/install.sh);
+# then actionlint over the GitHub Actions workflows.
 source "$(dirname "$0")/lib.sh"
 # Validation is of the real configuration, never the emulator variant.
 unset SERVERLESS_SPACY_EMULATOR_ENDPOINT
@@ -22,6 +23,12 @@ for dir in $(stacks | sed "s|^|$OUTDIR/stacks/|") "$BOOTSTRAP_OUTDIR/stacks/boot
     failed+=("$env")
   fi
 done
+# The GitHub Actions workflows (.github/workflows) and their local action, with actionlint from tools/.
+if (cd "$ROOT" && actionlint -no-color .github/workflows/*.yml); then
+  log "actionlint: workflows clean"
+else
+  failed+=("actionlint")
+fi
 if ((${#failed[@]} > 0)); then
   log "tofu validate FAILED for: ${failed[*]}"
   exit 1
