@@ -185,9 +185,9 @@ def test_replan_has_no_changes(deployment: Deployment) -> None:
 
 
 def test_plan_review_shows_security_and_cost_changes(deployment: Deployment) -> None:
-    # A real plan from the provider that changes what reviewers must see: the entities route loses its
-    # auth, the function gets more memory and a larger reservation. Made by editing the synthesized JSON
-    # (SKIP_SYNTH=1 plans it as it is), then restored.
+    # A real plan from the provider that changes what reviewers must see: the entities route changes its
+    # auth, the API role's EFS grant gains ClientWrite, the function gets more memory and a larger
+    # reservation. Made by editing the synthesized JSON (SKIP_SYNTH=1 plans it as it is), then restored.
     stack_file = deployment.stack_dir / "cdk.tf.json"
     original = stack_file.read_text()
     stack = json.loads(original)
@@ -198,6 +198,13 @@ def test_plan_review_shows_security_and_cost_changes(deployment: Deployment) -> 
     (api,) = [n for n, f in functions.items() if f["function_name"] == "spacy-dev-api"]
     functions[api]["memory_size"] = 2048
     functions[api]["reserved_concurrent_executions"] = 8
+    policies = stack["resource"]["aws_iam_role_policy"]
+    (grant,) = [n for n, p in policies.items() if p["name"].endswith("-efs-read")]
+    read_only = '"Action":["elasticfilesystem:ClientMount"]'
+    assert read_only in policies[grant]["policy"]
+    policies[grant]["policy"] = policies[grant]["policy"].replace(
+        read_only, '"Action":["elasticfilesystem:ClientMount","elasticfilesystem:ClientWrite"]'
+    )
     stack_file.write_text(json.dumps(stack, indent=2))
     try:
         proc = deployment.run(
@@ -213,6 +220,12 @@ def test_plan_review_shows_security_and_cost_changes(deployment: Deployment) -> 
     ]
     cost = review[review.index("### Cost-relevant changes") : review.index("### By resource type")]
     assert f"| `aws_apigatewayv2_route.{entities}` | auth mode | `NONE` | `AWS_IAM` |" in security
+    widened = [
+        line for line in security.splitlines() if line.startswith(f"| `aws_iam_role_policy.{grant}` |")
+    ]
+    assert len(widened) == 1 and "IAM statement added or widened" in widened[0], security
+    assert "Allow elasticfilesystem:ClientMount on" in widened[0]  # before
+    assert "Allow elasticfilesystem:ClientWrite on" in widened[0]  # after
     assert f"| `aws_lambda_function.{api}` | memory (MB) | `1024` | `2048` |" in cost
     assert f"| `aws_lambda_function.{api}` | reserved concurrency (caps spend) | `5` | `8` |" in cost
 
