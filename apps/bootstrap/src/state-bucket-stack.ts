@@ -35,7 +35,9 @@ export class StateBucketStack extends TerraformStack {
       defaultTags: [{ tags: { Project: "serverless-spacy", Environment: "bootstrap", ManagedBy: "cdktf" } }],
       ...(emulated ? emulatorProviderSettings(options.emulatorEndpoint!) : {}),
     });
-    new LocalBackend(this, { path: "terraform.bootstrap.tfstate" });
+    // Relative to cdktf.out/stacks/bootstrap: apps/bootstrap/terraform.bootstrap.tfstate, outside the
+    // synth output, so that cleaning cdktf.out never deletes the only record of the bucket.
+    new LocalBackend(this, { path: "../../../terraform.bootstrap.tfstate" });
     if (emulated) {
       Aspects.of(this).add(new EmulatorGaps());
     } else if (config.bucket === EXAMPLE_STATE_BUCKET) {

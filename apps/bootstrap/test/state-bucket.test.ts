@@ -50,7 +50,7 @@ describe("state bucket", () => {
 
   test("acts only in the configured account; its own state is local; example values draw a warning", () => {
     expect(s.provider.aws[0].allowed_account_ids).toEqual(bootstrap.allowedAccountIds);
-    expect(s.terraform.backend).toEqual({ local: { path: "terraform.bootstrap.tfstate" } });
+    expect(s.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
     const warnings = stack.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
     expect(warnings).toEqual([expect.stringContaining("is the checked-in example")]);
     const own = synth({}, { ...bootstrap, bucket: "acme-tfstate", allowedAccountIds: ["123456789012"] }).stack;
