@@ -18,7 +18,12 @@ from test_bootstrap import BUCKET as STATE_BUCKET
 
 # What moto 5.2.5 cannot do, so the emulator mode turns these resources off (count = 0); every other
 # resource is applied. Kept in step with EMULATOR_UNSUPPORTED in apps/environments/src/emulator.ts.
-UNSUPPORTED_BY_MOTO = {"aws_efs_backup_policy", "aws_s3_bucket_policy"}
+UNSUPPORTED_BY_MOTO = {
+    "aws_efs_backup_policy",
+    "aws_s3_bucket_policy",
+    "aws_cloudwatch_metric_alarm",
+    "aws_cloudwatch_dashboard",
+}
 # Created, read and re-planned like the rest, but moto 5.2.5 has no API to delete them (EFS
 # DeleteFileSystemPolicy): they are dropped from the state before destroy; deleting the file system
 # removes its policy in moto as in AWS.

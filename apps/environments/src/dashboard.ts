@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 
 export interface EnvironmentDashboardProps {
   /** Name of the dashboard. */
@@ -17,8 +19,8 @@ export interface EnvironmentDashboardProps {
   readonly fileSystemId: string;
   /** Alias with provisioned concurrency, if any. @default none */
   readonly provisionedAlias?: string;
-  /** ARNs of the environment's alarms, shown as a status widget. @default [] */
-  readonly alarmArns?: string[];
+  /** Names of the environment's alarms, shown as a status widget. @default [] */
+  readonly alarmNames?: string[];
 }
 
 type Metric = (string | Record<string, unknown>)[];
@@ -102,13 +104,17 @@ export class EnvironmentDashboard extends Construct {
         region,
       ),
     ];
-    if (props.alarmArns && props.alarmArns.length > 0) {
-      widgets.push({ type: "alarm", width: 12, height: 6, properties: { title: "Alarms", alarms: props.alarmArns } });
+    if (props.alarmNames && props.alarmNames.length > 0) {
+      // ARNs built from names rather than alarm references, so the dashboard does not depend on the alarms.
+      const account = new DataAwsCallerIdentity(this, "account");
+      const partition = new DataAwsPartition(this, "partition");
+      const arn = (name: string) => `arn:${partition.partition}:cloudwatch:${region}:${account.accountId}:alarm:${name}`;
+      widgets.push({ type: "alarm", width: 12, height: 6, properties: { title: "Alarms", alarms: props.alarmNames.map(arn) } });
     }
-    const dashboard = new CloudwatchDashboard(this, "dashboard", {
+    new CloudwatchDashboard(this, "dashboard", {
       dashboardName: props.name,
       dashboardBody: JSON.stringify({ widgets }),
     });
-    this.dashboardName = dashboard.dashboardName;
+    this.dashboardName = props.name;
   }
 }

@@ -26,8 +26,8 @@ export interface EnvironmentAlarmsProps {
  * when the store uses bursting throughput (elastic and provisioned throughput have no credits).
  */
 export class EnvironmentAlarms extends Construct {
-  /** ARNs of the alarms created. */
-  public readonly alarmArns: string[] = [];
+  /** Names of the alarms created. */
+  public readonly alarmNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: EnvironmentAlarmsProps) {
     super(scope, id);
@@ -35,7 +35,7 @@ export class EnvironmentAlarms extends Construct {
 
     // One datapoint is enough here: the sync runs once per deploy, so a failure never repeats on its own.
     const syncAlarm = `${props.name}-model-sync-errors`;
-    const sync = new CloudwatchMetricAlarm(this, "model-sync-errors", {
+    new CloudwatchMetricAlarm(this, "model-sync-errors", {
       ...common,
       alarmName: syncAlarm,
       alarmDescription: `The model sync ${props.modelSyncFunctionName} failed: the store may lack the configured model (see its log group)`,
@@ -50,11 +50,11 @@ export class EnvironmentAlarms extends Construct {
       threshold: 1,
       treatMissingData: "notBreaching",
     });
-    this.alarmArns.push(sync.arn);
+    this.alarmNames.push(syncAlarm);
 
     if (props.throughputMode === "bursting") {
       const creditsAlarm = `${props.name}-efs-burst-credits`;
-      const credits = new CloudwatchMetricAlarm(this, "efs-burst-credits", {
+      new CloudwatchMetricAlarm(this, "efs-burst-credits", {
         ...common,
         alarmName: creditsAlarm,
         alarmDescription:
@@ -72,7 +72,7 @@ export class EnvironmentAlarms extends Construct {
         // No data from EFS means no metric, not an empty balance.
         treatMissingData: "missing",
       });
-      this.alarmArns.push(credits.arn);
+      this.alarmNames.push(creditsAlarm);
     }
   }
 }

@@ -122,7 +122,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
       alarms: config.alarms.enabled ? { ...evaluation, alarmActions, okActions: alarmActions } : undefined,
     });
 
-    const alarmArns = [...api.alarmArns];
+    const alarmNames = [...api.alarmNames];
     if (config.alarms.enabled) {
       const environmentAlarms = new EnvironmentAlarms(this, "environment-alarms", {
         name,
@@ -133,7 +133,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
         actions: alarmActions,
         tags: {},
       });
-      alarmArns.push(...environmentAlarms.alarmArns);
+      alarmNames.push(...environmentAlarms.alarmNames);
     }
     const dashboard = new EnvironmentDashboard(this, "dashboard", {
       name,
@@ -144,7 +144,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
       stageName: api.apiStageName,
       fileSystemId: modelStore.fileSystemId,
       provisionedAlias: config.function.provisionedConcurrency > 0 ? LIVE_ALIAS : undefined,
-      alarmArns,
+      alarmNames,
     });
 
     new TerraformOutput(this, "api_url", { value: api.apiUrl, description: "Base URL of the HTTP API (POST /entities, GET /health)" });

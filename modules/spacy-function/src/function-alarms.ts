@@ -60,8 +60,8 @@ export const ALARM_EVALUATION_DEFAULTS = { periodSeconds: 60, evaluationPeriods:
  * spillover (requests served by cold instances although warm ones were paid for).
  */
 export class FunctionAlarms extends Construct {
-  /** ARNs of the alarms created. */
-  public readonly alarmArns: string[] = [];
+  /** Names of the alarms created (names, not ARNs: nothing needs to reference the alarm resources). */
+  public readonly alarmNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
     super(scope, id);
@@ -80,7 +80,7 @@ export class FunctionAlarms extends Construct {
     const apiDimensions = { ApiId: props.apiId, Stage: props.stageName };
     const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, "evaluationPeriods">) => {
       const created = new CloudwatchMetricAlarm(this, id, { ...common, ...config });
-      this.alarmArns.push(created.arn);
+      this.alarmNames.push(config.alarmName);
       return created;
     };
     const sum = { comparisonOperator: "GreaterThanOrEqualToThreshold", statistic: "Sum", period };

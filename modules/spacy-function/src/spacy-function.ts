@@ -144,8 +144,8 @@ export class SpacyFunction extends Construct {
   public readonly accessLogGroupName: string;
   /** Name of the API's stage (for metrics' Stage dimension). */
   public readonly apiStageName: string;
-  /** ARNs of the alarms created (empty without `alarms`). */
-  public readonly alarmArns: string[] = [];
+  /** Names of the alarms created (empty without `alarms`). */
+  public readonly alarmNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: SpacyFunctionProps) {
     super(scope, id);
@@ -331,7 +331,7 @@ export class SpacyFunction extends Construct {
         stageName: api.stageName,
         tags,
       });
-      this.alarmArns.push(...alarms.alarmArns);
+      this.alarmNames.push(...alarms.alarmNames);
     }
 
     this.apiUrl = api.apiUrl;
