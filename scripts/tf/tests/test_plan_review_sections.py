@@ -5,6 +5,7 @@ access unblocked, encryption changed, NAT gateways and provisioned concurrency a
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from plan_review_sections import cost_rows, security_rows
 from plan_summary import summarize
@@ -238,3 +239,29 @@ def test_a_plan_without_such_changes_says_so() -> None:
     )
     assert "### Security-relevant changes\n\nNone (" in md
     assert "### Cost-relevant changes\n\nNone (" in md
+
+
+def test_a_real_provider_plan() -> None:
+    # `tofu show -json` of a real plan (provider 6.25 source build against moto, from the e2e's
+    # test_plan_review_shows_security_and_cost_changes), no-op and read entries dropped.
+    plan = json.loads((Path(__file__).parent / "fixtures" / "dev-plan-auth-iam-memory.json").read_text())
+    md = summarize(plan, "dev")
+    assert (
+        "| `aws_apigatewayv2_route.api_http-api_entities-route_7BF20FED` | auth mode | `NONE` | `AWS_IAM` |"
+        in md
+    )
+    [widened] = [
+        r for r in security_rows(plan["resource_changes"]) if r.what == "IAM statement added or widened"
+    ]
+    assert widened.address == "aws_iam_role_policy.model-store_grant-2_02B7B73C"
+    assert widened.before.startswith("Allow elasticfilesystem:ClientMount on arn:aws:elasticfilesystem:")
+    assert widened.after.startswith("Allow elasticfilesystem:ClientWrite on arn:aws:elasticfilesystem:")
+    rows = {r.what: r for r in cost_rows(plan["resource_changes"])}
+    assert (rows["memory (MB)"].before, rows["memory (MB)"].after) == ("`1024`", "`2048`")
+    assert (
+        rows["reserved concurrency (caps spend)"].before,
+        rows["reserved concurrency (caps spend)"].after,
+    ) == (
+        "`5`",
+        "`8`",
+    )
