@@ -7,10 +7,12 @@ unset SERVERLESS_SPACY_EMULATOR_ENDPOINT
 start="$(now)"
 bash "$ROOT/scripts/setup-checkov.sh"
 synth
+synth_bootstrap
 # The scan driver is stdlib-only; run it with checkov's venv python, the interpreter the set-up chose.
 "$ROOT/.venv-checkov/bin/python" "$ROOT/scripts/tf/checkov_scan.py" \
   --checkov "$ROOT/.venv-checkov/bin/checkov" \
   --stacks "$OUTDIR/stacks" \
+  --stacks "$BOOTSTRAP_OUTDIR/stacks" \
   --python-dir "$ROOT/modules/spacy-function/runtime/src" \
   --python-dir "$ROOT/packages/shared/model-sync/src" \
   --python-dir "$ROOT/modules/spacy-function/layer/build_layer.py" \

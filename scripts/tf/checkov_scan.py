@@ -207,20 +207,22 @@ def markdown(results: list[StackResult]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--checkov", required=True, help="path of the checkov executable")
-    parser.add_argument("--stacks", type=Path, required=True, help="cdktf.out/stacks")
+    parser.add_argument(
+        "--stacks", type=Path, action="append", required=True, help="cdktf.out/stacks (repeatable)"
+    )
     parser.add_argument("--env", action="append", default=[], help="only these stacks (default: all)")
     parser.add_argument("--python-dir", action="append", default=[], help="Python source folders to scan")
     parser.add_argument("--report", type=Path, help="write a Markdown report here")
     args = parser.parse_args(argv)
 
-    stack_dirs = sorted(p.parent for p in args.stacks.glob("*/cdk.tf.json"))
+    stack_dirs = sorted(p.parent for stacks in args.stacks for p in stacks.glob("*/cdk.tf.json"))
     if args.env:
         stack_dirs = [d for d in stack_dirs if d.name in args.env]
         missing = set(args.env) - {d.name for d in stack_dirs}
         if missing:
             raise SystemExit(f"no synthesized stack for: {', '.join(sorted(missing))}")
     if not stack_dirs:
-        raise SystemExit(f"no stacks under {args.stacks}; run `pnpm synth` first")
+        raise SystemExit(f"no stacks under {', '.join(map(str, args.stacks))}; run `pnpm synth` first")
 
     results = [scan_stack(args.checkov, d) for d in stack_dirs]
     if args.python_dir:

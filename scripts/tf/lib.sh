@@ -37,6 +37,21 @@ synth() {
   log "synthesized $(stacks | tr '\n' ' ')into $OUTDIR in $(($(now) - start))s"
 }
 
+# Synthesizes the bootstrap app (the state bucket, apps/bootstrap, its own cdktf.json) into $BOOTSTRAP_OUTDIR.
+BOOTSTRAP_OUTDIR="${BOOTSTRAP_OUTDIR:-$ROOT/apps/bootstrap/cdktf.out}"
+synth_bootstrap() {
+  local synth_log
+  synth_log="$(mktemp)"
+  (cd "$ROOT/apps/bootstrap" && "$ROOT/node_modules/.bin/cdktf" synth --output "$BOOTSTRAP_OUTDIR" >"$synth_log" 2>&1) || {
+    cat "$synth_log" >&2
+    rm -f "$synth_log"
+    log "cdktf synth of apps/bootstrap failed"
+    exit 1
+  }
+  rm -f "$synth_log"
+  log "synthesized bootstrap into $BOOTSTRAP_OUTDIR"
+}
+
 # Names of the synthesized stacks, one per line (from cdktf's manifest, so stale folders are ignored).
 stacks() {
   node -e 'console.log(Object.keys(require(process.argv[1]).stacks).sort().join("\n"))' "$OUTDIR/manifest.json"

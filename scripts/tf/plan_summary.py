@@ -6,7 +6,11 @@
 The summary counts resources to add / change / replace / destroy per resource type (the same
 arithmetic as `tofu plan`'s "Plan: X to add, Y to change, Z to destroy": a replacement counts as one
 add and one destroy), calls out every replacement loudly with the attributes that force it, lists the
-attributes each in-place update changes, and the outputs that change. Stdlib only.
+attributes each in-place update changes, and the outputs that change. Before the tables come two
+sections reviewers must not miss, each row with before -> after (plan_review_sections.py):
+security-relevant changes (IAM statements added or widened, security-group and network-ACL rules, API
+auth mode, public exposure, encryption settings) and cost-relevant changes (NAT gateways, provisioned
+concurrency, memory, reserved concurrency, EFS throughput mode, API throttling). Stdlib only.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from plan_review_sections import cost_rows, render_section, security_rows
 
 # Column order of the per-type table.
 KINDS = ("add", "change", "replace", "destroy")
@@ -180,6 +186,20 @@ def summarize(plan: dict[str, Any], env: str) -> str:
         for c in destroys:
             lines.append(f"> - **`{c.address}`**" + (f": {c.reason}" if c.reason else ""))
         lines.append("")
+
+    resource_changes = [
+        rc for rc in plan.get("resource_changes", []) if rc.get("mode", "managed") == "managed"
+    ]
+    lines += render_section(
+        "Security-relevant changes",
+        "IAM statements added or widened, network rules, auth mode, public exposure, encryption",
+        security_rows(resource_changes),
+    )
+    lines += render_section(
+        "Cost-relevant changes",
+        "NAT gateways, provisioned and reserved concurrency, memory, EFS throughput, API throttling",
+        cost_rows(resource_changes),
+    )
 
     lines += [
         "### By resource type",

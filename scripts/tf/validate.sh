@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# pnpm validate: synthesize every environment, then `tofu init -backend=false` and `tofu validate` in each
-# cdktf.out/stacks/<env>, against the real AWS provider (built from source by tools/install.sh).
+# pnpm validate: synthesize every environment and the bootstrap app, then `tofu init -backend=false` and
+# `tofu validate` in each stack, against the real AWS provider (built from source by tools/install.sh);
+# then actionlint over the GitHub Actions workflows.
 source "$(dirname "$0")/lib.sh"
 # Validation is of the real configuration, never the emulator variant.
 unset SERVERLESS_SPACY_EMULATOR_ENDPOINT
 start="$(now)"
 load_tools
 synth
+synth_bootstrap
 failed=()
-for env in $(stacks); do
-  dir="$OUTDIR/stacks/$env"
+for dir in $(stacks | sed "s|^|$OUTDIR/stacks/|") "$BOOTSTRAP_OUTDIR/stacks/bootstrap"; do
+  env="$(basename "$dir")"
   if ! tofu -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1; then
     cat "$dir/init.log" >&2
     failed+=("$env (init)")
@@ -21,8 +23,14 @@ for env in $(stacks); do
     failed+=("$env")
   fi
 done
+# The GitHub Actions workflows (.github/workflows) and their local action, with actionlint from tools/.
+if (cd "$ROOT" && actionlint -no-color .github/workflows/*.yml); then
+  log "actionlint: workflows clean"
+else
+  failed+=("actionlint")
+fi
 if ((${#failed[@]} > 0)); then
   log "tofu validate FAILED for: ${failed[*]}"
   exit 1
 fi
-log "tofu validate passed for every environment ($(stacks | tr '\n' ' ')) in $(($(now) - start))s"
+log "tofu validate passed for every environment ($(stacks | tr '\n' ' ')) and bootstrap in $(($(now) - start))s"

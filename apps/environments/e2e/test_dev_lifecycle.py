@@ -14,10 +14,16 @@ import pytest
 from conftest import STACK, Deployment, tail
 from emulator import REGION
 from plan_summary import collect, summarize
+from test_bootstrap import BUCKET as STATE_BUCKET
 
 # What moto 5.2.5 cannot do, so the emulator mode turns these resources off (count = 0); every other
 # resource is applied. Kept in step with EMULATOR_UNSUPPORTED in apps/environments/src/emulator.ts.
-UNSUPPORTED_BY_MOTO = {"aws_efs_backup_policy", "aws_s3_bucket_policy"}
+UNSUPPORTED_BY_MOTO = {
+    "aws_efs_backup_policy",
+    "aws_s3_bucket_policy",
+    "aws_cloudwatch_metric_alarm",
+    "aws_cloudwatch_dashboard",
+}
 # Created, read and re-planned like the rest, but moto 5.2.5 has no API to delete them (EFS
 # DeleteFileSystemPolicy): they are dropped from the state before destroy; deleting the file system
 # removes its policy in moto as in AWS.
@@ -188,7 +194,7 @@ def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict)
     assert routes == ["GET /health", "POST /entities"]
 
     s3 = deployment.client("s3")
-    buckets = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    buckets = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] != STATE_BUCKET]
     assert len(buckets) == 1 and buckets[0].startswith("spacy-dev-layer-")
     logs = deployment.client("logs")
     groups = {g["logGroupName"]: g.get("retentionInDays") for g in logs.describe_log_groups()["logGroups"]}
@@ -204,6 +210,52 @@ def test_replan_has_no_changes(deployment: Deployment) -> None:
     review = deployment.run(["bash", "scripts/tf/plan.sh", STACK], name="plan-review-no-changes")
     assert review.returncode == 0, tail(review)
     assert "**No changes.**" in (deployment.stack_dir / "plan-review.md").read_text()
+
+
+def test_plan_review_shows_security_and_cost_changes(deployment: Deployment) -> None:
+    # A real plan from the provider that changes what reviewers must see: the entities route changes its
+    # auth, the API role's EFS grant gains ClientWrite, the function gets more memory and a larger
+    # reservation. Made by editing the synthesized JSON (SKIP_SYNTH=1 plans it as it is), then restored.
+    stack_file = deployment.stack_dir / "cdk.tf.json"
+    original = stack_file.read_text()
+    stack = json.loads(original)
+    routes = stack["resource"]["aws_apigatewayv2_route"]
+    (entities,) = [n for n, r in routes.items() if r["route_key"] == "POST /entities"]
+    routes[entities]["authorization_type"] = "AWS_IAM"
+    functions = stack["resource"]["aws_lambda_function"]
+    (api,) = [n for n, f in functions.items() if f["function_name"] == "spacy-dev-api"]
+    functions[api]["memory_size"] = 2048
+    functions[api]["reserved_concurrent_executions"] = 8
+    policies = stack["resource"]["aws_iam_role_policy"]
+    (grant,) = [n for n, p in policies.items() if p["name"].endswith("-efs-read")]
+    read_only = '"Action":["elasticfilesystem:ClientMount"]'
+    assert read_only in policies[grant]["policy"]
+    policies[grant]["policy"] = policies[grant]["policy"].replace(
+        read_only, '"Action":["elasticfilesystem:ClientMount","elasticfilesystem:ClientWrite"]'
+    )
+    stack_file.write_text(json.dumps(stack, indent=2))
+    try:
+        proc = deployment.run(
+            ["env", "SKIP_SYNTH=1", "bash", "scripts/tf/plan.sh", STACK], name="plan-sec-cost"
+        )
+        assert proc.returncode == 0, tail(proc)
+    finally:
+        stack_file.write_text(original)
+    review = (deployment.stack_dir / "plan-review.md").read_text()
+    (deployment.logs / "plan-security-cost.json").write_text((deployment.stack_dir / "plan.json").read_text())
+    security = review[
+        review.index("### Security-relevant changes") : review.index("### Cost-relevant changes")
+    ]
+    cost = review[review.index("### Cost-relevant changes") : review.index("### By resource type")]
+    assert f"| `aws_apigatewayv2_route.{entities}` | auth mode | `NONE` | `AWS_IAM` |" in security
+    widened = [
+        line for line in security.splitlines() if line.startswith(f"| `aws_iam_role_policy.{grant}` |")
+    ]
+    assert len(widened) == 1 and "IAM statement added or widened" in widened[0], security
+    assert "Allow elasticfilesystem:ClientMount on" in widened[0]  # before
+    assert "Allow elasticfilesystem:ClientWrite on" in widened[0]  # after
+    assert f"| `aws_lambda_function.{api}` | memory (MB) | `1024` | `2048` |" in cost
+    assert f"| `aws_lambda_function.{api}` | reserved concurrency (caps spend) | `5` | `8` |" in cost
 
 
 def test_plan_review_calls_out_a_replacement(deployment: Deployment) -> None:
@@ -251,6 +303,7 @@ def test_destroy_leaves_nothing(deployment: Deployment, state: dict) -> None:
     assert lam.list_functions()["Functions"] == []
     assert [x for x in lam.list_layers()["Layers"]] == []
     assert deployment.client("apigatewayv2").get_apis()["Items"] == []
-    assert deployment.client("s3").list_buckets()["Buckets"] == []
+    # The bootstrap's state bucket (test_bootstrap.py) outlives every environment by design.
+    assert [b["Name"] for b in deployment.client("s3").list_buckets()["Buckets"]] == [STATE_BUCKET]
     assert deployment.client("logs").describe_log_groups()["logGroups"] == []
     assert deployment.client("iam").list_roles()["Roles"] == []

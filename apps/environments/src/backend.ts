@@ -1,12 +1,20 @@
-import { LocalBackend, S3Backend, type TerraformStack } from "cdktf";
+import { Annotations, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { EnvironmentConfig } from "./config/schema";
 
-/** Remote S3 state when configured; otherwise a local state file, with a warning because it is unsafe to share. */
+/** Where an environment's state lives in the bucket apps/bootstrap creates. */
+export function stateKey(environment: string): string {
+  return `serverless-spacy/${environment}/terraform.tfstate`;
+}
+
+/**
+ * Remote S3 state when configured (staging and prod must configure it, see config/environment-rules.ts);
+ * otherwise a local state file, with a synth warning because it is unsafe to share.
+ */
 export function configureBackend(stack: TerraformStack, environment: string, config: EnvironmentConfig, forceLocal: boolean): void {
   if (config.backend && !forceLocal) {
     new S3Backend(stack, {
       bucket: config.backend.bucket,
-      key: config.backend.key ?? `serverless-spacy/${environment}/terraform.tfstate`,
+      key: config.backend.key ?? stateKey(environment),
       region: config.backend.region ?? config.region,
       encrypt: true,
     });
@@ -17,10 +25,10 @@ export function configureBackend(stack: TerraformStack, environment: string, con
     return;
   }
   if (!forceLocal) {
-    process.emitWarning(
+    // An annotation, not a stderr line: `cdktf synth` prints it as a warning (stderr shows up as [ERROR]).
+    Annotations.of(stack).addWarning(
       `environment "${environment}" has no backend configured: state is kept locally in terraform.${environment}.tfstate. ` +
-        `Set backend.bucket in apps/environments/src/config/environments.ts before sharing this environment.`,
-      { code: "SERVERLESS_SPACY_LOCAL_STATE" },
+        `Create the state bucket with apps/bootstrap and set backend.bucket in apps/environments/src/config/environments.ts before sharing this environment.`,
     );
   }
   new LocalBackend(stack, { path: `terraform.${environment}.tfstate` });

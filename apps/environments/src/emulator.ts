@@ -17,9 +17,11 @@ const SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
   "ec2",
   "efs",
   "iam",
+  "kms",
   "lambda",
   "s3",
   "s3Control",
+  "sns",
   "sts",
   "xray",
 ];
@@ -69,6 +71,9 @@ export function emulatorProviderSettings(endpoint: string): Partial<AwsProviderC
  * synthesized with `count = 0`, so every other resource is still applied; see docs/terraform-validation.md.
  */
 export const EMULATOR_UNSUPPORTED: Readonly<Record<string, string>> = {
+  aws_cloudwatch_metric_alarm:
+    "provider 6.25 calls CloudWatch over the Smithy RPC v2 CBOR protocol; moto 5.2.5 answers PutMetricAlarm with 404",
+  aws_cloudwatch_dashboard: "same CloudWatch protocol gap as the alarms (PutDashboard)",
   aws_efs_backup_policy: "moto 5.2.5 implements EFS DescribeBackupPolicy but not PutBackupPolicy",
   aws_s3_bucket_policy:
     "moto 5.2.5 evaluates only StringEquals conditions and treats any other (Bool aws:SecureTransport) as met, " +

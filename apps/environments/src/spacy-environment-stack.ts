@@ -1,11 +1,15 @@
-import { Aspects, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
 import { ModelSync } from "@serverless-spacy/shared";
-import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
+import { LIVE_ALIAS, SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
+import { AlarmTopic } from "./alarm-topic";
 import { configureBackend } from "./backend";
+import { exampleValuesIn } from "./config/examples";
+import { EnvironmentDashboard } from "./dashboard";
+import { EnvironmentAlarms } from "./environment-alarms";
 import type { EnvironmentConfig } from "./config/schema";
 import { EmulatorGaps, emulatorProviderSettings } from "./emulator";
 
@@ -26,9 +30,18 @@ export class SpacyEnvironmentStack extends TerraformStack {
       defaultTags: [
         { tags: { ...config.tags, Project: "serverless-spacy", Environment: environment, ManagedBy: "cdktf" } },
       ],
+      // A plan or apply with credentials for any other account fails before it touches anything.
+      allowedAccountIds: emulated ? undefined : config.allowedAccountIds,
       ...(emulated ? emulatorProviderSettings(options.emulatorEndpoint!) : {}),
     });
     configureBackend(this, environment, config, emulated);
+    const examples = exampleValuesIn(config);
+    if (examples.length > 0 && !emulated) {
+      Annotations.of(this).addWarning(
+        `environment "${environment}" still uses the checked-in example values ${examples.join(", ")}: replace them ` +
+          "in apps/environments/src/config/environments.ts before deploying (README: Deploying from an empty account)",
+      );
+    }
     if (emulated) {
       Aspects.of(this).add(new EmulatorGaps());
     }
@@ -41,6 +54,21 @@ export class SpacyEnvironmentStack extends TerraformStack {
       subnetPrefixLength: config.network.subnetPrefixLength,
       s3GatewayEndpoint: config.network.s3GatewayEndpoint,
     });
+
+    // Created first so every alarm below can name it as its alarm and OK action.
+    const alarmTopic = config.alarms.enabled
+      ? new AlarmTopic(this, "alarm-topic", {
+          name,
+          subscriptions: config.alarms.subscriptions,
+          keyDeletionWindowDays: environment === "prod" ? 30 : 7,
+        })
+      : undefined;
+    const alarmActions = alarmTopic ? [alarmTopic.topicArn, ...config.alarms.actions] : [];
+    const evaluation = {
+      periodSeconds: config.alarms.periodSeconds,
+      evaluationPeriods: config.alarms.evaluationPeriods,
+      datapointsToAlarm: config.alarms.datapointsToAlarm,
+    };
 
     const modelStore = new EfsModelStore(this, "model-store", {
       name: `${name}-models`,
@@ -93,7 +121,32 @@ export class SpacyEnvironmentStack extends TerraformStack {
         throttlingBurstLimit: config.api.throttlingBurstLimit,
         throttlingRateLimit: config.api.throttlingRateLimit,
       },
-      alarms: config.alarms.enabled ? { alarmActions: config.alarms.actions } : undefined,
+      alarms: config.alarms.enabled ? { ...evaluation, alarmActions, okActions: alarmActions } : undefined,
+    });
+
+    const alarmNames = [...api.alarmNames];
+    if (config.alarms.enabled) {
+      const environmentAlarms = new EnvironmentAlarms(this, "environment-alarms", {
+        name,
+        modelSyncFunctionName: modelSync.functionName,
+        fileSystemId: modelStore.fileSystemId,
+        throughputMode: config.modelStore.throughputMode,
+        evaluation,
+        actions: alarmActions,
+        tags: {},
+      });
+      alarmNames.push(...environmentAlarms.alarmNames);
+    }
+    const dashboard = new EnvironmentDashboard(this, "dashboard", {
+      name,
+      region: config.region,
+      functionName: api.functionName,
+      logGroupName: api.logGroupName,
+      apiId: api.apiId,
+      stageName: api.apiStageName,
+      fileSystemId: modelStore.fileSystemId,
+      provisionedAlias: config.function.provisionedConcurrency > 0 ? LIVE_ALIAS : undefined,
+      alarmNames,
     });
 
     new TerraformOutput(this, "api_url", { value: api.apiUrl, description: "Base URL of the HTTP API (POST /entities, GET /health)" });
@@ -105,5 +158,9 @@ export class SpacyEnvironmentStack extends TerraformStack {
     });
     new TerraformOutput(this, "vpc_id", { value: network.vpcId });
     new TerraformOutput(this, "file_system_id", { value: modelStore.fileSystemId });
+    new TerraformOutput(this, "dashboard_name", { value: dashboard.dashboardName });
+    if (alarmTopic) {
+      new TerraformOutput(this, "alarm_topic_arn", { value: alarmTopic.topicArn, description: "SNS topic every alarm notifies" });
+    }
   }
 }

@@ -32,6 +32,21 @@ describe("environment config", () => {
     expect(configs.staging.function.timeout).toBe(30);
   });
 
+  test("dev may keep local state and skip the account pin; a new environment is not a shared one", () => {
+    const configs = loadEnvironments(withChange("dev", (c) => delete c.allowedAccountIds));
+    expect(configs.dev.backend).toBeUndefined();
+    const qa = structuredClone(environments.dev);
+    expect(Object.keys(loadEnvironments({ ...environments, qa: { ...qa, network: { ...qa.network, cidr: "10.40.0.0/16" } } }))).toContain("qa");
+  });
+
+  test("an open API within the caps is accepted, and the caps do not apply with auth", () => {
+    expect(() => loadEnvironments(withChange("dev", (c) => Object.assign(c.api, { throttlingRateLimit: 10, throttlingBurstLimit: 20 })))).not.toThrow();
+    expect(() => loadEnvironments(withChange("dev", (c) => (c.function.reservedConcurrency = 10)))).not.toThrow();
+    expect(() =>
+      loadEnvironments(withChange("dev", (c) => Object.assign(c, { api: { auth: "iam", throttlingRateLimit: 500 }, function: { ...c.function, reservedConcurrency: 200 } }))),
+    ).not.toThrow();
+  });
+
   test.each<[string, string, Patch, RegExp]>([
     ["bad CIDR", "dev", (c) => (c.network.cidr = "10.10.0.0/33"), /environment "dev", field network.cidr: must be an IPv4 CIDR block like 10.0.0.0\/16 \(got "10.10.0.0\/33"\)/],
     ["azCount too high", "staging", (c) => (c.network.azCount = 7), /environment "staging", field network.azCount: .*<=6 \(got 7\)/],
@@ -62,6 +77,19 @@ describe("environment config", () => {
     ["keepVersions 0 would retire the served version", "dev", (c) => (c.model.keepVersions = 0), /environment "dev", field model.keepVersions: .*>=1 \(got 0\)/],
     ["no NAT with a download from the internet", "dev", (c) => (c.network.natGateways = "none"), /environment "dev", field model.source.kind: must be "s3" when network.natGateways is "none"/],
     ["no NAT and no S3 endpoint", "dev", (c) => Object.assign(c, { network: { ...c.network, natGateways: "none", s3GatewayEndpoint: false }, model: { ...c.model, source: { kind: "s3", bucket: "acme-models", key: "m.whl", sha256: "ab".repeat(32) } } }), /field network.s3GatewayEndpoint: must be true when network.natGateways is "none"/],
+    ["no reserved concurrency", "staging", (c) => delete c.function.reservedConcurrency, /environment "staging", field function.reservedConcurrency: .*\(it is missing\)/],
+    ["reservation below provisioned", "prod", (c) => (c.function.reservedConcurrency = 1) && (c.function.provisionedConcurrency = 2), /environment "prod", field function.reservedConcurrency: must cover function.provisionedConcurrency \(2\).*\(got 1\)/],
+    ["open API with a large reservation", "dev", (c) => (c.function.reservedConcurrency = 11), /environment "dev", field function.reservedConcurrency: must be at most 10: with api.auth "none" anyone who has the URL can invoke the function.*\(got 11\)/],
+    ["open API with a high rate", "dev", (c) => (c.api.throttlingRateLimit = 100), /environment "dev", field api.throttlingRateLimit: must be at most 10 requests\/s: with api.auth "none".*\(got 100\)/],
+    ["open API with a high burst", "dev", (c) => (c.api.throttlingBurstLimit = 50), /environment "dev", field api.throttlingBurstLimit: must be at most 20 requests: .*\(got 50\)/],
+    ["staging without remote state", "staging", (c) => delete c.backend, /environment "staging", field backend: is required in staging: a local state file can be lost.*apps\/bootstrap/],
+    ["prod without account pin", "prod", (c) => delete c.allowedAccountIds, /environment "prod", field allowedAccountIds: is required in prod: it stops a plan or apply with credentials for the wrong account/],
+    ["staging alarms reach nobody", "staging", (c) => (c.alarms.subscriptions = []), /environment "staging", field alarms.subscriptions: needs at least one subscriber \(e-mail or https\) in staging.*\(got \[\]\)/],
+    ["staging alarms off", "staging", (c) => (c.alarms.enabled = false), /environment "staging", field alarms.enabled: must be true in staging/],
+    ["bad account id", "prod", (c) => (c.allowedAccountIds = ["1234"]), /environment "prod", field allowedAccountIds.0: must be a 12-digit AWS account id \(got "1234"\)/],
+    ["bad e-mail subscriber", "prod", (c) => (c.alarms.subscriptions = [{ protocol: "email", endpoint: "oncall" }]), /environment "prod", field alarms.subscriptions.0.endpoint: must be an e-mail address \(got "oncall"\)/],
+    ["http subscriber", "prod", (c) => (c.alarms.subscriptions = [{ protocol: "https", endpoint: "http://hooks.example.com/x" }]), /environment "prod", field alarms.subscriptions.0.endpoint: must be an https URL/],
+    ["M above N", "dev", (c) => (c.alarms.datapointsToAlarm = 6), /environment "dev", field alarms.datapointsToAlarm: must be at most alarms.evaluationPeriods \(5\) \(got 6\)/],
     ["prod single NAT", "prod", (c) => (c.network.natGateways = "single"), /environment "prod", field network.natGateways: must be "one-per-az" in prod/],
   ])("%s", (_, environment, patch, message) => {
     expect(problemsOf(withChange(environment, patch))).toMatch(message);

@@ -74,14 +74,13 @@ describe("environment stacks", () => {
     }
   });
 
-  test("prod: provisioned concurrency on an alias, alarms, IAM auth, backups; dev: none of these", () => {
+  test("prod: provisioned concurrency on an alias, IAM auth, backups; dev: none of these", () => {
     expect(values(stacks.prod, "aws_lambda_provisioned_concurrency_config")[0].provisioned_concurrent_executions).toBe(1);
     expect(values(stacks.prod, "aws_cloudwatch_metric_alarm").length).toBeGreaterThanOrEqual(2);
     expect(values(stacks.prod, "aws_apigatewayv2_route").every((r) => r.authorization_type === "AWS_IAM")).toBe(true);
     expect(values(stacks.prod, "aws_efs_backup_policy")[0].backup_policy.status).toBe("ENABLED");
 
     expect(stacks.dev.resource.aws_lambda_provisioned_concurrency_config).toBeUndefined();
-    expect(stacks.dev.resource.aws_cloudwatch_metric_alarm).toBeUndefined();
     expect(values(stacks.dev, "aws_efs_backup_policy")[0].backup_policy.status).toBe("DISABLED");
   });
 

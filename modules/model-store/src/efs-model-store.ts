@@ -253,6 +253,17 @@ export class EfsModelStore extends Construct implements IModelStore {
         Condition: { StringNotEquals: { "elasticfilesystem:AccessPointArn": this.accessPointArn } },
       },
     ];
+    // Read-only must not rest on a missing grant alone: writes are denied to every principal except the
+    // roles granted read-write (grantReadWrite), whatever their identity policies say.
+    const writers = [...this.grants].filter(([, a]) => a === "read-write").map(([arn]) => arn);
+    statements.push({
+      Sid: "DenyWritesExceptGrantedWriters",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: ["elasticfilesystem:ClientWrite"],
+      Resource: this.fileSystemArn,
+      ...(writers.length > 0 ? { Condition: { ArnNotEquals: { "aws:PrincipalArn": writers } } } : {}),
+    });
     for (const access of ["read", "read-write"] as const) {
       const roles = [...this.grants].filter(([, a]) => a === access).map(([arn]) => arn);
       if (roles.length > 0) {

@@ -101,6 +101,29 @@ describe("EfsModelStore", () => {
     expect(actions.some((a: string) => a.includes("*"))).toBe(false);
   });
 
+  test("writes are denied to everyone but the roles granted read-write, whatever their identity policies say", () => {
+    const policyOf = (wire: (store: EfsModelStore) => void) => {
+      const policy = JSON.parse(one(build({}, wire), "aws_efs_file_system_policy").policy);
+      return policy.Statement.find((st: any) => st.Sid === "DenyWritesExceptGrantedWriters");
+    };
+    const deny = policyOf((store) => {
+      store.grantRead({ roleName: "api", roleArn: "arn:aws:iam::1:role/api" });
+      store.grantReadWrite({ roleName: "sync", roleArn: "arn:aws:iam::1:role/sync" });
+    });
+    expect(deny).toEqual({
+      Sid: "DenyWritesExceptGrantedWriters",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: ["elasticfilesystem:ClientWrite"],
+      Resource: expect.any(String),
+      Condition: { ArnNotEquals: { "aws:PrincipalArn": ["arn:aws:iam::1:role/sync"] } },
+    });
+    // A reader is never an exception; with no writer at all the store is read-only for everyone.
+    const readOnly = policyOf((store) => store.grantRead({ roleName: "api", roleArn: "arn:aws:iam::1:role/api" }));
+    expect(readOnly.Condition).toBeUndefined();
+    expect(readOnly.Action).toEqual(["elasticfilesystem:ClientWrite"]);
+  });
+
   test("a repeated grant is idempotent and read-write is not downgraded", () => {
     const s = build({}, (store) => {
       const role = { roleName: "sync", roleArn: "arn:aws:iam::1:role/sync" };

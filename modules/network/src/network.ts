@@ -15,7 +15,9 @@ import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { NetworkAcls } from "./network-acls";
 import { assertCidr, splitCidr, cidrContains, cidrsOverlap } from "./cidr";
 import { NAT_GATEWAY_MODES, type NatGatewayMode } from "./nat-gateway-mode";
 
@@ -38,6 +40,10 @@ export interface NetworkProps {
   readonly natGateways?: NatGatewayMode;
   /** Add an S3 gateway endpoint on the private route tables (free; keeps S3 traffic off the NAT). @default false */
   readonly s3GatewayEndpoint?: boolean;
+  /** Buckets of other accounts (names) the S3 endpoint also lets through, e.g. a model bucket; the account's own buckets always pass. @default [] */
+  readonly s3EndpointExtraBuckets?: string[];
+  /** Network ACLs on the public and private subnets matching what the security groups allow; false leaves the VPC's default (allow all). @default true */
+  readonly networkAcls?: boolean;
   /** VPC flow logs to CloudWatch Logs, or `false` for none. @default on: all traffic, kept 30 days */
   readonly flowLogs?: false | FlowLogsProps;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
@@ -195,12 +201,26 @@ export class Network extends Construct {
 
     if (props.s3GatewayEndpoint) {
       const region = new DataAwsRegion(this, "region");
+      const account = new DataAwsCallerIdentity(this, "account");
       new VpcEndpoint(this, "s3-endpoint", {
         vpcId: vpc.id,
         serviceName: `com.amazonaws.${region.region}.s3`,
         vpcEndpointType: "Gateway",
         routeTableIds: privateRouteTables.map((p) => p.routes.id),
+        // Without a policy the endpoint is a path to any bucket in the world, including an attacker's.
+        policy: JSON.stringify(s3EndpointPolicy(account.accountId, props.s3EndpointExtraBuckets ?? [])),
         tags: tagged(`${name}-s3`),
+      });
+    }
+    if (props.networkAcls ?? true) {
+      new NetworkAcls(this, "network-acls", {
+        name,
+        vpcId: vpc.id,
+        vpcCidr: cidr,
+        defaultNetworkAclId: vpc.defaultNetworkAclId,
+        publicSubnetIds: publicSubnets.map((s) => s.id),
+        privateSubnetIds: privateRouteTables.map((p) => p.subnet.id),
+        tags: props.tags ?? {},
       });
     }
 
@@ -276,6 +296,41 @@ export class Network extends Construct {
     });
     return logGroup.name;
   }
+}
+
+/** Object and bucket actions clients in the private subnets may send through the S3 endpoint. */
+export const S3_ENDPOINT_ACTIONS = [
+  "s3:GetObject",
+  "s3:GetObjectVersion",
+  "s3:PutObject",
+  "s3:AbortMultipartUpload",
+  "s3:ListMultipartUploadParts",
+  "s3:ListBucket",
+  "s3:GetBucketLocation",
+];
+
+/** The S3 gateway endpoint's policy: the account's own buckets, plus the named buckets of other accounts. */
+export function s3EndpointPolicy(accountId: string, extraBuckets: string[]): object {
+  const statements: object[] = [
+    {
+      Sid: "OwnAccountBuckets",
+      Effect: "Allow",
+      Principal: "*",
+      Action: S3_ENDPOINT_ACTIONS,
+      Resource: "*",
+      Condition: { StringEquals: { "aws:ResourceAccount": accountId } },
+    },
+  ];
+  if (extraBuckets.length > 0) {
+    statements.push({
+      Sid: "NamedBuckets",
+      Effect: "Allow",
+      Principal: "*",
+      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketLocation"],
+      Resource: extraBuckets.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]),
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
 }
 
 function validateSubnets(path: string, vpcCidr: string, azCount: number, pub: string[], priv: string[]): void {

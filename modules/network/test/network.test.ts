@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Network, type NetworkProps } from "../src";
+import { Network, cidrContains, type NetworkProps } from "../src";
 
 type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> };
 
@@ -77,6 +77,76 @@ describe("Network", () => {
     expect(endpoint.vpc_endpoint_type).toBe("Gateway");
     expect(endpoint.route_table_ids).toHaveLength(2);
     endpoint.route_table_ids.forEach((id: string) => expect(id).toMatch(/net_private-\d-routes_/));
+  });
+
+  test("the S3 endpoint's policy admits only the account's own buckets and the named ones, for listed actions", () => {
+    const [endpoint] = values(synth({ s3GatewayEndpoint: true, s3EndpointExtraBuckets: ["models-bucket"] }), "aws_vpc_endpoint");
+    const policy = JSON.parse(endpoint.policy);
+    expect(policy.Statement[0]).toMatchObject({
+      Effect: "Allow",
+      Condition: { StringEquals: { "aws:ResourceAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\..+\.account_id\}$/) } },
+    });
+    expect(policy.Statement[1].Resource).toEqual(["arn:aws:s3:::models-bucket", "arn:aws:s3:::models-bucket/*"]);
+    const actions = policy.Statement.flatMap((st: any) => st.Action);
+    expect(actions).toContain("s3:GetObject");
+    expect(actions.some((a: string) => a.includes("*"))).toBe(false);
+    const [plain] = values(synth({ s3GatewayEndpoint: true }), "aws_vpc_endpoint");
+    expect(JSON.parse(plain.policy).Statement).toHaveLength(1);
+  });
+
+  describe("network ACLs", () => {
+    const s = synth({ cidr: "10.10.0.0/16", azCount: 2 });
+    const acls = values(s, "aws_network_acl");
+    const acl = (tier: string) => acls.find((a) => a.tags.Name === `spacy-${tier}`);
+    // Evaluates an ACL like AWS does: the lowest-numbered matching rule decides, no match denies.
+    const allows = (tier: string, direction: "ingress" | "egress", peer: string, port: number): boolean => {
+      const rules = [...acl(tier)[direction]].sort((a: any, b: any) => a.rule_no - b.rule_no);
+      const hit = rules.find((r: any) => r.protocol === "tcp" && cidrContains(r.cidr_block, `${peer}/32`) && r.from_port <= port && port <= r.to_port);
+      return hit?.action === "allow";
+    };
+    const lambda = "10.10.2.10"; // private subnet 1
+    const mountTarget = "10.10.3.20"; // private subnet 2
+    const internet = "93.184.216.34";
+
+    test("each tier's subnets get their own ACL; the default ACL is emptied", () => {
+      expect(acl("private").subnet_ids).toHaveLength(2);
+      expect(acl("public").subnet_ids).toHaveLength(2);
+      const [defaultAcl] = values(s, "aws_default_network_acl");
+      expect(defaultAcl.ingress).toBeUndefined();
+      expect(defaultAcl.egress).toBeUndefined();
+    });
+
+    test("NFS from a function to a mount target in another AZ, and its reply", () => {
+      expect(allows("private", "egress", mountTarget, 2049)).toBe(true);
+      expect(allows("private", "ingress", lambda, 2049)).toBe(true);
+      expect(allows("private", "egress", lambda, 40123)).toBe(true);
+      expect(allows("private", "ingress", mountTarget, 40123)).toBe(true);
+    });
+
+    test("HTTPS from a private subnet through the NAT gateway to the internet, and the replies", () => {
+      expect(allows("private", "egress", internet, 443)).toBe(true);
+      expect(allows("public", "ingress", lambda, 443)).toBe(true);
+      expect(allows("public", "egress", internet, 443)).toBe(true);
+      expect(allows("public", "ingress", internet, 50000)).toBe(true);
+      expect(allows("public", "egress", lambda, 50000)).toBe(true);
+      expect(allows("private", "ingress", internet, 50000)).toBe(true);
+    });
+
+    test("nothing else: no SSH or RDP from the internet, no NFS from outside the VPC, no plain HTTP out", () => {
+      for (const tier of ["public", "private"]) {
+        expect(allows(tier, "ingress", internet, 22)).toBe(false);
+        expect(allows(tier, "ingress", internet, 3389)).toBe(false);
+      }
+      // The public tier keeps 2049 open as a NAT reply port (NAT gateways translate to 1024–65535).
+      expect(allows("private", "ingress", internet, 2049)).toBe(false);
+      expect(allows("private", "egress", internet, 80)).toBe(false);
+      expect(allows("public", "egress", internet, 80)).toBe(false);
+      expect(allows("private", "egress", internet, 2049)).toBe(false);
+    });
+
+    test("can be turned off", () => {
+      expect(synth({ networkAcls: false }).resource.aws_network_acl).toBeUndefined();
+    });
   });
 
   test("tags reach every taggable resource; the default security group is locked down", () => {

@@ -1,29 +1,49 @@
+import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { assertAtLeast, invalid } from "./validation";
 
 /** CloudWatch alarms on the function and its API. */
 export interface SpacyAlarmsProps {
-  /** Alarm when the function's Errors sum over one period reaches this (OOM kills count here). @default 1 */
+  /** Alarm when the function's Errors sum in a period reaches this (OOM kills count here). @default 1 */
   readonly errorsThreshold?: number;
-  /** Alarm when the function's Throttles sum over one period reaches this. @default 1 */
+  /** Alarm when the function's Throttles sum in a period reaches this. @default 1 */
   readonly throttlesThreshold?: number;
-  /** Alarm when the API's 5xx sum over one period reaches this (timeouts and init failures show up here). @default 1 */
+  /** Alarm when the API's 5xx sum in a period reaches this (timeouts and init failures show up here). @default 1 */
   readonly serverErrorsThreshold?: number;
-  /** Length of the evaluated period, in seconds (a multiple of 60). @default 300 */
+  /** Alarm when the API's 4xx share of requests in a period exceeds this percentage (clients failing auth or sending bad input). @default 10 */
+  readonly clientErrorRatePercent?: number;
+  /** Fewest requests in a period for the 4xx rate to count; below it a handful of bad calls is no trend. @default 20 */
+  readonly clientErrorMinRequests?: number;
+  /** Alarm when the function's p99 duration exceeds this percentage of its timeout. @default 80 */
+  readonly durationPercentOfTimeout?: number;
+  /** Alarm when concurrent executions reach this percentage of the reserved concurrency (only with a reservation). @default 80 */
+  readonly concurrencyPercentOfReserved?: number;
+  /** Length of one evaluated period, in seconds (a multiple of 60). @default 60 */
   readonly periodSeconds?: number;
+  /** N of M-of-N: how many recent periods each alarm evaluates. @default 5 */
+  readonly evaluationPeriods?: number;
+  /** M of M-of-N: how many of them must breach; a single bad minute is not paged. @default 3 */
+  readonly datapointsToAlarm?: number;
   /** ARNs (e.g. SNS topics) notified when an alarm fires. @default [] */
   readonly alarmActions?: string[];
-  /** ARNs notified when an alarm recovers. @default [] */
+  /** ARNs notified when an alarm recovers. @default the alarmActions */
   readonly okActions?: string[];
 }
 
-/** Internal: the alarms SpacyFunction creates when `alarms` is set (props already validated). */
+/** Internal: the alarms SpacyFunction creates when `alarms` is set. */
 export interface FunctionAlarmsProps extends SpacyAlarmsProps {
   /** Prefix of the alarm names. */
   readonly name: string;
-  /** Function whose Errors and Throttles are watched. */
+  /** Function whose metrics are watched. */
   readonly functionName: string;
-  /** API whose 5xx responses are watched. */
+  /** Timeout of the function, in seconds (the duration alarm's reference). */
+  readonly timeoutSeconds: number;
+  /** Reserved concurrency of the function; no concurrency alarm without it. @default none */
+  readonly reservedConcurrency?: number;
+  /** Alias with provisioned concurrency; adds the spillover alarm. @default none */
+  readonly provisionedAlias?: string;
+  /** API whose 4xx and 5xx responses are watched. */
   readonly apiId: string;
   /** Stage of that API. */
   readonly stageName: string;
@@ -31,46 +51,153 @@ export interface FunctionAlarmsProps extends SpacyAlarmsProps {
   readonly tags: Record<string, string>;
 }
 
+/** Default M-of-N evaluation: 3 breaching minutes out of the last 5. */
+export const ALARM_EVALUATION_DEFAULTS = { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3 } as const;
+
+/**
+ * Alarms that say the function is failing, slow, or running out of room: errors, throttles, API 5xx and
+ * 4xx rate, p99 duration near the timeout, concurrency near the reservation, and provisioned-concurrency
+ * spillover (requests served by cold instances although warm ones were paid for).
+ */
 export class FunctionAlarms extends Construct {
+  /** Names of the alarms created (names, not ARNs: nothing needs to reference the alarm resources). */
+  public readonly alarmNames: string[] = [];
+
   constructor(scope: Construct, id: string, props: FunctionAlarmsProps) {
     super(scope, id);
+    validateAlarms(this.node.path, props);
+    const period = props.periodSeconds ?? ALARM_EVALUATION_DEFAULTS.periodSeconds;
     const common = {
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      evaluationPeriods: 1,
-      period: props.periodSeconds ?? 300,
-      statistic: "Sum",
+      evaluationPeriods: props.evaluationPeriods ?? ALARM_EVALUATION_DEFAULTS.evaluationPeriods,
+      datapointsToAlarm: props.datapointsToAlarm ?? ALARM_EVALUATION_DEFAULTS.datapointsToAlarm,
       // No traffic is not an incident.
       treatMissingData: "notBreaching",
       alarmActions: props.alarmActions ?? [],
-      okActions: props.okActions ?? [],
+      okActions: props.okActions ?? props.alarmActions ?? [],
       tags: props.tags,
     };
-    new CloudwatchMetricAlarm(this, "errors", {
-      ...common,
+    const fnDimensions = { FunctionName: props.functionName };
+    const apiDimensions = { ApiId: props.apiId, Stage: props.stageName };
+    const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, "evaluationPeriods">) => {
+      const created = new CloudwatchMetricAlarm(this, id, { ...common, ...config });
+      this.alarmNames.push(config.alarmName);
+      return created;
+    };
+    const sum = { comparisonOperator: "GreaterThanOrEqualToThreshold", statistic: "Sum", period };
+
+    alarm("errors", {
+      ...sum,
       alarmName: `${props.name}-errors`,
       alarmDescription: `${props.functionName} failed invocations (an out-of-memory kill logs "Runtime exited with error: signal: killed")`,
       namespace: "AWS/Lambda",
       metricName: "Errors",
-      dimensions: { FunctionName: props.functionName },
+      dimensions: fnDimensions,
       threshold: props.errorsThreshold ?? 1,
     });
-    new CloudwatchMetricAlarm(this, "throttles", {
-      ...common,
+    alarm("throttles", {
+      ...sum,
       alarmName: `${props.name}-throttles`,
       alarmDescription: `${props.functionName} invocations rejected for lack of concurrency`,
       namespace: "AWS/Lambda",
       metricName: "Throttles",
-      dimensions: { FunctionName: props.functionName },
+      dimensions: fnDimensions,
       threshold: props.throttlesThreshold ?? 1,
     });
-    new CloudwatchMetricAlarm(this, "api-5xx", {
-      ...common,
+    alarm("api-5xx", {
+      ...sum,
       alarmName: `${props.name}-api-5xx`,
       alarmDescription: `HTTP API of ${props.functionName} answered 5xx`,
       namespace: "AWS/ApiGateway",
       metricName: "5xx",
-      dimensions: { ApiId: props.apiId, Stage: props.stageName },
+      dimensions: apiDimensions,
       threshold: props.serverErrorsThreshold ?? 1,
     });
+
+    const ratePercent = props.clientErrorRatePercent ?? 10;
+    const minRequests = props.clientErrorMinRequests ?? 20;
+    const apiMetric = (metricName: string) => ({
+      metric: { namespace: "AWS/ApiGateway", metricName, dimensions: apiDimensions, period, stat: "Sum" },
+    });
+    alarm("api-4xx-rate", {
+      alarmName: `${props.name}-api-4xx-rate`,
+      alarmDescription: `More than ${ratePercent}% of requests to the HTTP API of ${props.functionName} answered 4xx (rejected auth, bad input), with at least ${minRequests} requests per period`,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: ratePercent,
+      metricQuery: [
+        { id: "requests", ...apiMetric("Count") },
+        { id: "client_errors", ...apiMetric("4xx") },
+        {
+          id: "rate",
+          label: "4xx share of requests (%)",
+          expression: `IF(requests >= ${minRequests}, 100 * client_errors / requests, 0)`,
+          returnData: true,
+        },
+      ],
+    });
+
+    const durationPercent = props.durationPercentOfTimeout ?? 80;
+    alarm("duration-p99", {
+      alarmName: `${props.name}-duration-p99`,
+      alarmDescription: `p99 duration of ${props.functionName} above ${durationPercent}% of its ${props.timeoutSeconds} s timeout: requests are about to time out`,
+      comparisonOperator: "GreaterThanThreshold",
+      namespace: "AWS/Lambda",
+      metricName: "Duration",
+      dimensions: fnDimensions,
+      extendedStatistic: "p99",
+      period,
+      threshold: Math.round(props.timeoutSeconds * 10 * durationPercent),
+      unit: "Milliseconds",
+    });
+
+    if (props.reservedConcurrency !== undefined) {
+      const concurrencyPercent = props.concurrencyPercentOfReserved ?? 80;
+      alarm("concurrency", {
+        alarmName: `${props.name}-concurrency`,
+        alarmDescription: `Concurrent executions of ${props.functionName} at ${concurrencyPercent}% of its reserved ${props.reservedConcurrency}: requests beyond the reservation are throttled`,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        namespace: "AWS/Lambda",
+        metricName: "ConcurrentExecutions",
+        dimensions: fnDimensions,
+        statistic: "Maximum",
+        period,
+        threshold: Math.max(1, Math.ceil((props.reservedConcurrency * concurrencyPercent) / 100)),
+      });
+    }
+
+    if (props.provisionedAlias !== undefined) {
+      alarm("provisioned-spillover", {
+        ...sum,
+        alarmName: `${props.name}-provisioned-spillover`,
+        alarmDescription: `Invocations of ${props.functionName}:${props.provisionedAlias} beyond its provisioned concurrency (served by cold instances that load the model first)`,
+        namespace: "AWS/Lambda",
+        metricName: "ProvisionedConcurrencySpilloverInvocations",
+        dimensions: { FunctionName: props.functionName, Resource: `${props.functionName}:${props.provisionedAlias}` },
+        threshold: 1,
+      });
+    }
+  }
+}
+
+function validateAlarms(path: string, props: FunctionAlarmsProps): void {
+  assertAtLeast(path, "alarms.errorsThreshold", props.errorsThreshold, 1, false);
+  assertAtLeast(path, "alarms.throttlesThreshold", props.throttlesThreshold, 1, false);
+  assertAtLeast(path, "alarms.serverErrorsThreshold", props.serverErrorsThreshold, 1, false);
+  assertAtLeast(path, "alarms.clientErrorMinRequests", props.clientErrorMinRequests, 1, true);
+  for (const field of ["clientErrorRatePercent", "durationPercentOfTimeout", "concurrencyPercentOfReserved"] as const) {
+    const value = props[field];
+    if (value !== undefined && !Token.isUnresolved(value) && !(value > 0 && value <= 100)) {
+      invalid(path, `alarms.${field}`, "a percentage above 0 and at most 100", value);
+    }
+  }
+  const period = props.periodSeconds;
+  if (period !== undefined && !Token.isUnresolved(period) && (!Number.isInteger(period) || period < 60 || period % 60 !== 0)) {
+    invalid(path, "alarms.periodSeconds", "a multiple of 60 (seconds)", period);
+  }
+  const n = props.evaluationPeriods ?? ALARM_EVALUATION_DEFAULTS.evaluationPeriods;
+  const m = props.datapointsToAlarm ?? ALARM_EVALUATION_DEFAULTS.datapointsToAlarm;
+  assertAtLeast(path, "alarms.evaluationPeriods", props.evaluationPeriods, 1, true);
+  assertAtLeast(path, "alarms.datapointsToAlarm", props.datapointsToAlarm, 1, true);
+  if (!Token.isUnresolved(n) && !Token.isUnresolved(m) && m > n) {
+    invalid(path, "alarms.datapointsToAlarm", `at most alarms.evaluationPeriods (${n})`, m);
   }
 }

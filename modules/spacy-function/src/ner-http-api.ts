@@ -31,6 +31,15 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   integrationLatency: "$context.integrationLatency",
   // Why a 5xx happened (e.g. the function timed out) is only visible here.
   integrationError: "$context.integrationErrorMessage",
+  // Who called: the SigV4 signer's IAM user or role ARN (auth "iam") or the token's subject (auth "jwt");
+  // both stay empty for an open API, where the source IP and user agent are all there is.
+  callerArn: "$context.identity.userArn",
+  callerAccount: "$context.identity.accountId",
+  jwtSubject: "$context.authorizer.claims.sub",
+  userAgent: "$context.identity.userAgent",
+  // Why API Gateway itself answered an error (auth rejected, throttled, route not found).
+  error: "$context.error.message",
+  authorizerError: "$context.authorizer.error",
 });
 
 /** Settings of the HTTP API, as resolved by SpacyFunction (every default already applied). */

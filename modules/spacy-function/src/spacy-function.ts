@@ -137,7 +137,7 @@ export interface SpacyFunctionProps {
   readonly tracing?: boolean;
   /** The HTTP API in front of the function. @default IAM auth, burst 50, rate 100 */
   readonly api?: SpacyApiProps;
-  /** CloudWatch alarms on Lambda Errors and Throttles and API 5xx. @default no alarms */
+  /** CloudWatch alarms (M-of-N) on errors, throttles, API 5xx and 4xx rate, p99 duration, concurrency, spillover. @default no alarms */
   readonly alarms?: SpacyAlarmsProps;
   /** Security groups added to the function's own (which allows only NFS to the store), e.g. for egress to your services. @default [] */
   readonly securityGroupIds?: string[];
@@ -188,6 +188,10 @@ export class SpacyFunction extends Construct {
   public readonly role?: IamRole;
   /** Who may call the API. */
   public readonly auth: ApiAuthMode;
+  /** Name of the API's stage (for metrics' Stage dimension). */
+  public readonly apiStageName: string;
+  /** Names of the alarms created (empty without `alarms`). */
+  public readonly alarmNames: string[] = [];
 
   constructor(scope: Construct, id: string, props: SpacyFunctionProps) {
     super(scope, id);
@@ -290,14 +294,18 @@ export class SpacyFunction extends Construct {
     });
 
     if (props.alarms) {
-      new FunctionAlarms(this, "alarms", {
+      const alarms = new FunctionAlarms(this, "alarms", {
         ...props.alarms,
         name: s.name,
         functionName: fn.functionName,
+        timeoutSeconds: s.timeout,
+        reservedConcurrency: props.reservedConcurrency,
+        provisionedAlias: qualifier,
         apiId: api.apiId,
         stageName: api.stageName,
         tags,
       });
+      this.alarmNames.push(...alarms.alarmNames);
     }
 
     this.apiUrl = api.apiUrl;
@@ -313,6 +321,7 @@ export class SpacyFunction extends Construct {
     this.logGroupName = fnConstruct.logGroup.name;
     this.accessLogGroupName = api.accessLogGroupName;
     this.auth = s.api.auth;
+    this.apiStageName = api.stageName;
   }
 
   /**

@@ -54,19 +54,6 @@ export function defaultLayerZipPath(architecture: Architecture): string {
   return path.resolve(__dirname, "..", "layer", "dist", layerZipName(architecture));
 }
 
-// The actions a client could use to move layer zips in or out of the bucket; all of them must use TLS.
-const OBJECT_ACTIONS = [
-  "s3:GetObject",
-  "s3:GetObjectVersion",
-  "s3:GetObjectAttributes",
-  "s3:GetObjectVersionAttributes",
-  "s3:PutObject",
-  "s3:DeleteObject",
-  "s3:DeleteObjectVersion",
-  "s3:AbortMultipartUpload",
-  "s3:ListMultipartUploadParts",
-];
-const BUCKET_ACTIONS = ["s3:ListBucket", "s3:ListBucketVersions", "s3:ListBucketMultipartUploads"];
 
 /**
  * The Lambda layer that carries spaCy and its compiled dependencies.
@@ -237,7 +224,8 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
             Sid: "DenyInsecureTransport",
             Effect: "Deny",
             Principal: { AWS: "*" },
-            Action: [...OBJECT_ACTIONS, ...BUCKET_ACTIONS],
+            // Every S3 action, not a list: a list misses actions added later (AWS FSBP S3.5).
+            Action: "s3:*",
             Resource: [bucket.arn, `${bucket.arn}/*`],
             Condition: { Bool: { "aws:SecureTransport": "false" } },
           },

@@ -90,6 +90,14 @@ export function policyDocuments(out: Synthesized): any[] {
 }
 
 /** Every action named in the given policy documents. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** Every action an Allow statement of the given policy documents grants (a Deny of `s3:*` takes nothing away). */
+export function allowedActionsOf(docs: any[]): string[] {
+  return docs.flatMap((doc) =>
+    doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow").flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
+  );
+}
+
 export function actionsOf(docs: any[]): string[] {
   return docs.flatMap((doc) => doc.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
 }

@@ -10,6 +10,7 @@ import {
 import { ACCESS_LOG_FORMAT } from "../src/ner-http-api";
 import {
   actionsOf,
+  allowedActionsOf,
   addresses,
   all,
   fixture,
@@ -128,7 +129,7 @@ describe("SpacyFunction with defaults", () => {
         Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": expect.stringMatching(ACCESS_POINT_ARN) } },
       },
     ]);
-    const actions = actionsOf(policyDocuments(out));
+    const actions = allowedActionsOf(policyDocuments(out));
     expect(actions.length).toBeGreaterThan(0);
     expect(actions.filter((a) => a.includes("*"))).toEqual([]);
     expect(actions).not.toContain("logs:CreateLogGroup");
@@ -220,6 +221,13 @@ describe("SpacyFunction with defaults", () => {
       ]),
     );
     expect(stage.access_log_settings.format).toBe(ACCESS_LOG_FORMAT);
+    // Who called and why it failed: IAM caller ARN, JWT subject, user agent, API Gateway's error message.
+    expect(JSON.parse(ACCESS_LOG_FORMAT)).toMatchObject({
+      callerArn: "$context.identity.userArn",
+      jwtSubject: "$context.authorizer.claims.sub",
+      userAgent: "$context.identity.userAgent",
+      error: "$context.error.message",
+    });
     const accessLogs = Object.entries(all(out, "aws_cloudwatch_log_group")).find(([, g]) => g.name.includes("apigateway"));
     expect(accessLogs?.[1].retention_in_days).toBe(30);
     expect(stage.access_log_settings.destination_arn).toBe(`\${aws_cloudwatch_log_group.${accessLogs?.[0]}.arn}`);
@@ -361,19 +369,40 @@ describe("SpacyFunction options", () => {
     });
   });
 
-  test("alarms: Lambda Errors and Throttles sums and API 5xx, notifying the given actions", () => {
+  test("alarms: errors, throttles, 5xx, 4xx rate and p99 duration, M-of-N, notifying the given actions on alarm and OK", () => {
     const topic = "arn:aws:sns:eu-west-1:123456789012:alerts";
-    const out = synthFunction({ alarms: { errorsThreshold: 3, alarmActions: [topic] } });
+    const out = synthFunction({ timeout: 20, alarms: { errorsThreshold: 3, alarmActions: [topic] } });
     const alarms = Object.values(all(out, "aws_cloudwatch_metric_alarm"));
-    const byMetric = Object.fromEntries(alarms.map((a) => [`${a.namespace}/${a.metric_name}`, a]));
-    expect(Object.keys(byMetric).sort()).toEqual(["AWS/ApiGateway/5xx", "AWS/Lambda/Errors", "AWS/Lambda/Throttles"]);
-    expect(byMetric["AWS/Lambda/Errors"]).toMatchObject({ statistic: "Sum", threshold: 3, alarm_actions: [topic] });
-    expect(byMetric["AWS/Lambda/Throttles"]).toMatchObject({ statistic: "Sum", threshold: 1 });
-    expect(byMetric["AWS/Lambda/Errors"].dimensions.FunctionName).toMatch(/^\$\{aws_lambda_function\./);
-    expect(byMetric["AWS/ApiGateway/5xx"].dimensions).toEqual({
+    const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name.replace(/^spacy-test-api-/, ""), a]));
+    // No reservation, no provisioned concurrency: no concurrency or spillover alarm.
+    expect(Object.keys(byName).sort()).toEqual(["api-4xx-rate", "api-5xx", "duration-p99", "errors", "throttles"]);
+    expect(byName.errors).toMatchObject({ metric_name: "Errors", statistic: "Sum", threshold: 3, alarm_actions: [topic], ok_actions: [topic] });
+    expect(byName.throttles).toMatchObject({ metric_name: "Throttles", statistic: "Sum", threshold: 1 });
+    expect(byName.errors.dimensions.FunctionName).toMatch(/^\$\{aws_lambda_function\./);
+    expect(byName["api-5xx"].dimensions).toEqual({
       ApiId: expect.stringMatching(/^\$\{aws_apigatewayv2_api\./),
       Stage: expect.stringMatching(/^\$\{aws_apigatewayv2_stage\./),
     });
+    // 80% of the 20 s timeout, in milliseconds.
+    expect(byName["duration-p99"]).toMatchObject({ extended_statistic: "p99", threshold: 16000, comparison_operator: "GreaterThanThreshold" });
+    for (const alarm of alarms) {
+      expect([alarm.evaluation_periods, alarm.datapoints_to_alarm]).toEqual([5, 3]);
+    }
+  });
+
+  test("alarms: concurrency near the reservation and provisioned-concurrency spillover on the live alias", () => {
+    const out = synthFunction({ reservedConcurrency: 7, provisionedConcurrency: 2, alarms: { concurrencyPercentOfReserved: 50, evaluationPeriods: 3, datapointsToAlarm: 2 } });
+    const byName = Object.fromEntries(Object.values(all(out, "aws_cloudwatch_metric_alarm")).map((a) => [a.alarm_name.replace(/^spacy-test-api-/, ""), a]));
+    expect(byName.concurrency).toMatchObject({ metric_name: "ConcurrentExecutions", statistic: "Maximum", threshold: 4, evaluation_periods: 3, datapoints_to_alarm: 2 });
+    expect(byName["provisioned-spillover"].dimensions.Resource).toMatch(/:\$\{aws_lambda_alias\./);
+  });
+
+  test.each<[string, object, RegExp]>([
+    ["M above N", { evaluationPeriods: 2, datapointsToAlarm: 3 }, /alarms.datapointsToAlarm must be at most alarms.evaluationPeriods \(2\), got 3/],
+    ["percentage above 100", { durationPercentOfTimeout: 120 }, /alarms.durationPercentOfTimeout must be a percentage above 0 and at most 100, got 120/],
+    ["zero rate", { clientErrorRatePercent: 0 }, /alarms.clientErrorRatePercent must be a percentage/],
+  ])("alarms: %s is refused", (_, alarms, message) => {
+    expect(() => synthFunction({ alarms })).toThrow(message);
   });
 
   test("the function's architecture follows an arm64 layer", () => {

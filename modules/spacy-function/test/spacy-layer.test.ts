@@ -3,7 +3,7 @@ import * as path from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SpacyLayer, defaultLayerZipPath, type SpacyLayerProps } from "../src/spacy-layer";
-import { MISSING_ZIP, actionsOf, all, only, policyDocuments, synth, type Synthesized } from "./harness";
+import { MISSING_ZIP, allowedActionsOf, all, only, policyDocuments, synth, type Synthesized } from "./harness";
 
 function synthLayer(props: SpacyLayerProps): Synthesized & { layer: SpacyLayer } {
   const stack = new TerraformStack(Testing.app(), "test");
@@ -77,15 +77,15 @@ describe("SpacyLayer from a zip", () => {
     ]);
   });
 
-  test("the bucket policy denies every object and listing action without TLS, naming each action", () => {
+  test("the bucket policy denies every S3 action without TLS (s3:*, not a list that misses new actions)", () => {
     const [statement] = JSON.parse(only(out, "aws_s3_bucket_policy").policy).Statement;
     expect(statement).toMatchObject({
       Effect: "Deny",
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     });
-    expect(statement.Action).toEqual(expect.arrayContaining(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket"]));
+    expect(statement.Action).toBe("s3:*");
     expect(statement.Resource).toHaveLength(2);
-    expect(actionsOf(policyDocuments(out)).filter((a) => a.includes("*"))).toEqual([]);
+    expect(allowedActionsOf(policyDocuments(out)).filter((a) => a.includes("*"))).toEqual([]);
   });
 
   test("uploads only after the bucket's protections are in place", () => {

@@ -1,3 +1,4 @@
+import { EXAMPLE_ACCOUNT_ID, EXAMPLE_STATE_BUCKET } from "./examples";
 import type { EnvironmentConfigInput } from "./schema";
 
 // The wheels spaCy publishes as GitHub release assets, pinned to their sha256. The hashes are the published
@@ -18,7 +19,12 @@ const EN_CORE_WEB_LG_3_8_0 = {
 
 /**
  * Every environment the app synthesizes, by name. CIDRs must not overlap so the VPCs can be peered later.
- * Remote state: add `backend: { bucket: "<state bucket>" }` per environment before the first deploy.
+ *
+ * EXAMPLE VALUES — replace before the first deploy (synth warns while they are in place; see the README's
+ * "Deploying from an empty account"): the state bucket (EXAMPLE_STATE_BUCKET, created by apps/bootstrap),
+ * the account id (EXAMPLE_ACCOUNT_ID) and the @example.com alarm subscribers.
+ *
+ * Concurrency and throttling bound what each environment can cost; docs/cost-ceiling.md has the numbers.
  */
 export const environments: Record<string, EnvironmentConfigInput> = {
   dev: {
@@ -26,26 +32,32 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     network: { cidr: "10.10.0.0/16", azCount: 2, natGateways: "single" },
     modelStore: { backups: false },
     model: { name: "en_core_web_sm", version: "3.8.0", source: EN_CORE_WEB_SM_3_8_0, keepVersions: 1 },
-    function: { memorySize: 1024, logRetentionDays: 14 },
-    api: { auth: "none" },
-    alarms: { enabled: false },
+    // Open API (no auth): the reservation and throttling are what bound a stranger's use of it.
+    function: { memorySize: 1024, reservedConcurrency: 5, logRetentionDays: 14 },
+    api: { auth: "none", throttlingRateLimit: 5, throttlingBurstLimit: 10 },
+    // Dev keeps its state locally unless a backend is set; its alarms notify whoever subscribes.
+    alarms: { enabled: true },
   },
   staging: {
     region: "eu-west-1",
     network: { cidr: "10.20.0.0/16", azCount: 2, natGateways: "single" },
     modelStore: { backups: true },
     model: { name: "en_core_web_lg", version: "3.8.0", source: EN_CORE_WEB_LG_3_8_0 },
-    function: { memorySize: 3008, logRetentionDays: 30 },
-    api: { auth: "iam" },
-    alarms: { enabled: true },
+    function: { memorySize: 3008, reservedConcurrency: 10, logRetentionDays: 30 },
+    api: { auth: "iam", throttlingRateLimit: 20, throttlingBurstLimit: 20 },
+    alarms: { enabled: true, subscriptions: [{ protocol: "email", endpoint: "spacy-staging-alarms@example.com" }] },
+    backend: { bucket: EXAMPLE_STATE_BUCKET },
+    allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
   },
   prod: {
     region: "eu-west-1",
     network: { cidr: "10.30.0.0/16", azCount: 2, natGateways: "one-per-az" },
     modelStore: { backups: true, transitionToIa: "AFTER_90_DAYS" },
     model: { name: "en_core_web_lg", version: "3.8.0", source: EN_CORE_WEB_LG_3_8_0 },
-    function: { memorySize: 3008, provisionedConcurrency: 1, tracing: true, logRetentionDays: 90 },
-    api: { auth: "iam" },
-    alarms: { enabled: true },
+    function: { memorySize: 3008, reservedConcurrency: 50, provisionedConcurrency: 1, tracing: true, logRetentionDays: 90 },
+    api: { auth: "iam", throttlingRateLimit: 100, throttlingBurstLimit: 50 },
+    alarms: { enabled: true, subscriptions: [{ protocol: "email", endpoint: "spacy-prod-oncall@example.com" }] },
+    backend: { bucket: EXAMPLE_STATE_BUCKET },
+    allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
   },
 };

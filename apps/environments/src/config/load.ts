@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { cidrsOverlap } from "@serverless-spacy/network";
+import { environmentIssues } from "./environment-rules";
 import { environmentConfigSchema, productionIssues, type EnvironmentConfig, type EnvironmentConfigInput } from "./schema";
 
 /** A config that cannot be deployed; the message names environment, field, value and what is allowed. */
@@ -43,10 +44,10 @@ export function loadEnvironments(raw: Record<string, EnvironmentConfigInput>): R
       }
       continue;
     }
-    if (name === "prod") {
-      for (const issue of productionIssues(parsed.data)) {
-        problems.push(`environment "${name}", field ${issue.path}: ${issue.message} (got ${JSON.stringify(valueAt(parsed.data, issue.path.split(".")))})`);
-      }
+    const ruleIssues = [...environmentIssues(name, parsed.data), ...(name === "prod" ? productionIssues(parsed.data) : [])];
+    // A Set: a rule for shared environments and a prod rule may say the same thing.
+    for (const issue of new Set(ruleIssues.map((i) => `field ${i.path}: ${i.message} (got ${JSON.stringify(valueAt(parsed.data, i.path.split(".")))})`))) {
+      problems.push(`environment "${name}", ${issue}`);
     }
     configs[name] = parsed.data;
   }

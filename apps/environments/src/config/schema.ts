@@ -15,6 +15,7 @@ import {
   isModelVersion,
 } from "@serverless-spacy/shared";
 import { API_AUTH_MODES } from "@serverless-spacy/spacy-function";
+import { alarmsSchema } from "./alarms-schema";
 
 // Allowed values come from the packages whose constructs check them again, so the config report and the
 // constructs cannot disagree (a value this schema accepts is one the constructs accept).
@@ -65,7 +66,8 @@ export const environmentConfigSchema = z
       architecture: z.enum(LAMBDA_ARCHITECTURES).default("x86_64"),
       memorySize: z.int().min(MEMORY_LIMITS.min).max(MEMORY_LIMITS.max),
       timeout: z.int().min(TIMEOUT_LIMITS.min).max(TIMEOUT_LIMITS.max).default(30),
-      reservedConcurrency: z.int().min(0).optional(),
+      /** Concurrent executions reserved for, and capping, the API function; required so no environment can drain the account's pool. */
+      reservedConcurrency: z.int().min(1),
       provisionedConcurrency: z.int().min(0).default(0),
       tracing: z.boolean().default(false),
       logRetentionDays: z.union(
@@ -79,11 +81,7 @@ export const environmentConfigSchema = z
       throttlingBurstLimit: z.int().min(1).default(50),
       throttlingRateLimit: z.number().positive().default(100),
     }),
-    alarms: z.strictObject({
-      enabled: z.boolean(),
-      /** SNS topics (or other alarm actions) notified when an alarm fires. */
-      actions: z.array(z.string().startsWith("arn:")).default([]),
-    }),
+    alarms: alarmsSchema,
     /** Remote state. Without it the stack keeps state in a local file, which is only fit for a laptop. */
     backend: z
       .strictObject({
@@ -93,6 +91,8 @@ export const environmentConfigSchema = z
         useLockfile: z.boolean().default(true),
       })
       .optional(),
+    /** Account ids the AWS provider may act in (provider allowed_account_ids); a plan in any other account fails. */
+    allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")).min(1).optional(),
     tags: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((config, ctx) => {

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import time
+from typing import Any
 
 from sync_errors import ModelSyncFailed, SyncFailure
 from sync_event import check_event, load_request
@@ -37,7 +38,7 @@ def handler(event: object, context: object = None) -> dict:
         failure = (
             exc if isinstance(exc, SyncFailure) else SyncFailure("internal", f"{type(exc).__name__}: {exc}")
         )
-        summary = {
+        summary: dict[str, Any] = {
             "status": "failed",
             "model_name": _configured("MODEL_NAME"),
             "version": _configured("MODEL_VERSION"),

@@ -81,6 +81,7 @@ def sync_fails(ev: object, context: object = None, *, configured: bool = False) 
     ``configured``: the environment is already set (by the test), ``ev`` is only the event.
     """
     if not configured:
+        assert isinstance(ev, dict), "an unconfigured call configures the function from a dict event"
         configure(ev)
     with pytest.raises(ModelSyncFailed) as info:
         model_sync.handler(ev, context)

@@ -1,0 +1,25 @@
+import { EXAMPLE_ACCOUNT_ID, EXAMPLE_STATE_BUCKET } from "@serverless-spacy/environments";
+
+/** The state bucket to create: one per account that hosts environments. */
+export interface BootstrapConfig {
+  /** Region of the bucket; the environments' backend.region defaults to their own region, so keep them equal. */
+  readonly region: string;
+  /** Globally unique bucket name; the environments' backend.bucket. */
+  readonly bucket: string;
+  /** Account ids the provider may act in (the account the environments use). */
+  readonly allowedAccountIds: string[];
+  /** Days a replaced or deleted state version stays recoverable. */
+  readonly noncurrentVersionRetentionDays: number;
+}
+
+/**
+ * EXAMPLE VALUES — replace with your bucket name and account id (the same ones as in
+ * apps/environments/src/config/environments.ts) before `pnpm bootstrap:deploy`; synth warns while they
+ * are in place and the provider refuses to act in any account but the example one.
+ */
+export const bootstrap: BootstrapConfig = {
+  region: "eu-west-1",
+  bucket: EXAMPLE_STATE_BUCKET,
+  allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
+  noncurrentVersionRetentionDays: 90,
+};

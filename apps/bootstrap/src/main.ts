@@ -1,0 +1,3 @@
+import { buildBootstrapApp } from "./app";
+
+buildBootstrapApp().synth();

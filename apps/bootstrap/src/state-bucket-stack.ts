@@ -1,0 +1,126 @@
+import { Annotations, Aspects, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { EXAMPLE_STATE_BUCKET, EmulatorGaps, emulatorProviderSettings } from "@serverless-spacy/environments";
+import type { BootstrapConfig } from "./config";
+
+export interface StateBucketStackOptions {
+  /** Loopback URL of an AWS emulator; set only by tests. @default real AWS */
+  readonly emulatorEndpoint?: string;
+}
+
+/**
+ * The bucket every environment keeps its Terraform state in: versioned (a bad apply or a deleted state can
+ * be rolled back), encrypted with KMS, private (public access blocked, bucket-owner-enforced), TLS-only,
+ * and locked per state file with S3-native lockfiles (`use_lockfile`, no DynamoDB table). Its own state is
+ * local: it is the one stack that cannot keep state in the bucket it creates before it exists.
+ */
+export class StateBucketStack extends TerraformStack {
+  /** Name of the bucket. */
+  public readonly bucketName: string;
+
+  constructor(scope: Construct, id: string, config: BootstrapConfig, options: StateBucketStackOptions = {}) {
+    super(scope, id);
+    const emulated = options.emulatorEndpoint !== undefined;
+    new AwsProvider(this, "aws", {
+      region: config.region,
+      allowedAccountIds: emulated ? undefined : config.allowedAccountIds,
+      defaultTags: [{ tags: { Project: "serverless-spacy", Environment: "bootstrap", ManagedBy: "cdktf" } }],
+      ...(emulated ? emulatorProviderSettings(options.emulatorEndpoint!) : {}),
+    });
+    // Relative to cdktf.out/stacks/bootstrap: apps/bootstrap/terraform.bootstrap.tfstate, outside the
+    // synth output, so that cleaning cdktf.out never deletes the only record of the bucket.
+    new LocalBackend(this, { path: "../../../terraform.bootstrap.tfstate" });
+    if (emulated) {
+      Aspects.of(this).add(new EmulatorGaps());
+    } else if (config.bucket === EXAMPLE_STATE_BUCKET) {
+      Annotations.of(this).addWarning(
+        `bucket "${config.bucket}" is the checked-in example: set your own bucket name and account id in apps/bootstrap/src/config.ts ` +
+          "(and the same bucket as backend.bucket in apps/environments/src/config/environments.ts)",
+      );
+    }
+
+    const bucket = new S3Bucket(this, "state", {
+      bucket: config.bucket,
+      // State is the one thing here that cannot be rebuilt: Terraform refuses to plan its deletion.
+      lifecycle: { preventDestroy: true },
+    });
+    bucket.addOverride(
+      "//.checkov.skip.CKV_AWS_18",
+      "Server access logs would need a second bucket with no one to log to; CloudTrail records who reads and " +
+        "writes state, and versioning keeps every write.",
+    );
+    bucket.addOverride(
+      "//.checkov.skip.CKV_AWS_144",
+      "Versioning protects against bad applies and deletes; a replica in a second region doubles cost for a " +
+        "regional outage during which the environments in that region cannot be changed anyway.",
+    );
+    bucket.addOverride(
+      "//.checkov.skip.CKV2_AWS_62",
+      "Nothing consumes events from the state bucket; Terraform reads and writes it directly.",
+    );
+    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "state-public-access-block", {
+      bucket: bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "state-ownership", {
+      bucket: bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, "state-encryption", {
+      bucket: bucket.id,
+      // The AWS-managed S3 key: a customer key would be one more thing whose deletion makes all state unreadable.
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+    });
+    const versioning = new S3BucketVersioningA(this, "state-versioning", {
+      bucket: bucket.id,
+      versioningConfiguration: { status: "Enabled" },
+    });
+    new S3BucketLifecycleConfiguration(this, "state-lifecycle", {
+      bucket: bucket.id,
+      rule: [
+        {
+          id: "expire-old-state-versions",
+          status: "Enabled",
+          filter: [{ prefix: "" }],
+          noncurrentVersionExpiration: [{ noncurrentDays: config.noncurrentVersionRetentionDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+      dependsOn: [versioning],
+    });
+    new S3BucketPolicy(this, "state-policy", {
+      bucket: bucket.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: { AWS: "*" },
+            Action: "s3:*",
+            Resource: [bucket.arn, `${bucket.arn}/*`],
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ],
+      }),
+      dependsOn: [publicAccessBlock],
+    });
+
+    this.bucketName = bucket.bucket;
+    new TerraformOutput(this, "state_bucket", {
+      value: bucket.bucket,
+      description: "backend.bucket for every environment in apps/environments/src/config/environments.ts",
+    });
+  }
+}

@@ -1,0 +1,69 @@
+import type { EnvironmentConfig } from "./schema";
+
+/** Environments that others depend on: their state is shared and their alarms must reach someone. */
+export const SHARED_ENVIRONMENTS = ["staging", "prod"] as const;
+
+/**
+ * The most an unauthenticated API may spend. With `api.auth: "none"` anyone holding the URL can invoke the
+ * function, so the function's reservation and the stage's throttling are the only bounds on the bill and on
+ * how much of the account's concurrency pool a stranger can hold.
+ */
+export const OPEN_API_LIMITS = { reservedConcurrency: 10, throttlingRateLimit: 10, throttlingBurstLimit: 20 } as const;
+
+export interface RuleIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Rules that span fields or depend on the environment's name; each names the field it is about. */
+export function environmentIssues(environment: string, config: EnvironmentConfig): RuleIssue[] {
+  const issues: RuleIssue[] = [];
+  const fn = config.function;
+  if (fn.provisionedConcurrency > fn.reservedConcurrency) {
+    issues.push({
+      path: "function.reservedConcurrency",
+      message: `must cover function.provisionedConcurrency (${fn.provisionedConcurrency}): provisioned instances count against the reservation`,
+    });
+  }
+  if (config.alarms.datapointsToAlarm > config.alarms.evaluationPeriods) {
+    issues.push({ path: "alarms.datapointsToAlarm", message: `must be at most alarms.evaluationPeriods (${config.alarms.evaluationPeriods})` });
+  }
+  if (config.api.auth === "none") {
+    const why =
+      'with api.auth "none" anyone who has the URL can invoke the function, so reservation and throttling are ' +
+      "the only limits on the bill and on the account's shared concurrency pool";
+    if (fn.reservedConcurrency > OPEN_API_LIMITS.reservedConcurrency) {
+      issues.push({ path: "function.reservedConcurrency", message: `must be at most ${OPEN_API_LIMITS.reservedConcurrency}: ${why}` });
+    }
+    if (config.api.throttlingRateLimit > OPEN_API_LIMITS.throttlingRateLimit) {
+      issues.push({ path: "api.throttlingRateLimit", message: `must be at most ${OPEN_API_LIMITS.throttlingRateLimit} requests/s: ${why}` });
+    }
+    if (config.api.throttlingBurstLimit > OPEN_API_LIMITS.throttlingBurstLimit) {
+      issues.push({ path: "api.throttlingBurstLimit", message: `must be at most ${OPEN_API_LIMITS.throttlingBurstLimit} requests: ${why}` });
+    }
+  }
+  if ((SHARED_ENVIRONMENTS as readonly string[]).includes(environment)) {
+    if (!config.backend) {
+      issues.push({
+        path: "backend",
+        message: `is required in ${environment}: a local state file can be lost and cannot be shared (create the bucket with apps/bootstrap)`,
+      });
+    }
+    if (!config.allowedAccountIds) {
+      issues.push({
+        path: "allowedAccountIds",
+        message: `is required in ${environment}: it stops a plan or apply with credentials for the wrong account`,
+      });
+    }
+    if (!config.alarms.enabled) {
+      issues.push({ path: "alarms.enabled", message: `must be true in ${environment}` });
+    }
+    if (config.alarms.subscriptions.length === 0) {
+      issues.push({
+        path: "alarms.subscriptions",
+        message: `needs at least one subscriber (e-mail or https) in ${environment}: an alarm that notifies nobody is not monitoring`,
+      });
+    }
+  }
+  return issues;
+}
