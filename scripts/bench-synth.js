@@ -11,7 +11,15 @@ const variants = {
   "cdktf synth (CLI + type-checked ts-node app)": ["pnpm", ["exec", "cdktf", "synth"]],
   "app only (type-checked ts-node)": [
     "pnpm",
-    ["exec", "ts-node", "-r", "./scripts/register-source-paths.js", "--project", "apps/environments/tsconfig.json", "apps/environments/src/main.ts"],
+    [
+      "exec",
+      "ts-node",
+      "-r",
+      "./scripts/register-source-paths.js",
+      "--project",
+      "apps/environments/tsconfig.json",
+      "apps/environments/src/main.ts",
+    ],
   ],
 };
 
@@ -32,5 +40,7 @@ for (const [label, [cmd, args]] of Object.entries(variants)) {
     }
     times.push(seconds);
   }
-  console.log(`${label}: median ${median(times).toFixed(2)} s over ${runs} runs [${times.map((t) => t.toFixed(2)).join(", ")}]`);
+  console.log(
+    `${label}: median ${median(times).toFixed(2)} s over ${runs} runs [${times.map((t) => t.toFixed(2)).join(", ")}]`,
+  );
 }

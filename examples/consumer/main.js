@@ -22,7 +22,15 @@ const sync = new ModelSync(stack, "sync", {
   subnetIds: network.privateSubnetIds,
   modelStore: store,
   // Pinned by the wheel's published sha256 (docs/model-sync.md lists where it comes from).
-  model: { name: "en_core_web_sm", version: "3.8.0", source: spacyModelWheel("en_core_web_sm", "3.8.0", "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85") },
+  model: {
+    name: "en_core_web_sm",
+    version: "3.8.0",
+    source: spacyModelWheel(
+      "en_core_web_sm",
+      "3.8.0",
+      "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
+    ),
+  },
   layerArns: [layer.layerArn],
   internetEgress: network.internetEgress,
 });

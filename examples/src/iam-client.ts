@@ -45,7 +45,11 @@ if (require.main === module) {
     console.error("usage: AWS_REGION=… AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=… iam-client <api url> [text]");
     process.exit(2);
   }
-  const credentials = { accessKeyId: AWS_ACCESS_KEY_ID, secretAccessKey: AWS_SECRET_ACCESS_KEY, sessionToken: AWS_SESSION_TOKEN };
+  const credentials = {
+    accessKeyId: AWS_ACCESS_KEY_ID,
+    secretAccessKey: AWS_SECRET_ACCESS_KEY,
+    sessionToken: AWS_SESSION_TOKEN,
+  };
   iamClient(apiUrl, AWS_REGION, credentials)
     .entities(text)
     .then((entities) => console.log(JSON.stringify(entities)))

@@ -12,7 +12,11 @@ const values = (s: Synth, type: string): any[] => Object.values(s.resource[type]
 describe("examples synthesize", () => {
   test("full stack: both functions, one zone-keyed mount target set, the caller granted the two routes", () => {
     const s: Synth = JSON.parse(Testing.synth(new SearchNerStack(Testing.app(), "search-ner")));
-    expect(values(s, "aws_lambda_function").map((f) => f.function_name).sort()).toEqual(["search-model-sync", "search-ner"]);
+    expect(
+      values(s, "aws_lambda_function")
+        .map((f) => f.function_name)
+        .sort(),
+    ).toEqual(["search-model-sync", "search-ner"]);
     expect(values(s, "aws_efs_mount_target")[0].for_each).toMatch(/^\$\{zipmap\(/);
     const invoke = values(s, "aws_iam_role_policy").find((p) => p.role === "${aws_iam_role.indexer.name}");
     expect(JSON.parse(invoke.policy).Statement[0].Action).toBe("execute-api:Invoke");

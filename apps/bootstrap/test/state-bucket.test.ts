@@ -39,12 +39,18 @@ describe("state bucket", () => {
       restrict_public_buckets: true,
     });
     expect(only(s, "aws_s3_bucket_ownership_controls").rule.object_ownership).toBe("BucketOwnerEnforced");
-    expect(only(s, "aws_s3_bucket_lifecycle_configuration").rule[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 90 }]);
+    expect(only(s, "aws_s3_bucket_lifecycle_configuration").rule[0].noncurrent_version_expiration).toEqual([
+      { noncurrent_days: 90 },
+    ]);
   });
 
   test("TLS only: every S3 action is denied without it", () => {
     const [statement] = JSON.parse(only(s, "aws_s3_bucket_policy").policy).Statement;
-    expect(statement).toMatchObject({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    expect(statement).toMatchObject({
+      Effect: "Deny",
+      Action: "s3:*",
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    });
     expect(statement.Resource).toHaveLength(2);
   });
 

@@ -74,9 +74,21 @@ export class AlarmTopic extends Construct {
       policy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [
-          { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: accountRoot }, Action: KEY_ADMIN_ACTIONS, Resource: "*" },
+          {
+            Sid: "AccountAdministers",
+            Effect: "Allow",
+            Principal: { AWS: accountRoot },
+            Action: KEY_ADMIN_ACTIONS,
+            Resource: "*",
+          },
           // IAM policies in the account decide who else may publish (e.g. a test notification).
-          { Sid: "AccountPublishes", Effect: "Allow", Principal: { AWS: accountRoot }, Action: KEY_PUBLISH_ACTIONS, Resource: "*" },
+          {
+            Sid: "AccountPublishes",
+            Effect: "Allow",
+            Principal: { AWS: accountRoot },
+            Action: KEY_PUBLISH_ACTIONS,
+            Resource: "*",
+          },
           {
             Sid: "AlarmsOfThisAccountPublish",
             Effect: "Allow",
@@ -108,7 +120,10 @@ export class AlarmTopic extends Construct {
             Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: "sns:Publish",
             Resource: topic.arn,
-            Condition: { StringEquals: { "aws:SourceAccount": account.accountId }, ArnLike: { "aws:SourceArn": alarmArns } },
+            Condition: {
+              StringEquals: { "aws:SourceAccount": account.accountId },
+              ArnLike: { "aws:SourceArn": alarmArns },
+            },
           },
           {
             Sid: "DenyInsecureTransport",

@@ -10,7 +10,12 @@ export function stateKey(environment: string): string {
  * Remote S3 state when configured (staging and prod must configure it, see config/environment-rules.ts);
  * otherwise a local state file, with a synth warning because it is unsafe to share.
  */
-export function configureBackend(stack: TerraformStack, environment: string, config: EnvironmentConfig, forceLocal: boolean): void {
+export function configureBackend(
+  stack: TerraformStack,
+  environment: string,
+  config: EnvironmentConfig,
+  forceLocal: boolean,
+): void {
   if (config.backend && !forceLocal) {
     new S3Backend(stack, {
       bucket: config.backend.bucket,

@@ -27,7 +27,12 @@ type Metric = (string | Record<string, unknown>)[];
 
 /** Width 12 of 24: two widgets per row. */
 function graph(title: string, metrics: Metric[], region: string, extra: Record<string, unknown> = {}) {
-  return { type: "metric", width: 12, height: 6, properties: { title, region, metrics, view: "timeSeries", period: 60, ...extra } };
+  return {
+    type: "metric",
+    width: 12,
+    height: 6,
+    properties: { title, region, metrics, view: "timeSeries", period: 60, ...extra },
+  };
 }
 
 /**
@@ -87,8 +92,22 @@ export class EnvironmentDashboard extends Construct {
           ["AWS/Lambda", "ConcurrentExecutions", ...fn, { stat: "Maximum", label: "concurrent executions" }],
           ...(props.provisionedAlias
             ? [
-                ["AWS/Lambda", "ProvisionedConcurrencyUtilization", ...fn, "Resource", `${props.functionName}:${props.provisionedAlias}`, { stat: "Maximum", label: "provisioned utilization" }],
-                ["AWS/Lambda", "ProvisionedConcurrencySpilloverInvocations", ...fn, "Resource", `${props.functionName}:${props.provisionedAlias}`, { stat: "Sum", label: "spillover invocations" }],
+                [
+                  "AWS/Lambda",
+                  "ProvisionedConcurrencyUtilization",
+                  ...fn,
+                  "Resource",
+                  `${props.functionName}:${props.provisionedAlias}`,
+                  { stat: "Maximum", label: "provisioned utilization" },
+                ],
+                [
+                  "AWS/Lambda",
+                  "ProvisionedConcurrencySpilloverInvocations",
+                  ...fn,
+                  "Resource",
+                  `${props.functionName}:${props.provisionedAlias}`,
+                  { stat: "Sum", label: "spillover invocations" },
+                ],
               ]
             : []),
         ],
@@ -108,8 +127,14 @@ export class EnvironmentDashboard extends Construct {
       // ARNs built from names rather than alarm references, so the dashboard does not depend on the alarms.
       const account = new DataAwsCallerIdentity(this, "account");
       const partition = new DataAwsPartition(this, "partition");
-      const arn = (name: string) => `arn:${partition.partition}:cloudwatch:${region}:${account.accountId}:alarm:${name}`;
-      widgets.push({ type: "alarm", width: 12, height: 6, properties: { title: "Alarms", alarms: props.alarmNames.map(arn) } });
+      const arn = (name: string) =>
+        `arn:${partition.partition}:cloudwatch:${region}:${account.accountId}:alarm:${name}`;
+      widgets.push({
+        type: "alarm",
+        width: 12,
+        height: 6,
+        properties: { title: "Alarms", alarms: props.alarmNames.map(arn) },
+      });
     }
     new CloudwatchDashboard(this, "dashboard", {
       dashboardName: props.name,

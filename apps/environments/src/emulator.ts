@@ -39,7 +39,9 @@ export function emulatorEndpoint(env: NodeJS.ProcessEnv = process.env): string |
     throw new Error(`${EMULATOR_ENDPOINT_VARIABLE}="${value}" is not a URL; expected e.g. http://127.0.0.1:5000`);
   }
   if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) {
-    throw new Error(`${EMULATOR_ENDPOINT_VARIABLE}="${value}" must point at a loopback address (127.0.0.1, localhost or [::1])`);
+    throw new Error(
+      `${EMULATOR_ENDPOINT_VARIABLE}="${value}" must point at a loopback address (127.0.0.1, localhost or [::1])`,
+    );
   }
   return url.origin;
 }

@@ -20,7 +20,12 @@ export interface SpacyEnvironmentStackOptions {
 
 /** One environment: network, model store, model sync and the spaCy API, wired together. */
 export class SpacyEnvironmentStack extends TerraformStack {
-  constructor(scope: Construct, environment: string, config: EnvironmentConfig, options: SpacyEnvironmentStackOptions = {}) {
+  constructor(
+    scope: Construct,
+    environment: string,
+    config: EnvironmentConfig,
+    options: SpacyEnvironmentStackOptions = {},
+  ) {
     super(scope, environment);
     const name = `spacy-${environment}`;
     const emulated = options.emulatorEndpoint !== undefined;
@@ -149,7 +154,10 @@ export class SpacyEnvironmentStack extends TerraformStack {
       alarmNames,
     });
 
-    new TerraformOutput(this, "api_url", { value: api.apiUrl, description: "Base URL of the HTTP API (POST /entities, GET /health)" });
+    new TerraformOutput(this, "api_url", {
+      value: api.apiUrl,
+      description: "Base URL of the HTTP API (POST /entities, GET /health)",
+    });
     new TerraformOutput(this, "function_name", { value: api.functionName });
     new TerraformOutput(this, "function_arn", { value: api.functionArn });
     new TerraformOutput(this, "model_sync_result", {
@@ -160,7 +168,10 @@ export class SpacyEnvironmentStack extends TerraformStack {
     new TerraformOutput(this, "file_system_id", { value: modelStore.fileSystemId });
     new TerraformOutput(this, "dashboard_name", { value: dashboard.dashboardName });
     if (alarmTopic) {
-      new TerraformOutput(this, "alarm_topic_arn", { value: alarmTopic.topicArn, description: "SNS topic every alarm notifies" });
+      new TerraformOutput(this, "alarm_topic_arn", {
+        value: alarmTopic.topicArn,
+        description: "SNS topic every alarm notifies",
+      });
     }
   }
 }

@@ -36,61 +36,295 @@ describe("environment config", () => {
     const configs = loadEnvironments(withChange("dev", (c) => delete c.allowedAccountIds));
     expect(configs.dev.backend).toBeUndefined();
     const qa = structuredClone(environments.dev);
-    expect(Object.keys(loadEnvironments({ ...environments, qa: { ...qa, network: { ...qa.network, cidr: "10.40.0.0/16" } } }))).toContain("qa");
+    expect(
+      Object.keys(
+        loadEnvironments({ ...environments, qa: { ...qa, network: { ...qa.network, cidr: "10.40.0.0/16" } } }),
+      ),
+    ).toContain("qa");
   });
 
   test("an open API within the caps is accepted, and the caps do not apply with auth", () => {
-    expect(() => loadEnvironments(withChange("dev", (c) => Object.assign(c.api, { throttlingRateLimit: 10, throttlingBurstLimit: 20 })))).not.toThrow();
+    expect(() =>
+      loadEnvironments(
+        withChange("dev", (c) => Object.assign(c.api, { throttlingRateLimit: 10, throttlingBurstLimit: 20 })),
+      ),
+    ).not.toThrow();
     expect(() => loadEnvironments(withChange("dev", (c) => (c.function.reservedConcurrency = 10)))).not.toThrow();
     expect(() =>
-      loadEnvironments(withChange("dev", (c) => Object.assign(c, { api: { auth: "iam", throttlingRateLimit: 500 }, function: { ...c.function, reservedConcurrency: 200 } }))),
+      loadEnvironments(
+        withChange("dev", (c) =>
+          Object.assign(c, {
+            api: { auth: "iam", throttlingRateLimit: 500 },
+            function: { ...c.function, reservedConcurrency: 200 },
+          }),
+        ),
+      ),
     ).not.toThrow();
   });
 
   test.each<[string, string, Patch, RegExp]>([
-    ["bad CIDR", "dev", (c) => (c.network.cidr = "10.10.0.0/33"), /environment "dev", field network.cidr: must be an IPv4 CIDR block like 10.0.0.0\/16 \(got "10.10.0.0\/33"\)/],
-    ["azCount too high", "staging", (c) => (c.network.azCount = 7), /environment "staging", field network.azCount: .*<=6 \(got 7\)/],
-    ["azCount zero", "dev", (c) => (c.network.azCount = 0), /environment "dev", field network.azCount: .*>=1 \(got 0\)/],
-    ["memory too low", "dev", (c) => (c.function.memorySize = 64), /environment "dev", field function.memorySize: .*>=128 \(got 64\)/],
-    ["memory too high", "prod", (c) => (c.function.memorySize = 20000), /environment "prod", field function.memorySize: .*<=10240 \(got 20000\)/],
-    ["unknown NAT mode", "dev", (c) => (c.network.natGateways = "two"), /field network.natGateways: .*"one-per-az"\|"single"\|"none" \(got "two"\)/],
-    ["bad retention", "dev", (c) => (c.function.logRetentionDays = 13), /field function.logRetentionDays: must be one of CloudWatch Logs' retention periods: 1, 3, 5.*\(got 13\)/],
-    ["bad region", "dev", (c) => (c.region = "Europe"), /field region: must be an AWS region like eu-west-1 \(got "Europe"\)/],
-    ["bad model name", "dev", (c) => (c.model.name = "en-core-web-sm"), /field model.name: must be a spaCy package name "<lang>_<name>" in lower-case snake_case .* \(got "en-core-web-sm"\)/],
+    [
+      "bad CIDR",
+      "dev",
+      (c) => (c.network.cidr = "10.10.0.0/33"),
+      /environment "dev", field network.cidr: must be an IPv4 CIDR block like 10.0.0.0\/16 \(got "10.10.0.0\/33"\)/,
+    ],
+    [
+      "azCount too high",
+      "staging",
+      (c) => (c.network.azCount = 7),
+      /environment "staging", field network.azCount: .*<=6 \(got 7\)/,
+    ],
+    [
+      "azCount zero",
+      "dev",
+      (c) => (c.network.azCount = 0),
+      /environment "dev", field network.azCount: .*>=1 \(got 0\)/,
+    ],
+    [
+      "memory too low",
+      "dev",
+      (c) => (c.function.memorySize = 64),
+      /environment "dev", field function.memorySize: .*>=128 \(got 64\)/,
+    ],
+    [
+      "memory too high",
+      "prod",
+      (c) => (c.function.memorySize = 20000),
+      /environment "prod", field function.memorySize: .*<=10240 \(got 20000\)/,
+    ],
+    [
+      "unknown NAT mode",
+      "dev",
+      (c) => (c.network.natGateways = "two"),
+      /field network.natGateways: .*"one-per-az"\|"single"\|"none" \(got "two"\)/,
+    ],
+    [
+      "bad retention",
+      "dev",
+      (c) => (c.function.logRetentionDays = 13),
+      /field function.logRetentionDays: must be one of CloudWatch Logs' retention periods: 1, 3, 5.*\(got 13\)/,
+    ],
+    [
+      "bad region",
+      "dev",
+      (c) => (c.region = "Europe"),
+      /field region: must be an AWS region like eu-west-1 \(got "Europe"\)/,
+    ],
+    [
+      "bad model name",
+      "dev",
+      (c) => (c.model.name = "en-core-web-sm"),
+      /field model.name: must be a spaCy package name "<lang>_<name>" in lower-case snake_case .* \(got "en-core-web-sm"\)/,
+    ],
     // Accepted by the old schema's looser pattern, refused by the construct with a plain Error: now in the report.
-    ["model name without a language prefix", "dev", (c) => (c.model.name = "spacymodel"), /environment "dev", field model.name: must be a spaCy package name .* \(got "spacymodel"\)/],
-    ["model version range", "dev", (c) => (c.model.version = ">=3.8"), /field model.version: must be an exact PEP 440 version .* \(got ">=3.8"\)/],
-    ["subnets do not fit", "dev", (c) => Object.assign(c.network, { cidr: "10.10.0.0/24", subnetPrefixLength: 26, azCount: 3 }), /field network.subnetPrefixLength: leaves room for 4 subnets in 10.10.0.0\/24, 6 are needed/],
-    ["jwt without settings", "staging", (c) => (c.api.auth = "jwt"), /environment "staging", field api.jwt: is required when api.auth is "jwt" \(it is missing\)/],
-    ["unknown field", "dev", (c) => (c.function.memory = 2048), /environment "dev", field function: unknown field\(s\) "memory"/],
+    [
+      "model name without a language prefix",
+      "dev",
+      (c) => (c.model.name = "spacymodel"),
+      /environment "dev", field model.name: must be a spaCy package name .* \(got "spacymodel"\)/,
+    ],
+    [
+      "model version range",
+      "dev",
+      (c) => (c.model.version = ">=3.8"),
+      /field model.version: must be an exact PEP 440 version .* \(got ">=3.8"\)/,
+    ],
+    [
+      "subnets do not fit",
+      "dev",
+      (c) => Object.assign(c.network, { cidr: "10.10.0.0/24", subnetPrefixLength: 26, azCount: 3 }),
+      /field network.subnetPrefixLength: leaves room for 4 subnets in 10.10.0.0\/24, 6 are needed/,
+    ],
+    [
+      "jwt without settings",
+      "staging",
+      (c) => (c.api.auth = "jwt"),
+      /environment "staging", field api.jwt: is required when api.auth is "jwt" \(it is missing\)/,
+    ],
+    [
+      "unknown field",
+      "dev",
+      (c) => (c.function.memory = 2048),
+      /environment "dev", field function: unknown field\(s\) "memory"/,
+    ],
     ["missing field", "dev", (c) => delete c.alarms, /environment "dev", field alarms: .*\(it is missing\)/],
-    ["prod without provisioned concurrency", "prod", (c) => (c.function.provisionedConcurrency = 0), /environment "prod", field function.provisionedConcurrency: must be at least 1 in prod.*\(got 0\)/],
-    ["prod without alarms", "prod", (c) => (c.alarms.enabled = false), /environment "prod", field alarms.enabled: must be true in prod/],
-    ["prod open API", "prod", (c) => (c.api.auth = "none"), /environment "prod", field api.auth: must not be "none" in prod \(got "none"\)/],
-    ["model without a source", "dev", (c) => delete c.model.source, /environment "dev", field model.source: .*\(it is missing\)/],
-    ["source without a hash", "dev", (c) => delete c.model.source.sha256, /environment "dev", field model.source.sha256: .*\(it is missing\)/],
-    ["short hash", "dev", (c) => (c.model.source.sha256 = "1932429d"), /field model.source.sha256: must be the wheel's sha256: 64 lowercase hex digits \(got "1932429d"\)/],
-    ["upper-case hash", "staging", (c) => (c.model.source.sha256 = "AB".repeat(32)), /environment "staging", field model.source.sha256: must be the wheel's sha256/],
-    ["s3 source without a key", "dev", (c) => (c.model.source = { kind: "s3", bucket: "acme-models", sha256: "ab".repeat(32) }), /field model.source.key: .*\(it is missing\)/],
-    ["s3 key that is not a wheel", "dev", (c) => (c.model.source = { kind: "s3", bucket: "acme-models", key: "m.zip", sha256: "ab".repeat(32) }), /field model.source.key: must name a .whl file \(got "m.zip"\)/],
-    ["s3 source with a location", "dev", (c) => (c.model.source = { kind: "s3", bucket: "acme-models", key: "m.whl", location: "https://x", sha256: "ab".repeat(32) }), /field model.source: unknown field\(s\) "location"/],
-    ["keepVersions 0 would retire the served version", "dev", (c) => (c.model.keepVersions = 0), /environment "dev", field model.keepVersions: .*>=1 \(got 0\)/],
-    ["no NAT with a download from the internet", "dev", (c) => (c.network.natGateways = "none"), /environment "dev", field model.source.kind: must be "s3" when network.natGateways is "none"/],
-    ["no NAT and no S3 endpoint", "dev", (c) => Object.assign(c, { network: { ...c.network, natGateways: "none", s3GatewayEndpoint: false }, model: { ...c.model, source: { kind: "s3", bucket: "acme-models", key: "m.whl", sha256: "ab".repeat(32) } } }), /field network.s3GatewayEndpoint: must be true when network.natGateways is "none"/],
-    ["no reserved concurrency", "staging", (c) => delete c.function.reservedConcurrency, /environment "staging", field function.reservedConcurrency: .*\(it is missing\)/],
-    ["reservation below provisioned", "prod", (c) => (c.function.reservedConcurrency = 1) && (c.function.provisionedConcurrency = 2), /environment "prod", field function.reservedConcurrency: must cover function.provisionedConcurrency \(2\).*\(got 1\)/],
-    ["open API with a large reservation", "dev", (c) => (c.function.reservedConcurrency = 11), /environment "dev", field function.reservedConcurrency: must be at most 10: with api.auth "none" anyone who has the URL can invoke the function.*\(got 11\)/],
-    ["open API with a high rate", "dev", (c) => (c.api.throttlingRateLimit = 100), /environment "dev", field api.throttlingRateLimit: must be at most 10 requests\/s: with api.auth "none".*\(got 100\)/],
-    ["open API with a high burst", "dev", (c) => (c.api.throttlingBurstLimit = 50), /environment "dev", field api.throttlingBurstLimit: must be at most 20 requests: .*\(got 50\)/],
-    ["staging without remote state", "staging", (c) => delete c.backend, /environment "staging", field backend: is required in staging: a local state file can be lost.*apps\/bootstrap/],
-    ["prod without account pin", "prod", (c) => delete c.allowedAccountIds, /environment "prod", field allowedAccountIds: is required in prod: it stops a plan or apply with credentials for the wrong account/],
-    ["staging alarms reach nobody", "staging", (c) => (c.alarms.subscriptions = []), /environment "staging", field alarms.subscriptions: needs at least one subscriber \(e-mail or https\) in staging.*\(got \[\]\)/],
-    ["staging alarms off", "staging", (c) => (c.alarms.enabled = false), /environment "staging", field alarms.enabled: must be true in staging/],
-    ["bad account id", "prod", (c) => (c.allowedAccountIds = ["1234"]), /environment "prod", field allowedAccountIds.0: must be a 12-digit AWS account id \(got "1234"\)/],
-    ["bad e-mail subscriber", "prod", (c) => (c.alarms.subscriptions = [{ protocol: "email", endpoint: "oncall" }]), /environment "prod", field alarms.subscriptions.0.endpoint: must be an e-mail address \(got "oncall"\)/],
-    ["http subscriber", "prod", (c) => (c.alarms.subscriptions = [{ protocol: "https", endpoint: "http://hooks.example.com/x" }]), /environment "prod", field alarms.subscriptions.0.endpoint: must be an https URL/],
-    ["M above N", "dev", (c) => (c.alarms.datapointsToAlarm = 6), /environment "dev", field alarms.datapointsToAlarm: must be at most alarms.evaluationPeriods \(5\) \(got 6\)/],
-    ["prod single NAT", "prod", (c) => (c.network.natGateways = "single"), /environment "prod", field network.natGateways: must be "one-per-az" in prod/],
+    [
+      "prod without provisioned concurrency",
+      "prod",
+      (c) => (c.function.provisionedConcurrency = 0),
+      /environment "prod", field function.provisionedConcurrency: must be at least 1 in prod.*\(got 0\)/,
+    ],
+    [
+      "prod without alarms",
+      "prod",
+      (c) => (c.alarms.enabled = false),
+      /environment "prod", field alarms.enabled: must be true in prod/,
+    ],
+    [
+      "prod open API",
+      "prod",
+      (c) => (c.api.auth = "none"),
+      /environment "prod", field api.auth: must not be "none" in prod \(got "none"\)/,
+    ],
+    [
+      "model without a source",
+      "dev",
+      (c) => delete c.model.source,
+      /environment "dev", field model.source: .*\(it is missing\)/,
+    ],
+    [
+      "source without a hash",
+      "dev",
+      (c) => delete c.model.source.sha256,
+      /environment "dev", field model.source.sha256: .*\(it is missing\)/,
+    ],
+    [
+      "short hash",
+      "dev",
+      (c) => (c.model.source.sha256 = "1932429d"),
+      /field model.source.sha256: must be the wheel's sha256: 64 lowercase hex digits \(got "1932429d"\)/,
+    ],
+    [
+      "upper-case hash",
+      "staging",
+      (c) => (c.model.source.sha256 = "AB".repeat(32)),
+      /environment "staging", field model.source.sha256: must be the wheel's sha256/,
+    ],
+    [
+      "s3 source without a key",
+      "dev",
+      (c) => (c.model.source = { kind: "s3", bucket: "acme-models", sha256: "ab".repeat(32) }),
+      /field model.source.key: .*\(it is missing\)/,
+    ],
+    [
+      "s3 key that is not a wheel",
+      "dev",
+      (c) => (c.model.source = { kind: "s3", bucket: "acme-models", key: "m.zip", sha256: "ab".repeat(32) }),
+      /field model.source.key: must name a .whl file \(got "m.zip"\)/,
+    ],
+    [
+      "s3 source with a location",
+      "dev",
+      (c) =>
+        (c.model.source = {
+          kind: "s3",
+          bucket: "acme-models",
+          key: "m.whl",
+          location: "https://x",
+          sha256: "ab".repeat(32),
+        }),
+      /field model.source: unknown field\(s\) "location"/,
+    ],
+    [
+      "keepVersions 0 would retire the served version",
+      "dev",
+      (c) => (c.model.keepVersions = 0),
+      /environment "dev", field model.keepVersions: .*>=1 \(got 0\)/,
+    ],
+    [
+      "no NAT with a download from the internet",
+      "dev",
+      (c) => (c.network.natGateways = "none"),
+      /environment "dev", field model.source.kind: must be "s3" when network.natGateways is "none"/,
+    ],
+    [
+      "no NAT and no S3 endpoint",
+      "dev",
+      (c) =>
+        Object.assign(c, {
+          network: { ...c.network, natGateways: "none", s3GatewayEndpoint: false },
+          model: { ...c.model, source: { kind: "s3", bucket: "acme-models", key: "m.whl", sha256: "ab".repeat(32) } },
+        }),
+      /field network.s3GatewayEndpoint: must be true when network.natGateways is "none"/,
+    ],
+    [
+      "no reserved concurrency",
+      "staging",
+      (c) => delete c.function.reservedConcurrency,
+      /environment "staging", field function.reservedConcurrency: .*\(it is missing\)/,
+    ],
+    [
+      "reservation below provisioned",
+      "prod",
+      (c) => {
+        c.function.reservedConcurrency = 1;
+        c.function.provisionedConcurrency = 2;
+      },
+      /environment "prod", field function.reservedConcurrency: must cover function.provisionedConcurrency \(2\).*\(got 1\)/,
+    ],
+    [
+      "open API with a large reservation",
+      "dev",
+      (c) => (c.function.reservedConcurrency = 11),
+      /environment "dev", field function.reservedConcurrency: must be at most 10: with api.auth "none" anyone who has the URL can invoke the function.*\(got 11\)/,
+    ],
+    [
+      "open API with a high rate",
+      "dev",
+      (c) => (c.api.throttlingRateLimit = 100),
+      /environment "dev", field api.throttlingRateLimit: must be at most 10 requests\/s: with api.auth "none".*\(got 100\)/,
+    ],
+    [
+      "open API with a high burst",
+      "dev",
+      (c) => (c.api.throttlingBurstLimit = 50),
+      /environment "dev", field api.throttlingBurstLimit: must be at most 20 requests: .*\(got 50\)/,
+    ],
+    [
+      "staging without remote state",
+      "staging",
+      (c) => delete c.backend,
+      /environment "staging", field backend: is required in staging: a local state file can be lost.*apps\/bootstrap/,
+    ],
+    [
+      "prod without account pin",
+      "prod",
+      (c) => delete c.allowedAccountIds,
+      /environment "prod", field allowedAccountIds: is required in prod: it stops a plan or apply with credentials for the wrong account/,
+    ],
+    [
+      "staging alarms reach nobody",
+      "staging",
+      (c) => (c.alarms.subscriptions = []),
+      /environment "staging", field alarms.subscriptions: needs at least one subscriber \(e-mail or https\) in staging.*\(got \[\]\)/,
+    ],
+    [
+      "staging alarms off",
+      "staging",
+      (c) => (c.alarms.enabled = false),
+      /environment "staging", field alarms.enabled: must be true in staging/,
+    ],
+    [
+      "bad account id",
+      "prod",
+      (c) => (c.allowedAccountIds = ["1234"]),
+      /environment "prod", field allowedAccountIds.0: must be a 12-digit AWS account id \(got "1234"\)/,
+    ],
+    [
+      "bad e-mail subscriber",
+      "prod",
+      (c) => (c.alarms.subscriptions = [{ protocol: "email", endpoint: "oncall" }]),
+      /environment "prod", field alarms.subscriptions.0.endpoint: must be an e-mail address \(got "oncall"\)/,
+    ],
+    [
+      "http subscriber",
+      "prod",
+      (c) => (c.alarms.subscriptions = [{ protocol: "https", endpoint: "http://hooks.example.com/x" }]),
+      /environment "prod", field alarms.subscriptions.0.endpoint: must be an https URL/,
+    ],
+    [
+      "M above N",
+      "dev",
+      (c) => (c.alarms.datapointsToAlarm = 6),
+      /environment "dev", field alarms.datapointsToAlarm: must be at most alarms.evaluationPeriods \(5\) \(got 6\)/,
+    ],
+    [
+      "prod single NAT",
+      "prod",
+      (c) => (c.network.natGateways = "single"),
+      /environment "prod", field network.natGateways: must be "one-per-az" in prod/,
+    ],
   ])("%s", (_, environment, patch, message) => {
     expect(problemsOf(withChange(environment, patch))).toMatch(message);
   });
@@ -121,7 +355,12 @@ describe("environment config", () => {
     const configs = loadEnvironments(
       withChange("dev", (c) => {
         c.network.natGateways = "none";
-        c.model.source = { kind: "s3", bucket: "acme-models", key: "en/en_core_web_sm-3.8.0-py3-none-any.whl", sha256: "ab".repeat(32) };
+        c.model.source = {
+          kind: "s3",
+          bucket: "acme-models",
+          key: "en/en_core_web_sm-3.8.0-py3-none-any.whl",
+          sha256: "ab".repeat(32),
+        };
       }),
     );
     expect(configs.dev.network).toMatchObject({ natGateways: "none", s3GatewayEndpoint: true });
@@ -130,7 +369,9 @@ describe("environment config", () => {
 
   test("overlapping environment CIDRs name both environments", () => {
     const message = problemsOf(withChange("prod", (c) => (c.network.cidr = "10.10.128.0/17")));
-    expect(message).toMatch(/environment "prod", field network.cidr: 10.10.128.0\/17 overlaps environment "dev" \(10.10.0.0\/16\)/);
+    expect(message).toMatch(
+      /environment "prod", field network.cidr: 10.10.128.0\/17 overlaps environment "dev" \(10.10.0.0\/16\)/,
+    );
   });
 
   test("every problem is reported at once", () => {

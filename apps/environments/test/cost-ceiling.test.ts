@@ -4,7 +4,8 @@ import { environments } from "../src/config/environments";
 import { loadEnvironments } from "../src/config/load";
 import { costCeiling } from "../src/cost-ceiling";
 
-const money = (n: number, digits = 0) => `$${n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+const money = (n: number, digits = 0) =>
+  `$${n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
 
 describe("cost ceiling", () => {
   const configs = loadEnvironments(environments);
@@ -16,24 +17,30 @@ describe("cost ceiling", () => {
     expect(dev.requestsPerMonth).toBe(5 * 3600 * 720);
     const doubled = costCeiling({ ...configs.dev, function: { ...configs.dev.function, reservedConcurrency: 10 } });
     expect(doubled.computePerHour).toBeCloseTo(2 * dev.computePerHour, 6);
-    const withProvisioned = costCeiling({ ...configs.prod, function: { ...configs.prod.function, provisionedConcurrency: 2 } });
+    const withProvisioned = costCeiling({
+      ...configs.prod,
+      function: { ...configs.prod.function, provisionedConcurrency: 2 },
+    });
     expect(withProvisioned.perMonth).toBeGreaterThan(costCeiling(configs.prod).perMonth);
   });
 
-  test.each(Object.keys(environments))("docs/cost-ceiling.md states %s's ceiling from the checked-in config", (environment) => {
-    const doc = fs.readFileSync(path.resolve(__dirname, "../../../docs/cost-ceiling.md"), "utf8");
-    const row = doc.split("\n").find((l) => l.startsWith(`| ${environment} |`));
-    const config = configs[environment];
-    const ceiling = costCeiling(config);
-    const cells = row!.split("|").map((c) => c.trim());
-    expect(cells.slice(2, 9)).toEqual([
-      String(config.function.reservedConcurrency),
-      `${config.function.memorySize} MB`,
-      `${config.api.throttlingRateLimit} req/s (${config.api.throttlingBurstLimit})`,
-      config.api.auth,
-      money(ceiling.computePerHour, 2),
-      `${+(ceiling.requestsPerMonth / 1e6).toFixed(2)} M`,
-      money(ceiling.perMonth),
-    ]);
-  });
+  test.each(Object.keys(environments))(
+    "docs/cost-ceiling.md states %s's ceiling from the checked-in config",
+    (environment) => {
+      const doc = fs.readFileSync(path.resolve(__dirname, "../../../docs/cost-ceiling.md"), "utf8");
+      const row = doc.split("\n").find((l) => l.startsWith(`| ${environment} |`));
+      const config = configs[environment];
+      const ceiling = costCeiling(config);
+      const cells = row!.split("|").map((c) => c.trim());
+      expect(cells.slice(2, 9)).toEqual([
+        String(config.function.reservedConcurrency),
+        `${config.function.memorySize} MB`,
+        `${config.api.throttlingRateLimit} req/s (${config.api.throttlingBurstLimit})`,
+        config.api.auth,
+        money(ceiling.computePerHour, 2),
+        `${+(ceiling.requestsPerMonth / 1e6).toFixed(2)} M`,
+        money(ceiling.perMonth),
+      ]);
+    },
+  );
 });

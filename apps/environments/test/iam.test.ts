@@ -3,7 +3,13 @@ import { Testing, type TerraformStack } from "cdktf";
 import { buildApp } from "../src/app";
 
 type Synth = { resource: Record<string, Record<string, any>> };
-type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource?: string | string[]; Condition?: unknown };
+type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource?: string | string[];
+  Condition?: unknown;
+};
 
 /**
  * Actions IAM offers no resource type for: "*" is the only resource they accept (Service Authorization
@@ -18,7 +24,10 @@ const ACTIONS_WITHOUT_RESOURCE_TYPES = new Set([
 
 const outdir = path.resolve(__dirname, "../../../cdktf.out");
 const stacks: Record<string, Synth> = Object.fromEntries(
-  (buildApp({ env: {}, outdir }).node.children as TerraformStack[]).map((s) => [s.node.id, JSON.parse(Testing.synth(s))]),
+  (buildApp({ env: {}, outdir }).node.children as TerraformStack[]).map((s) => [
+    s.node.id,
+    JSON.parse(Testing.synth(s)),
+  ]),
 );
 
 /** Every identity-policy statement an environment's roles get, with where it came from. */
@@ -63,7 +72,10 @@ describe.each(Object.keys(stacks))("IAM in %s", (environment) => {
       }
       const resources = [statement.Resource ?? []].flat();
       if (resources.includes("*")) {
-        expect({ where, wideOnStar: actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_TYPES.has(a)) }).toEqual({ where, wideOnStar: [] });
+        expect({ where, wideOnStar: actions.filter((a) => !ACTIONS_WITHOUT_RESOURCE_TYPES.has(a)) }).toEqual({
+          where,
+          wideOnStar: [],
+        });
       }
     }
   });
@@ -81,10 +93,16 @@ describe.each(Object.keys(stacks))("IAM in %s", (environment) => {
         fn.logging_config?.log_group ?? `\${aws_cloudwatch_log_group.${findLogGroup(s, fn.function_name)}.name}`,
       )![1];
       expect(logs).toEqual([
-        expect.objectContaining({ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `\${aws_cloudwatch_log_group.${logGroupId}.arn}:*` }),
+        expect.objectContaining({
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `\${aws_cloudwatch_log_group.${logGroupId}.arn}:*`,
+        }),
       ]);
       const deny = statements.find((st) => st.Effect === "Deny")!;
-      expect([deny.Action].flat()).toEqual(expect.arrayContaining(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]));
+      expect([deny.Action].flat()).toEqual(
+        expect.arrayContaining(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface"]),
+      );
       const arns = (deny.Condition as any).ArnEquals["lambda:SourceFunctionArn"];
       expect(arns[0]).toMatch(new RegExp(`:function:${fn.function_name}$`));
     }
@@ -92,5 +110,7 @@ describe.each(Object.keys(stacks))("IAM in %s", (environment) => {
 });
 
 function findLogGroup(s: Synth, functionName: string): string {
-  return Object.entries(s.resource.aws_cloudwatch_log_group).find(([, g]) => g.name === `/aws/lambda/${functionName}`)![0];
+  return Object.entries(s.resource.aws_cloudwatch_log_group).find(
+    ([, g]) => g.name === `/aws/lambda/${functionName}`,
+  )![0];
 }

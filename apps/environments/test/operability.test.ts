@@ -22,25 +22,29 @@ function warnings(configs: Record<string, EnvironmentConfigInput>, environment: 
 }
 
 const topicRef = (s: Synth) => `\${aws_sns_topic.${Object.keys(s.resource.aws_sns_topic)[0]}.arn}`;
-const alarmsByName = (s: Synth) => Object.fromEntries(values(s, "aws_cloudwatch_metric_alarm").map((a) => [a.alarm_name, a]));
+const alarmsByName = (s: Synth) =>
+  Object.fromEntries(values(s, "aws_cloudwatch_metric_alarm").map((a) => [a.alarm_name, a]));
 
 describe("alarms that reach someone", () => {
   const stacks = synth();
 
-  test.each(Object.keys(environments))("%s: one KMS-encrypted topic is every alarm's alarm and OK action", (environment) => {
-    const s = stacks[environment];
-    const [topic] = values(s, "aws_sns_topic");
-    expect(values(s, "aws_sns_topic")).toHaveLength(1);
-    expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.[^.]+\.arn\}$/);
-    const [key] = values(s, "aws_kms_key");
-    expect(key.enable_key_rotation).toBe(true);
-    const alarms = values(s, "aws_cloudwatch_metric_alarm");
-    expect(alarms.length).toBeGreaterThanOrEqual(7);
-    for (const alarm of alarms) {
-      expect(alarm.alarm_actions).toContain(topicRef(s));
-      expect(alarm.ok_actions).toContain(topicRef(s));
-    }
-  });
+  test.each(Object.keys(environments))(
+    "%s: one KMS-encrypted topic is every alarm's alarm and OK action",
+    (environment) => {
+      const s = stacks[environment];
+      const [topic] = values(s, "aws_sns_topic");
+      expect(values(s, "aws_sns_topic")).toHaveLength(1);
+      expect(topic.kms_master_key_id).toMatch(/^\$\{aws_kms_key\.[^.]+\.arn\}$/);
+      const [key] = values(s, "aws_kms_key");
+      expect(key.enable_key_rotation).toBe(true);
+      const alarms = values(s, "aws_cloudwatch_metric_alarm");
+      expect(alarms.length).toBeGreaterThanOrEqual(7);
+      for (const alarm of alarms) {
+        expect(alarm.alarm_actions).toContain(topicRef(s));
+        expect(alarm.ok_actions).toContain(topicRef(s));
+      }
+    },
+  );
 
   test("the key lets only this account's CloudWatch alarms publish, and names no action with a wildcard", () => {
     const policy = JSON.parse(values(stacks.prod, "aws_kms_key")[0].policy);
@@ -49,7 +53,10 @@ describe("alarms that reach someone", () => {
     expect(service.Condition.StringEquals["aws:SourceAccount"]).toMatch(/data.aws_caller_identity/);
     expect(policy.Statement.flatMap((st: any) => st.Action).some((a: string) => a.includes("*"))).toBe(false);
     const topicPolicy = JSON.parse(values(stacks.prod, "aws_sns_topic_policy")[0].policy);
-    expect(topicPolicy.Statement.map((st: any) => st.Sid)).toEqual(["AlarmsOfThisAccountPublish", "DenyInsecureTransport"]);
+    expect(topicPolicy.Statement.map((st: any) => st.Sid)).toEqual([
+      "AlarmsOfThisAccountPublish",
+      "DenyInsecureTransport",
+    ]);
   });
 
   test("subscriptions come from the config", () => {
@@ -58,7 +65,10 @@ describe("alarms that reach someone", () => {
     ]);
     expect(stacks.dev.resource.aws_sns_topic_subscription).toBeUndefined();
     const configs = structuredClone(environments);
-    configs.dev.alarms = { enabled: true, subscriptions: [{ protocol: "https", endpoint: "https://hooks.example.org/alarms" }] };
+    configs.dev.alarms = {
+      enabled: true,
+      subscriptions: [{ protocol: "https", endpoint: "https://hooks.example.org/alarms" }],
+    };
     expect(values(synth(configs).dev, "aws_sns_topic_subscription")).toEqual([
       expect.objectContaining({ protocol: "https", endpoint: "https://hooks.example.org/alarms" }),
     ]);
@@ -72,15 +82,27 @@ describe("alarms that reach someone", () => {
           expect([alarm.evaluation_periods, alarm.datapoints_to_alarm]).toEqual([1, 1]);
           continue;
         }
-        expect([alarm.period ?? alarm.metric_query?.[0]?.metric?.period, alarm.evaluation_periods, alarm.datapoints_to_alarm]).toEqual([60, 5, 3]);
+        expect([
+          alarm.period ?? alarm.metric_query?.[0]?.metric?.period,
+          alarm.evaluation_periods,
+          alarm.datapoints_to_alarm,
+        ]).toEqual([60, 5, 3]);
       }
     }
   });
 
   test("duration p99 near the timeout, concurrency near the reservation, 4xx rate, spillover only with provisioned concurrency", () => {
     const prod = alarmsByName(stacks.prod);
-    expect(prod["spacy-prod-api-duration-p99"]).toMatchObject({ extended_statistic: "p99", metric_name: "Duration", threshold: 24000 });
-    expect(prod["spacy-prod-api-concurrency"]).toMatchObject({ metric_name: "ConcurrentExecutions", statistic: "Maximum", threshold: 40 });
+    expect(prod["spacy-prod-api-duration-p99"]).toMatchObject({
+      extended_statistic: "p99",
+      metric_name: "Duration",
+      threshold: 24000,
+    });
+    expect(prod["spacy-prod-api-concurrency"]).toMatchObject({
+      metric_name: "ConcurrentExecutions",
+      statistic: "Maximum",
+      threshold: 40,
+    });
     expect(alarmsByName(stacks.dev)["spacy-dev-api-concurrency"].threshold).toBe(4);
     expect(prod["spacy-prod-api-provisioned-spillover"]).toMatchObject({
       metric_name: "ProvisionedConcurrencySpilloverInvocations",
@@ -91,15 +113,26 @@ describe("alarms that reach someone", () => {
     expect(rate.metric_query.map((q: any) => q.id)).toEqual(["requests", "client_errors", "rate"]);
     expect(rate.metric_query[2].expression).toBe("IF(requests >= 20, 100 * client_errors / requests, 0)");
     expect(rate.threshold).toBe(10);
-    expect(prod["spacy-prod-model-sync-errors"]).toMatchObject({ metric_name: "Errors", dimensions: { FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\.model-sync_function_/) } });
+    expect(prod["spacy-prod-model-sync-errors"]).toMatchObject({
+      metric_name: "Errors",
+      dimensions: { FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\.model-sync_function_/) },
+    });
   });
 
   test("EFS burst credits are watched only where the throughput mode has credits", () => {
-    expect(values(stacks.prod, "aws_cloudwatch_metric_alarm").some((a) => a.metric_name === "BurstCreditBalance")).toBe(false);
+    expect(values(stacks.prod, "aws_cloudwatch_metric_alarm").some((a) => a.metric_name === "BurstCreditBalance")).toBe(
+      false,
+    );
     const configs = structuredClone(environments);
     configs.staging.modelStore.throughputMode = "bursting";
-    const burst = values(synth(configs).staging, "aws_cloudwatch_metric_alarm").find((a) => a.metric_name === "BurstCreditBalance");
-    expect(burst).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: 1024 ** 4, statistic: "Minimum" });
+    const burst = values(synth(configs).staging, "aws_cloudwatch_metric_alarm").find(
+      (a) => a.metric_name === "BurstCreditBalance",
+    );
+    expect(burst).toMatchObject({
+      comparison_operator: "LessThanThreshold",
+      threshold: 1024 ** 4,
+      statistic: "Minimum",
+    });
   });
 
   test("one dashboard per environment: requests, errors, latency percentiles, init duration, concurrency, EFS, alarms", () => {
@@ -130,16 +163,24 @@ describe("state that cannot be lost", () => {
   test("staging and prod keep state in S3 with a lockfile and refuse other accounts; dev is local with a synth warning", () => {
     for (const environment of ["staging", "prod"]) {
       const s = stacks[environment];
-      expect(s.terraform.backend.s3).toMatchObject({ key: `serverless-spacy/${environment}/terraform.tfstate`, encrypt: true, use_lockfile: true });
+      expect(s.terraform.backend.s3).toMatchObject({
+        key: `serverless-spacy/${environment}/terraform.tfstate`,
+        encrypt: true,
+        use_lockfile: true,
+      });
       expect(s.provider.aws[0].allowed_account_ids).toHaveLength(1);
     }
     expect(stacks.dev.terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
-    expect(warnings(environments, "dev")).toEqual([expect.stringMatching(/no backend configured: state is kept locally.*apps\/bootstrap/)]);
+    expect(warnings(environments, "dev")).toEqual([
+      expect.stringMatching(/no backend configured: state is kept locally.*apps\/bootstrap/),
+    ]);
   });
 
   test("example values draw a warning naming each one; real values draw none", () => {
     expect(warnings(environments, "prod")).toEqual([
-      expect.stringMatching(/still uses the checked-in example values backend.bucket .*allowedAccountIds \(111111111111\), alarms.subscriptions\[0\]/),
+      expect.stringMatching(
+        /still uses the checked-in example values backend.bucket .*allowedAccountIds \(111111111111\), alarms.subscriptions\[0\]/,
+      ),
     ]);
     const configs = structuredClone(environments);
     Object.assign(configs.prod, {

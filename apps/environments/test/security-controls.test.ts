@@ -17,16 +17,17 @@ const stacks: Record<string, Synth> = Object.fromEntries(
 );
 const environments = Object.keys(stacks);
 const values = (s: Synth, type: string): any[] => Object.values(s.resource?.[type] ?? {});
-const documents = (s: Synth) => [
-  ...values(s, "aws_iam_role_policy").map((p) => p.policy),
-  ...values(s, "aws_iam_policy").map((p) => p.policy),
-  ...values(s, "aws_iam_role").map((p) => p.assume_role_policy),
-  ...values(s, "aws_s3_bucket_policy").map((p) => p.policy),
-  ...values(s, "aws_efs_file_system_policy").map((p) => p.policy),
-  ...values(s, "aws_sns_topic_policy").map((p) => p.policy),
-  ...values(s, "aws_kms_key").map((p) => p.policy),
-  ...values(s, "aws_vpc_endpoint").map((p) => p.policy),
-].map((d) => JSON.parse(d));
+const documents = (s: Synth) =>
+  [
+    ...values(s, "aws_iam_role_policy").map((p) => p.policy),
+    ...values(s, "aws_iam_policy").map((p) => p.policy),
+    ...values(s, "aws_iam_role").map((p) => p.assume_role_policy),
+    ...values(s, "aws_s3_bucket_policy").map((p) => p.policy),
+    ...values(s, "aws_efs_file_system_policy").map((p) => p.policy),
+    ...values(s, "aws_sns_topic_policy").map((p) => p.policy),
+    ...values(s, "aws_kms_key").map((p) => p.policy),
+    ...values(s, "aws_vpc_endpoint").map((p) => p.policy),
+  ].map((d) => JSON.parse(d));
 const statements = (s: Synth): any[] => documents(s).flatMap((d) => d.Statement);
 const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
@@ -78,7 +79,9 @@ describe("AWS security controls (docs/security.md)", () => {
   });
 
   control("EFS.2", "file systems are in backup plans (staging, prod; dev is the documented exception)", () => {
-    const status = Object.fromEntries(environments.map((e) => [e, values(stacks[e], "aws_efs_backup_policy")[0].backup_policy.status]));
+    const status = Object.fromEntries(
+      environments.map((e) => [e, values(stacks[e], "aws_efs_backup_policy")[0].backup_policy.status]),
+    );
     expect(status).toEqual({ dev: "DISABLED", staging: "ENABLED", prod: "ENABLED" });
   });
 
@@ -113,7 +116,11 @@ describe("AWS security controls (docs/security.md)", () => {
     for (const s of Object.values(stacks)) {
       for (const policy of values(s, "aws_s3_bucket_policy")) {
         expect(JSON.parse(policy.policy).Statement).toContainEqual(
-          expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          expect.objectContaining({
+            Effect: "Deny",
+            Action: "s3:*",
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          }),
         );
       }
       expect(values(s, "aws_s3_bucket_policy")).toHaveLength(values(s, "aws_s3_bucket").length);
@@ -125,7 +132,12 @@ describe("AWS security controls (docs/security.md)", () => {
       const blocks = values(s, "aws_s3_bucket_public_access_block");
       expect(blocks).toHaveLength(values(s, "aws_s3_bucket").length);
       for (const b of blocks) {
-        expect([b.block_public_acls, b.block_public_policy, b.ignore_public_acls, b.restrict_public_buckets]).toEqual([true, true, true, true]);
+        expect([b.block_public_acls, b.block_public_policy, b.ignore_public_acls, b.restrict_public_buckets]).toEqual([
+          true,
+          true,
+          true,
+          true,
+        ]);
       }
     }
   });
@@ -253,7 +265,9 @@ describe("AWS security controls (docs/security.md)", () => {
   test("docs/security.md marks exactly these controls as checked by jest", () => {
     const doc = fs.readFileSync(path.resolve(__dirname, "../../../docs/security.md"), "utf8");
     const rows = doc.split("\n").filter((l) => /^\| [A-Za-z0-9]+\.\d+ /.test(l));
-    const documentedAsJest = rows.filter((l) => /\| jest \|/.test(l)).map((l) => l.split("|")[1].replace("†", "").trim());
+    const documentedAsJest = rows
+      .filter((l) => /\| jest \|/.test(l))
+      .map((l) => l.split("|")[1].replace("†", "").trim());
     expect(documentedAsJest.sort()).toEqual([...checked].sort());
     // Every row gives a verdict for each environment.
     for (const row of rows) {

@@ -54,11 +54,18 @@ describe("environment stacks", () => {
   });
 
   test("the API function loads the environment's model from /mnt/models after the sync ran", () => {
-    for (const [environment, model] of [["dev", "en_core_web_sm"], ["prod", "en_core_web_lg"]]) {
+    for (const [environment, model] of [
+      ["dev", "en_core_web_sm"],
+      ["prod", "en_core_web_lg"],
+    ]) {
       const s = stacks[environment];
       const api = values(s, "aws_lambda_function").find((f) => f.function_name === `spacy-${environment}-api`);
       expect(api.file_system_config.local_mount_path).toBe("/mnt/models");
-      expect(api.environment.variables).toMatchObject({ MODEL_ROOT: "/mnt/models", MODEL_NAME: model, MODEL_VERSION: "3.8.0" });
+      expect(api.environment.variables).toMatchObject({
+        MODEL_ROOT: "/mnt/models",
+        MODEL_NAME: model,
+        MODEL_VERSION: "3.8.0",
+      });
       const [invocationId] = Object.keys(s.resource.aws_lambda_invocation);
       expect(api.depends_on).toContain(`aws_lambda_invocation.${invocationId}`);
       const invocation = s.resource.aws_lambda_invocation[invocationId];
@@ -75,7 +82,9 @@ describe("environment stacks", () => {
   });
 
   test("prod: provisioned concurrency on an alias, IAM auth, backups; dev: none of these", () => {
-    expect(values(stacks.prod, "aws_lambda_provisioned_concurrency_config")[0].provisioned_concurrent_executions).toBe(1);
+    expect(values(stacks.prod, "aws_lambda_provisioned_concurrency_config")[0].provisioned_concurrent_executions).toBe(
+      1,
+    );
     expect(values(stacks.prod, "aws_cloudwatch_metric_alarm").length).toBeGreaterThanOrEqual(2);
     expect(values(stacks.prod, "aws_apigatewayv2_route").every((r) => r.authorization_type === "AWS_IAM")).toBe(true);
     expect(values(stacks.prod, "aws_efs_backup_policy")[0].backup_policy.status).toBe("ENABLED");
@@ -127,7 +136,11 @@ describe("emulator switch", () => {
   test("points every service at the loopback endpoint with test credentials and a local backend", () => {
     const configured = structuredClone(environments);
     configured.dev.backend = { bucket: "acme-terraform-state" };
-    const app = buildApp({ environments: configured, env: { [EMULATOR_ENDPOINT_VARIABLE]: "http://127.0.0.1:5123" }, outdir });
+    const app = buildApp({
+      environments: configured,
+      env: { [EMULATOR_ENDPOINT_VARIABLE]: "http://127.0.0.1:5123" },
+      outdir,
+    });
     const dev = JSON.parse(Testing.synth(app.node.children.find((c) => c.node.id === "dev") as TerraformStack));
     const provider = dev.provider.aws[0];
     expect(provider).toMatchObject({ access_key: "test", secret_key: "test", skip_credentials_validation: true });

@@ -151,7 +151,7 @@ export class EfsModelStore extends Construct implements IModelStore {
     }
     new EfsBackupPolicy(this, "backup-policy", {
       fileSystemId: fileSystem.id,
-      backupPolicy: { status: props.backups ?? true ? "ENABLED" : "DISABLED" },
+      backupPolicy: { status: (props.backups ?? true) ? "ENABLED" : "DISABLED" },
     });
 
     const securityGroup = new SecurityGroup(this, "security-group", {
@@ -234,7 +234,11 @@ export class EfsModelStore extends Construct implements IModelStore {
   }
 
   private fileSystemPolicy(): { Version: string; Statement: PolicyStatement[] } {
-    const allActions = ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientRootAccess"];
+    const allActions = [
+      "elasticfilesystem:ClientMount",
+      "elasticfilesystem:ClientWrite",
+      "elasticfilesystem:ClientRootAccess",
+    ];
     const statements: PolicyStatement[] = [
       {
         Sid: "DenyUnencryptedTransport",
@@ -309,7 +313,9 @@ function validate(path: string, props: EfsModelStoreProps, throughputMode: strin
     throw new Error(`${path}: throughputMode must be one of ${THROUGHPUT_MODES.join(", ")}, got "${throughputMode}"`);
   }
   if ((throughputMode === "provisioned") !== (props.provisionedThroughputMibps !== undefined)) {
-    throw new Error(`${path}: provisionedThroughputMibps is required with, and only with, throughputMode "provisioned"`);
+    throw new Error(
+      `${path}: provisionedThroughputMibps is required with, and only with, throughputMode "provisioned"`,
+    );
   }
   const permissions = props.accessPoint?.permissions;
   if (permissions !== undefined && !/^[0-7]{3,4}$/.test(permissions)) {
@@ -324,7 +330,12 @@ function validate(path: string, props: EfsModelStoreProps, throughputMode: strin
 const NFS_DESCRIPTION_MAX = 255;
 
 /** The NFS ingress rule for one client security group, named after it (not after call order). */
-function nfsIngress(scope: Construct, targetGroupId: string, clientGroupId: string, description: string): ITerraformDependable {
+function nfsIngress(
+  scope: Construct,
+  targetGroupId: string,
+  clientGroupId: string,
+  description: string,
+): ITerraformDependable {
   const id = `nfs-from-${granteeKey(scope, clientGroupId)}`;
   const existing = scope.node.tryFindChild(id) as VpcSecurityGroupIngressRule | undefined;
   return (
@@ -387,7 +398,8 @@ class ImportedEfsModelStore extends Construct implements IModelStore {
     this.fileSystemArn =
       attrs.fileSystemArn ?? new DataAwsEfsFileSystem(this, "file-system", { fileSystemId: attrs.fileSystemId }).arn;
     this.accessPointArn =
-      attrs.accessPointArn ?? new DataAwsEfsAccessPoint(this, "access-point", { accessPointId: attrs.accessPointId }).arn;
+      attrs.accessPointArn ??
+      new DataAwsEfsAccessPoint(this, "access-point", { accessPointId: attrs.accessPointId }).arn;
     this.mountTargets = attrs.mountTargets ?? [];
   }
 
@@ -396,12 +408,26 @@ class ImportedEfsModelStore extends Construct implements IModelStore {
   }
 
   public grantRead(grantee: MountGrantee): ITerraformDependable[] {
-    return [grantPolicy(this, this.node.id, grantee, "read", mountStatements("read", this.fileSystemArn, this.accessPointArn))];
+    return [
+      grantPolicy(
+        this,
+        this.node.id,
+        grantee,
+        "read",
+        mountStatements("read", this.fileSystemArn, this.accessPointArn),
+      ),
+    ];
   }
 
   public grantReadWrite(grantee: MountGrantee): ITerraformDependable[] {
     return [
-      grantPolicy(this, this.node.id, grantee, "read-write", mountStatements("read-write", this.fileSystemArn, this.accessPointArn)),
+      grantPolicy(
+        this,
+        this.node.id,
+        grantee,
+        "read-write",
+        mountStatements("read-write", this.fileSystemArn, this.accessPointArn),
+      ),
     ];
   }
 }

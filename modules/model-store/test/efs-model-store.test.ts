@@ -77,7 +77,9 @@ describe("EfsModelStore", () => {
         Effect: "Allow",
         Action: ["elasticfilesystem:ClientMount"],
         Resource: expect.stringMatching(/aws_efs_file_system\.store_file-system_\w+\.arn/),
-        Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": expect.stringMatching(/aws_efs_access_point\..*\.arn/) } },
+        Condition: {
+          StringEquals: { "elasticfilesystem:AccessPointArn": expect.stringMatching(/aws_efs_access_point\..*\.arn/) },
+        },
       },
     ]);
     expect(byRole.sync[0].Action).toEqual(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
@@ -135,7 +137,12 @@ describe("EfsModelStore", () => {
   });
 
   test("backups off, IA lifecycle and provisioned throughput are configurable", () => {
-    const s = build({ backups: false, transitionToIa: "AFTER_30_DAYS", throughputMode: "provisioned", provisionedThroughputMibps: 64 });
+    const s = build({
+      backups: false,
+      transitionToIa: "AFTER_30_DAYS",
+      throughputMode: "provisioned",
+      provisionedThroughputMibps: 64,
+    });
     expect(one(s, "aws_efs_backup_policy").backup_policy.status).toBe("DISABLED");
     expect(one(s, "aws_efs_file_system")).toMatchObject({
       lifecycle_policy: [{ transition_to_ia: "AFTER_30_DAYS" }],
@@ -150,7 +157,10 @@ describe("EfsModelStore", () => {
     [{ throughputMode: "provisioned" as const }, /provisionedThroughputMibps is required with, and only with/],
     [{ provisionedThroughputMibps: 10 }, /provisionedThroughputMibps is required with, and only with/],
     [{ accessPoint: { permissions: "rwx" } }, /accessPoint.permissions must be octal like "750", got "rwx"/],
-    [{ accessPoint: { path: "models" } }, /accessPoint.path must be an absolute directory other than "\/", got "models"/],
+    [
+      { accessPoint: { path: "models" } },
+      /accessPoint.path must be an absolute directory other than "\/", got "models"/,
+    ],
   ])("rejects %j", (props, message) => {
     expect(() => build(props as Partial<EfsModelStoreProps>)).toThrow(message);
   });
@@ -159,13 +169,21 @@ describe("EfsModelStore", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "test");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
-    const subnets = ["a", "b"].map((z) => new Subnet(stack, `subnet-${z}`, { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24" }).id);
+    const subnets = ["a", "b"].map(
+      (z) => new Subnet(stack, `subnet-${z}`, { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24" }).id,
+    );
     expect(() => new EfsModelStore(stack, "unkeyed", { vpcId: "vpc-1", subnetIds: subnets })).toThrow(
       /subnetIds are Terraform references.*pass availabilityZones/,
     );
-    new EfsModelStore(stack, "store", { vpcId: "vpc-1", subnetIds: subnets, availabilityZones: ["eu-west-1a", "eu-west-1b"] });
+    new EfsModelStore(stack, "store", {
+      vpcId: "vpc-1",
+      subnetIds: subnets,
+      availabilityZones: ["eu-west-1a", "eu-west-1b"],
+    });
     const target = one(JSON.parse(Testing.synth(stack)), "aws_efs_mount_target");
-    expect(target.for_each).toMatch(/^\$\{zipmap\(\["eu-west-1a", "eu-west-1b"\], \[aws_subnet\.subnet-a\.id, aws_subnet\.subnet-b\.id\]\)\}$/);
+    expect(target.for_each).toMatch(
+      /^\$\{zipmap\(\["eu-west-1a", "eu-west-1b"\], \[aws_subnet\.subnet-a\.id, aws_subnet\.subnet-b\.id\]\)\}$/,
+    );
   });
 
   test.each([
@@ -214,7 +232,9 @@ describe("EfsModelStore", () => {
     }
     expect(addresses(all, "aws_efs_mount_target")).toEqual(addresses(fewer, "aws_efs_mount_target"));
     const keys = (s: any) => JSON.parse(JSON.stringify(Object.values(s.resource.aws_efs_mount_target)[0])).for_each;
-    expect(keys(all)).toMatch(/zipmap\(\["eu-west-1a", "eu-west-1b", "eu-west-1c"\], \["subnet-a", "subnet-b", "subnet-c"\]\)/);
+    expect(keys(all)).toMatch(
+      /zipmap\(\["eu-west-1a", "eu-west-1b", "eu-west-1c"\], \["subnet-a", "subnet-b", "subnet-c"\]\)/,
+    );
     expect(keys(fewer)).toMatch(/zipmap\(\["eu-west-1a", "eu-west-1c"\], \["subnet-a", "subnet-c"\]\)/);
   });
 });
@@ -244,7 +264,11 @@ describe("EfsModelStore.fromAttributes", () => {
     expect(Object.values(s.data.aws_efs_access_point)).toEqual([{ access_point_id: "fsap-0123456789abcdef0" }]);
     expect(store.mountTargets).toEqual([]);
     const rule = one(s, "aws_vpc_security_group_ingress_rule");
-    expect(rule).toMatchObject({ security_group_id: "sg-0123456789abcdef0", referenced_security_group_id: "sg-0aaaaaaaaaaaaaaaa", from_port: 2049 });
+    expect(rule).toMatchObject({
+      security_group_id: "sg-0123456789abcdef0",
+      referenced_security_group_id: "sg-0aaaaaaaaaaaaaaaa",
+      from_port: 2049,
+    });
     const statement = JSON.parse(one(s, "aws_iam_role_policy").policy).Statement[0];
     expect(statement.Action).toEqual(["elasticfilesystem:ClientMount"]);
     expect(statement.Resource).toMatch(/data\.aws_efs_file_system\.existing_file-system_\w+\.arn/);
@@ -259,6 +283,8 @@ describe("EfsModelStore.fromAttributes", () => {
   });
 
   test("rejects an id of the wrong kind, naming the field", () => {
-    expect(() => build({ accessPointId: "fs-0123" })).toThrow(/accessPointId must be an id like "fsap-0123456789abcdef0", got "fs-0123"/);
+    expect(() => build({ accessPointId: "fs-0123" })).toThrow(
+      /accessPointId must be an id like "fsap-0123456789abcdef0", got "fs-0123"/,
+    );
   });
 });

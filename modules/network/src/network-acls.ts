@@ -37,7 +37,9 @@ type Rule = { protocol: string; fromPort: number; toPort: number; cidrBlock: str
 
 /** Numbers rules in order (100, 110, ...): the lowest matching number decides, so order is meaning. */
 function numbered<T extends Rule>(rules: Rule[]): (T & { ruleNo: number; action: string })[] {
-  return rules.map((r, i) => ({ ...r, ruleNo: 100 + 10 * i, action: r.action ?? "allow" }) as T & { ruleNo: number; action: string });
+  return rules.map(
+    (r, i) => ({ ...r, ruleNo: 100 + 10 * i, action: r.action ?? "allow" }) as T & { ruleNo: number; action: string },
+  );
 }
 
 const ephemeralFrom = (cidrBlock: string): Rule[] =>

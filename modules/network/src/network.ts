@@ -97,7 +97,9 @@ export class Network extends Construct {
       throw new Error(`${this.node.path}: azCount must be an integer from 1 to 6, got ${azCount}`);
     }
     if (!NAT_GATEWAY_MODES.includes(natMode)) {
-      throw new Error(`${this.node.path}: natGateways must be one of ${NAT_GATEWAY_MODES.join(", ")}, got "${natMode}"`);
+      throw new Error(
+        `${this.node.path}: natGateways must be one of ${NAT_GATEWAY_MODES.join(", ")}, got "${natMode}"`,
+      );
     }
     if (props.availabilityZones && props.availabilityZones.length !== azCount) {
       throw new Error(
@@ -334,7 +336,10 @@ export function s3EndpointPolicy(accountId: string, extraBuckets: string[]): obj
 }
 
 function validateSubnets(path: string, vpcCidr: string, azCount: number, pub: string[], priv: string[]): void {
-  for (const [kind, list] of [["publicSubnetCidrs", pub], ["privateSubnetCidrs", priv]] as const) {
+  for (const [kind, list] of [
+    ["publicSubnetCidrs", pub],
+    ["privateSubnetCidrs", priv],
+  ] as const) {
     if (list.length !== azCount) {
       throw new Error(`${path}: ${kind} lists ${list.length} blocks but azCount is ${azCount}`);
     }

@@ -32,7 +32,9 @@ describe("Network", () => {
     const s = synth({ azCount: 2, natGateways: "one-per-az" });
     const nats = s.resource.aws_nat_gateway;
     expect(Object.keys(nats)).toHaveLength(2);
-    Object.values(nats).forEach((n: any, i) => expect(n.subnet_id).toMatch(new RegExp(`aws_subnet\\.net_public-${i + 1}_`)));
+    Object.values(nats).forEach((n: any, i) =>
+      expect(n.subnet_id).toMatch(new RegExp(`aws_subnet\\.net_public-${i + 1}_`)),
+    );
     const routes = values(s, "aws_route").filter((r) => r.nat_gateway_id);
     expect(routes).toHaveLength(2);
     routes.forEach((r, i) => {
@@ -80,11 +82,18 @@ describe("Network", () => {
   });
 
   test("the S3 endpoint's policy admits only the account's own buckets and the named ones, for listed actions", () => {
-    const [endpoint] = values(synth({ s3GatewayEndpoint: true, s3EndpointExtraBuckets: ["models-bucket"] }), "aws_vpc_endpoint");
+    const [endpoint] = values(
+      synth({ s3GatewayEndpoint: true, s3EndpointExtraBuckets: ["models-bucket"] }),
+      "aws_vpc_endpoint",
+    );
     const policy = JSON.parse(endpoint.policy);
     expect(policy.Statement[0]).toMatchObject({
       Effect: "Allow",
-      Condition: { StringEquals: { "aws:ResourceAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\..+\.account_id\}$/) } },
+      Condition: {
+        StringEquals: {
+          "aws:ResourceAccount": expect.stringMatching(/^\$\{data\.aws_caller_identity\..+\.account_id\}$/),
+        },
+      },
     });
     expect(policy.Statement[1].Resource).toEqual(["arn:aws:s3:::models-bucket", "arn:aws:s3:::models-bucket/*"]);
     const actions = policy.Statement.flatMap((st: any) => st.Action);
@@ -101,7 +110,10 @@ describe("Network", () => {
     // Evaluates an ACL like AWS does: the lowest-numbered matching rule decides, no match denies.
     const allows = (tier: string, direction: "ingress" | "egress", peer: string, port: number): boolean => {
       const rules = [...acl(tier)[direction]].sort((a: any, b: any) => a.rule_no - b.rule_no);
-      const hit = rules.find((r: any) => r.protocol === "tcp" && cidrContains(r.cidr_block, `${peer}/32`) && r.from_port <= port && port <= r.to_port);
+      const hit = rules.find(
+        (r: any) =>
+          r.protocol === "tcp" && cidrContains(r.cidr_block, `${peer}/32`) && r.from_port <= port && port <= r.to_port,
+      );
       return hit?.action === "allow";
     };
     const lambda = "10.10.2.10"; // private subnet 1
@@ -151,7 +163,14 @@ describe("Network", () => {
 
   test("tags reach every taggable resource; the default security group is locked down", () => {
     const s = synth({ tags: { Team: "nlp" } });
-    for (const type of ["aws_vpc", "aws_subnet", "aws_internet_gateway", "aws_nat_gateway", "aws_eip", "aws_route_table"]) {
+    for (const type of [
+      "aws_vpc",
+      "aws_subnet",
+      "aws_internet_gateway",
+      "aws_nat_gateway",
+      "aws_eip",
+      "aws_route_table",
+    ]) {
       values(s, type).forEach((r) => expect(r.tags.Team).toBe("nlp"));
     }
     const [sg] = values(s, "aws_default_security_group");
@@ -176,7 +195,9 @@ describe("Network", () => {
     const statements = JSON.parse(policy.policy).Statement;
     expect(statements).toHaveLength(1);
     expect(statements[0].Action).toEqual(["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]);
-    expect(statements[0].Resource.every((r: string) => r.includes("aws_cloudwatch_log_group.net_flow-logs_"))).toBe(true);
+    expect(statements[0].Resource.every((r: string) => r.includes("aws_cloudwatch_log_group.net_flow-logs_"))).toBe(
+      true,
+    );
   });
 
   test("flow logs are on by default (all traffic, 30 days) and can be turned off", () => {

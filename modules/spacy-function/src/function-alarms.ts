@@ -1,6 +1,9 @@
 import { Token } from "cdktf";
 import { Construct } from "constructs";
-import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import {
+  CloudwatchMetricAlarm,
+  type CloudwatchMetricAlarmConfig,
+} from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { assertAtLeast, invalid } from "./validation";
 
 /** CloudWatch alarms on the function and its API. */
@@ -190,7 +193,11 @@ function validateAlarms(path: string, props: FunctionAlarmsProps): void {
     }
   }
   const period = props.periodSeconds;
-  if (period !== undefined && !Token.isUnresolved(period) && (!Number.isInteger(period) || period < 60 || period % 60 !== 0)) {
+  if (
+    period !== undefined &&
+    !Token.isUnresolved(period) &&
+    (!Number.isInteger(period) || period < 60 || period % 60 !== 0)
+  ) {
     invalid(path, "alarms.periodSeconds", "a multiple of 60 (seconds)", period);
   }
   const n = props.evaluationPeriods ?? ALARM_EVALUATION_DEFAULTS.evaluationPeriods;

@@ -11,7 +11,12 @@ export {
 } from "./spacy-function";
 export { SpacyLayer, defaultLayerZipPath, layerZipName, type ISpacyLayer, type SpacyLayerProps } from "./spacy-layer";
 export { NerHttpApi, NER_ROUTES, ACCESS_LOG_FORMAT, type NerHttpApiProps } from "./ner-http-api";
-export { FunctionAlarms, ALARM_EVALUATION_DEFAULTS, type FunctionAlarmsProps, type SpacyAlarmsProps } from "./function-alarms";
+export {
+  FunctionAlarms,
+  ALARM_EVALUATION_DEFAULTS,
+  type FunctionAlarmsProps,
+  type SpacyAlarmsProps,
+} from "./function-alarms";
 export { API_AUTH_MODES, ROUTE_AUTHORIZATION_TYPES, type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
 export { ARCHITECTURES, LAYER_RUNTIME, type Architecture } from "./architecture";
 export { LOG_RETENTION_DAYS, type LogRetentionDays } from "./log-retention";

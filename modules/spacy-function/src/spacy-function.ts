@@ -355,7 +355,9 @@ export class SpacyFunction extends Construct {
   private warn(props: SpacyFunctionProps, s: Settings): void {
     const handlerFile = path.join(HANDLER_SOURCE_DIR, `${HANDLER.split(".")[0]}.py`);
     if (!fs.existsSync(handlerFile)) {
-      Annotations.of(this).addWarning(`${handlerFile} does not exist: every invocation would fail with "Unable to import module"`);
+      Annotations.of(this).addWarning(
+        `${handlerFile} does not exist: every invocation would fail with "Unable to import module"`,
+      );
     }
     const recommended = recommendedMemoryMb(props.model.name);
     if (recommended !== undefined && !Token.isUnresolved(s.memorySize) && s.memorySize < recommended) {
@@ -369,7 +371,9 @@ export class SpacyFunction extends Construct {
         `timeout ${s.timeout} s only helps direct invocations: the HTTP API answers 503 after ${HTTP_API_MAX_INTEGRATION_TIMEOUT} s`,
       );
     }
-    const init = Token.isUnresolved(s.memorySize) ? undefined : expectedInitSeconds(props.model.name, s.memorySize, s.vectors);
+    const init = Token.isUnresolved(s.memorySize)
+      ? undefined
+      : expectedInitSeconds(props.model.name, s.memorySize, s.vectors);
     if (init !== undefined && init.seconds > ON_DEMAND_INIT_LIMIT_SECONDS) {
       Annotations.of(this).addWarning(
         `expected init of ${props.model.name} at memorySize ${s.memorySize} MB is ~${init.seconds.toFixed(1)} s, over ` +
@@ -462,7 +466,12 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   }
   for (const key of Object.keys(props.environment ?? {})) {
     if ((RESERVED_ENVIRONMENT_VARIABLES as readonly string[]).includes(key)) {
-      invalid(path, "environment", `free of the variables the construct sets (${RESERVED_ENVIRONMENT_VARIABLES.join(", ")})`, key);
+      invalid(
+        path,
+        "environment",
+        `free of the variables the construct sets (${RESERVED_ENVIRONMENT_VARIABLES.join(", ")})`,
+        key,
+      );
     }
     assertMatches(path, "environment key", key, /^[A-Za-z][A-Za-z0-9_]*$/, "a variable name (letters, digits, _)");
   }
@@ -472,8 +481,20 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   for (const group of props.securityGroupIds ?? []) {
     assertMatches(path, "securityGroupIds[]", group, /^sg-[0-9a-f]+$/, "a security group id like sg-0123456789abcdef0");
   }
-  assertMatches(path, "permissionsBoundary", props.permissionsBoundary, /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/, "a managed policy ARN like arn:aws:iam::123456789012:policy/boundary");
-  assertMatches(path, "role.roleArn", props.role?.roleArn, /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "a role ARN like arn:aws:iam::123456789012:role/name");
+  assertMatches(
+    path,
+    "permissionsBoundary",
+    props.permissionsBoundary,
+    /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/,
+    "a managed policy ARN like arn:aws:iam::123456789012:policy/boundary",
+  );
+  assertMatches(
+    path,
+    "role.roleArn",
+    props.role?.roleArn,
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
+    "a role ARN like arn:aws:iam::123456789012:role/name",
+  );
   assertMatches(
     path,
     "mountPath",
@@ -544,7 +565,12 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   }
   assertAtLeast(path, "api.throttlingBurstLimit", s.api.throttlingBurstLimit, 0, true);
   assertAtLeast(path, "api.throttlingRateLimit", s.api.throttlingRateLimit, 0, false);
-  assertOneOf(path, "api.accessLogRetentionDays", s.api.accessLogRetentionDays, LOG_RETENTION_DAYS as readonly number[]);
+  assertOneOf(
+    path,
+    "api.accessLogRetentionDays",
+    s.api.accessLogRetentionDays,
+    LOG_RETENTION_DAYS as readonly number[],
+  );
 
   const alarms = props.alarms;
   if (alarms) {
@@ -552,7 +578,11 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
     assertAtLeast(path, "alarms.throttlesThreshold", alarms.throttlesThreshold, 1, false);
     assertAtLeast(path, "alarms.serverErrorsThreshold", alarms.serverErrorsThreshold, 1, false);
     const period = alarms.periodSeconds;
-    if (period !== undefined && !Token.isUnresolved(period) && (!Number.isInteger(period) || period < 60 || period % 60 !== 0)) {
+    if (
+      period !== undefined &&
+      !Token.isUnresolved(period) &&
+      (!Number.isInteger(period) || period < 60 || period % 60 !== 0)
+    ) {
       invalid(path, "alarms.periodSeconds", "a multiple of 60 (seconds)", period);
     }
   }

@@ -54,7 +54,6 @@ export function defaultLayerZipPath(architecture: Architecture): string {
   return path.resolve(__dirname, "..", "layer", "dist", layerZipName(architecture));
 }
 
-
 /**
  * The Lambda layer that carries spaCy and its compiled dependencies.
  *
@@ -253,7 +252,12 @@ function validate(path: string, name: string, architecture: Architecture, props:
   assertMatches(path, "name", name, /^[A-Za-z0-9_-]{1,140}$/, "1–140 characters of A-Z, a-z, 0-9, - and _");
   assertOneOf(path, "architecture", architecture, ARCHITECTURES);
   if (props.layerArn !== undefined) {
-    const ignored = uploadSettings(props, ["zipPath", "artifactsBucket", "kmsKeyArn", "noncurrentVersionRetentionDays"]);
+    const ignored = uploadSettings(props, [
+      "zipPath",
+      "artifactsBucket",
+      "kmsKeyArn",
+      "noncurrentVersionRetentionDays",
+    ]);
     if (ignored.length > 0) {
       throw new Error(
         `${path}: layerArn uses an existing layer, so ${ignored.join(", ")} would be ignored; ` +

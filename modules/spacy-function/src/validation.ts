@@ -31,7 +31,13 @@ export function assertIntegerInRange(
 }
 
 /** Require a number at least `min` (integers only when `integer`). */
-export function assertAtLeast(path: string, field: string, value: number | undefined, min: number, integer: boolean): void {
+export function assertAtLeast(
+  path: string,
+  field: string,
+  value: number | undefined,
+  min: number,
+  integer: boolean,
+): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
@@ -51,7 +57,13 @@ export function assertOneOf<T>(path: string, field: string, value: T | undefined
 }
 
 /** Require a string to match a pattern, described in words for the message. */
-export function assertMatches(path: string, field: string, value: string | undefined, pattern: RegExp, allowed: string): void {
+export function assertMatches(
+  path: string,
+  field: string,
+  value: string | undefined,
+  pattern: RegExp,
+  allowed: string,
+): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }

@@ -8,7 +8,11 @@ import { SpacyFunction, type SpacyFunctionProps } from "../src/spacy-function";
 import { SpacyLayer, type SpacyLayerProps } from "../src/spacy-layer";
 
 /** A zip path that is guaranteed not to exist: synth must not need the built layer. */
-export const MISSING_ZIP = path.join(os.tmpdir(), "serverless-spacy-test-no-such-dir", "spacy-layer-python3.12-x86_64.zip");
+export const MISSING_ZIP = path.join(
+  os.tmpdir(),
+  "serverless-spacy-test-no-such-dir",
+  "spacy-layer-python3.12-x86_64.zip",
+);
 
 export type Synthesized = {
   resource: Record<string, Record<string, any>>;
@@ -53,7 +57,10 @@ export function synth(stack: TerraformStack): Synthesized {
 }
 
 /** Synthesize a stack holding one SpacyFunction built from `functionProps` plus the overrides. */
-export function synthFunction(overrides: Partial<SpacyFunctionProps> = {}, id = "api"): Synthesized & { fn: SpacyFunction } {
+export function synthFunction(
+  overrides: Partial<SpacyFunctionProps> = {},
+  id = "api",
+): Synthesized & { fn: SpacyFunction } {
   const f = fixture();
   const fn = new SpacyFunction(f.stack, id, functionProps(f, overrides));
   return { ...synth(f.stack), fn };
@@ -89,15 +96,16 @@ export function policyDocuments(out: Synthesized): any[] {
   return docs.map((d) => JSON.parse(d));
 }
 
-/** Every action named in the given policy documents. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 /** Every action an Allow statement of the given policy documents grants (a Deny of `s3:*` takes nothing away). */
 export function allowedActionsOf(docs: any[]): string[] {
   return docs.flatMap((doc) =>
-    doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow").flatMap((s: { Action: string | string[] }) => [s.Action].flat()),
+    doc.Statement.filter((s: { Effect: string }) => s.Effect === "Allow").flatMap((s: { Action: string | string[] }) =>
+      [s.Action].flat(),
+    ),
   );
 }
 
+/** Every action named in the given policy documents. */
 export function actionsOf(docs: any[]): string[] {
   return docs.flatMap((doc) => doc.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
 }

@@ -134,7 +134,9 @@ describe("SpacyFunction with defaults", () => {
     expect(actions.filter((a) => a.includes("*"))).toEqual([]);
     expect(actions).not.toContain("logs:CreateLogGroup");
     // ClientWrite only appears in the store's file system policy, in Deny statements.
-    const allowed = policyDocuments(out).flatMap((d) => d.Statement.filter((st: { Effect: string }) => st.Effect === "Allow"));
+    const allowed = policyDocuments(out).flatMap((d) =>
+      d.Statement.filter((st: { Effect: string }) => st.Effect === "Allow"),
+    );
     expect(actionsOf([{ Statement: allowed }])).not.toContain("elasticfilesystem:ClientWrite");
     expect(JSON.stringify(out)).not.toContain("AmazonElasticFileSystemClientReadWriteAccess");
 
@@ -145,23 +147,36 @@ describe("SpacyFunction with defaults", () => {
   test("no AWS-managed policy: an inline execution policy scoped to its own log group and this account's ENIs", () => {
     expect(out.resource.aws_iam_role_policy_attachment).toBeUndefined();
     expect(only(out, "aws_iam_role").managed_policy_arns).toBeUndefined();
-    const [execution] = Object.values(all(out, "aws_iam_role_policy")).filter((p) => p.name === "spacy-test-api-execution");
+    const [execution] = Object.values(all(out, "aws_iam_role_policy")).filter(
+      (p) => p.name === "spacy-test-api-execution",
+    );
     const bySid = Object.fromEntries(JSON.parse(execution.policy).Statement.map((st: { Sid: string }) => [st.Sid, st]));
-    const logGroupId = Object.keys(all(out, "aws_cloudwatch_log_group")).find((id) => id.startsWith("api_function_log-group"));
+    const logGroupId = Object.keys(all(out, "aws_cloudwatch_log_group")).find((id) =>
+      id.startsWith("api_function_log-group"),
+    );
     expect(bySid.WriteOwnLogs).toEqual({
       Sid: "WriteOwnLogs",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
       Resource: `\${aws_cloudwatch_log_group.${logGroupId}.arn}:*`,
     });
-    expect(bySid.ManageVpcNetworkInterfaces.Resource).toMatch(/^arn:\$\{data\.aws_partition\..+\}:ec2:\$\{data\.aws_region\..+\}:\$\{data\.aws_caller_identity\..+\.account_id\}:\*\/\*$/);
+    expect(bySid.ManageVpcNetworkInterfaces.Resource).toMatch(
+      /^arn:\$\{data\.aws_partition\..+\}:ec2:\$\{data\.aws_region\..+\}:\$\{data\.aws_caller_identity\..+\.account_id\}:\*\/\*$/,
+    );
     // Describe* have no resource-level form: "*" is the only resource IAM accepts for them.
-    expect(bySid.DescribeVpcNetworking).toMatchObject({ Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], Resource: "*" });
+    expect(bySid.DescribeVpcNetworking).toMatchObject({
+      Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+      Resource: "*",
+    });
     const deny = bySid.DenyNetworkInterfaceCallsFromFunctionCode;
     expect(deny.Effect).toBe("Deny");
-    expect(deny.Action).toEqual(expect.arrayContaining([...bySid.ManageVpcNetworkInterfaces.Action, ...bySid.DescribeVpcNetworking.Action]));
+    expect(deny.Action).toEqual(
+      expect.arrayContaining([...bySid.ManageVpcNetworkInterfaces.Action, ...bySid.DescribeVpcNetworking.Action]),
+    );
     const [unqualified, qualified] = deny.Condition.ArnEquals["lambda:SourceFunctionArn"];
-    expect(unqualified).toMatch(/:lambda:\$\{data\.aws_region\..+\}:\$\{data\.aws_caller_identity\..+\}:function:spacy-test-api$/);
+    expect(unqualified).toMatch(
+      /:lambda:\$\{data\.aws_region\..+\}:\$\{data\.aws_caller_identity\..+\}:function:spacy-test-api$/,
+    );
     expect(qualified).toBe(`${unqualified}:*`);
     // The function waits for the policy (CreateFunction checks the ENI permissions), so the policy names the
     // function by its parts, never by a reference to it.
@@ -228,7 +243,9 @@ describe("SpacyFunction with defaults", () => {
       userAgent: "$context.identity.userAgent",
       error: "$context.error.message",
     });
-    const accessLogs = Object.entries(all(out, "aws_cloudwatch_log_group")).find(([, g]) => g.name.includes("apigateway"));
+    const accessLogs = Object.entries(all(out, "aws_cloudwatch_log_group")).find(([, g]) =>
+      g.name.includes("apigateway"),
+    );
     expect(accessLogs?.[1].retention_in_days).toBe(30);
     expect(stage.access_log_settings.destination_arn).toBe(`\${aws_cloudwatch_log_group.${accessLogs?.[0]}.arn}`);
   });
@@ -255,7 +272,16 @@ describe("SpacyFunction with defaults", () => {
   });
 
   test("exposes the attributes the apps wire", () => {
-    for (const value of [fn.apiUrl, fn.apiId, fn.apiExecutionArn, fn.functionName, fn.functionArn, fn.roleArn, fn.roleName, fn.securityGroupId]) {
+    for (const value of [
+      fn.apiUrl,
+      fn.apiId,
+      fn.apiExecutionArn,
+      fn.functionName,
+      fn.functionArn,
+      fn.roleArn,
+      fn.roleName,
+      fn.securityGroupId,
+    ]) {
       expect(value).toMatch(/^\$\{TfToken\[/);
     }
   });
@@ -350,7 +376,9 @@ describe("SpacyFunction options", () => {
       provisioned_concurrent_executions: 2,
       qualifier: `\${aws_lambda_alias.${aliasId}.name}`,
     });
-    expect(only(out, "aws_apigatewayv2_integration").integration_uri).toBe(`\${aws_lambda_alias.${aliasId}.invoke_arn}`);
+    expect(only(out, "aws_apigatewayv2_integration").integration_uri).toBe(
+      `\${aws_lambda_alias.${aliasId}.invoke_arn}`,
+    );
     for (const permission of Object.values(all(out, "aws_lambda_permission"))) {
       expect(permission.qualifier).toBe(`\${aws_lambda_alias.${aliasId}.name}`);
     }
@@ -376,7 +404,13 @@ describe("SpacyFunction options", () => {
     const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name.replace(/^spacy-test-api-/, ""), a]));
     // No reservation, no provisioned concurrency: no concurrency or spillover alarm.
     expect(Object.keys(byName).sort()).toEqual(["api-4xx-rate", "api-5xx", "duration-p99", "errors", "throttles"]);
-    expect(byName.errors).toMatchObject({ metric_name: "Errors", statistic: "Sum", threshold: 3, alarm_actions: [topic], ok_actions: [topic] });
+    expect(byName.errors).toMatchObject({
+      metric_name: "Errors",
+      statistic: "Sum",
+      threshold: 3,
+      alarm_actions: [topic],
+      ok_actions: [topic],
+    });
     expect(byName.throttles).toMatchObject({ metric_name: "Throttles", statistic: "Sum", threshold: 1 });
     expect(byName.errors.dimensions.FunctionName).toMatch(/^\$\{aws_lambda_function\./);
     expect(byName["api-5xx"].dimensions).toEqual({
@@ -384,22 +418,49 @@ describe("SpacyFunction options", () => {
       Stage: expect.stringMatching(/^\$\{aws_apigatewayv2_stage\./),
     });
     // 80% of the 20 s timeout, in milliseconds.
-    expect(byName["duration-p99"]).toMatchObject({ extended_statistic: "p99", threshold: 16000, comparison_operator: "GreaterThanThreshold" });
+    expect(byName["duration-p99"]).toMatchObject({
+      extended_statistic: "p99",
+      threshold: 16000,
+      comparison_operator: "GreaterThanThreshold",
+    });
     for (const alarm of alarms) {
       expect([alarm.evaluation_periods, alarm.datapoints_to_alarm]).toEqual([5, 3]);
     }
   });
 
   test("alarms: concurrency near the reservation and provisioned-concurrency spillover on the live alias", () => {
-    const out = synthFunction({ reservedConcurrency: 7, provisionedConcurrency: 2, alarms: { concurrencyPercentOfReserved: 50, evaluationPeriods: 3, datapointsToAlarm: 2 } });
-    const byName = Object.fromEntries(Object.values(all(out, "aws_cloudwatch_metric_alarm")).map((a) => [a.alarm_name.replace(/^spacy-test-api-/, ""), a]));
-    expect(byName.concurrency).toMatchObject({ metric_name: "ConcurrentExecutions", statistic: "Maximum", threshold: 4, evaluation_periods: 3, datapoints_to_alarm: 2 });
+    const out = synthFunction({
+      reservedConcurrency: 7,
+      provisionedConcurrency: 2,
+      alarms: { concurrencyPercentOfReserved: 50, evaluationPeriods: 3, datapointsToAlarm: 2 },
+    });
+    const byName = Object.fromEntries(
+      Object.values(all(out, "aws_cloudwatch_metric_alarm")).map((a) => [
+        a.alarm_name.replace(/^spacy-test-api-/, ""),
+        a,
+      ]),
+    );
+    expect(byName.concurrency).toMatchObject({
+      metric_name: "ConcurrentExecutions",
+      statistic: "Maximum",
+      threshold: 4,
+      evaluation_periods: 3,
+      datapoints_to_alarm: 2,
+    });
     expect(byName["provisioned-spillover"].dimensions.Resource).toMatch(/:\$\{aws_lambda_alias\./);
   });
 
   test.each<[string, object, RegExp]>([
-    ["M above N", { evaluationPeriods: 2, datapointsToAlarm: 3 }, /alarms.datapointsToAlarm must be at most alarms.evaluationPeriods \(2\), got 3/],
-    ["percentage above 100", { durationPercentOfTimeout: 120 }, /alarms.durationPercentOfTimeout must be a percentage above 0 and at most 100, got 120/],
+    [
+      "M above N",
+      { evaluationPeriods: 2, datapointsToAlarm: 3 },
+      /alarms.datapointsToAlarm must be at most alarms.evaluationPeriods \(2\), got 3/,
+    ],
+    [
+      "percentage above 100",
+      { durationPercentOfTimeout: 120 },
+      /alarms.durationPercentOfTimeout must be a percentage above 0 and at most 100, got 120/,
+    ],
     ["zero rate", { clientErrorRatePercent: 0 }, /alarms.clientErrorRatePercent must be a percentage/],
   ])("alarms: %s is refused", (_, alarms, message) => {
     expect(() => synthFunction({ alarms })).toThrow(message);
@@ -442,14 +503,17 @@ describe("expected init", () => {
 
   test("warns at synth when it is past the 10 s on-demand init limit, with its derivation", () => {
     // The smallest memorySize whose CPU share stretches lg's measured init past 10 s.
-    const memorySize = Math.floor((MODEL_INIT_SECONDS.lg.eager * FULL_VCPU_MEMORY_MB) / ON_DEMAND_INIT_LIMIT_SECONDS) - 1;
+    const memorySize =
+      Math.floor((MODEL_INIT_SECONDS.lg.eager * FULL_VCPU_MEMORY_MB) / ON_DEMAND_INIT_LIMIT_SECONDS) - 1;
     const over = warningsFor({ memorySize, vectors: "eager" });
     const initWarning = over.find((w) => w.includes("on-demand init limit"));
     expect(initWarning).toBeDefined();
     expect(initWarning).toContain(`memorySize ${memorySize} MB`);
     expect(initWarning).toContain(`${MODEL_INIT_SECONDS.lg.eager} s of init CPU measured`);
     expect(initWarning).toContain(`× ${FULL_VCPU_MEMORY_MB} / ${memorySize}`);
-    expect(warningsFor({ memorySize: 3008, vectors: "eager" }).some((w) => w.includes("on-demand init limit"))).toBe(false);
+    expect(warningsFor({ memorySize: 3008, vectors: "eager" }).some((w) => w.includes("on-demand init limit"))).toBe(
+      false,
+    );
     // The default, mapped vectors, is estimated from its own measurement: well within the limit here.
     expect(warningsFor({ memorySize }).some((w) => w.includes("on-demand init limit"))).toBe(false);
   });
@@ -463,14 +527,34 @@ describe("SpacyFunction validation", () => {
     ["timeout too long", { timeout: 901 }, [/timeout/, /901/, /1–900/]],
     ["ephemeral storage too small", { ephemeralStorageMb: 256 }, [/ephemeralStorageMb/, /256/, /512–10240/]],
     ["bad architecture", { architecture: "sparc" }, [/architecture/, /"sparc"/, /x86_64, arm64/]],
-    ["architecture differs from the layer", { architecture: "arm64" }, [/architecture/, /"arm64"/, /layer's architecture "x86_64"/]],
+    [
+      "architecture differs from the layer",
+      { architecture: "arm64" },
+      [/architecture/, /"arm64"/, /layer's architecture "x86_64"/],
+    ],
     ["runtime the layer was not built for", { runtime: "python3.11" }, [/runtime/, /"python3.11"/, /python3\.12/]],
     ["bad retention", { logRetentionDays: 42 }, [/logRetentionDays/, /\b42\b/, /1, 3, 5, 7, 14, 30/]],
-    ["bad access log retention", { api: { accessLogRetentionDays: 2 } }, [/api\.accessLogRetentionDays/, /\b2\b/, /1, 3, 5/]],
+    [
+      "bad access log retention",
+      { api: { accessLogRetentionDays: 2 } },
+      [/api\.accessLogRetentionDays/, /\b2\b/, /1, 3, 5/],
+    ],
     ["jwt without config", { api: { auth: "jwt" } }, [/api\.jwt/, /required when api\.auth is "jwt"/]],
-    ["jwt config without jwt auth", { api: { auth: "iam", jwt } }, [/api\.jwt/, /only allowed when api\.auth is "jwt"/, /"iam"/]],
-    ["jwt issuer not https", { api: { auth: "jwt", jwt: { issuer: "http://x", audience: ["a"] } } }, [/api\.jwt\.issuer/, /"http:\/\/x"/, /https/]],
-    ["jwt without audience", { api: { auth: "jwt", jwt: { issuer: "https://x", audience: [] } } }, [/api\.jwt\.audience/, /\[\]/]],
+    [
+      "jwt config without jwt auth",
+      { api: { auth: "iam", jwt } },
+      [/api\.jwt/, /only allowed when api\.auth is "jwt"/, /"iam"/],
+    ],
+    [
+      "jwt issuer not https",
+      { api: { auth: "jwt", jwt: { issuer: "http://x", audience: ["a"] } } },
+      [/api\.jwt\.issuer/, /"http:\/\/x"/, /https/],
+    ],
+    [
+      "jwt without audience",
+      { api: { auth: "jwt", jwt: { issuer: "https://x", audience: [] } } },
+      [/api\.jwt\.audience/, /\[\]/],
+    ],
     ["bad auth mode", { api: { auth: "basic" } }, [/api\.auth/, /"basic"/, /none, iam, jwt/]],
     ["mount path outside /mnt", { mountPath: "/models" }, [/mountPath/, /"\/models"/, /\/mnt\//]],
     ["mount path nested", { mountPath: "/mnt/a/b" }, [/mountPath/, /"\/mnt\/a\/b"/, /directly under \/mnt\//]],
@@ -478,16 +562,44 @@ describe("SpacyFunction validation", () => {
     ["name too long", { name: "x".repeat(65) }, [/name/, /x{65}/, /1–64 characters/]],
     ["no subnets", { subnetIds: [] }, [/subnetIds/, /\[\]/, /1–16/]],
     ["model name escaping the mount", { model: { name: "../etc", version: "1" } }, [/model\.name/, /"\.\.\/etc"/]],
-    ["model name the sync would refuse", { model: { name: "en-core-web-sm", version: "3.8.0" } }, [/model\.name/, /snake_case/, /"en-core-web-sm"/]],
-    ["model version range", { model: { name: "en_core_web_sm", version: ">=3.8" } }, [/model\.version/, /PEP 440/, /">=3\.8"/]],
-    ["environment overriding the model", { environment: { MODEL_NAME: "x" } }, [/environment/, /"MODEL_NAME"/, /MODEL_ROOT/]],
+    [
+      "model name the sync would refuse",
+      { model: { name: "en-core-web-sm", version: "3.8.0" } },
+      [/model\.name/, /snake_case/, /"en-core-web-sm"/],
+    ],
+    [
+      "model version range",
+      { model: { name: "en_core_web_sm", version: ">=3.8" } },
+      [/model\.version/, /PEP 440/, /">=3\.8"/],
+    ],
+    [
+      "environment overriding the model",
+      { environment: { MODEL_NAME: "x" } },
+      [/environment/, /"MODEL_NAME"/, /MODEL_ROOT/],
+    ],
     ["environment key with a dash", { environment: { "MY-VAR": "x" } }, [/environment key/, /"MY-VAR"/]],
     ["extra security group by name", { securityGroupIds: ["web"] }, [/securityGroupIds\[\]/, /"web"/, /sg-/]],
-    ["boundary that is not a policy ARN", { permissionsBoundary: "team-boundary" }, [/permissionsBoundary/, /"team-boundary"/]],
-    ["existing role given by name", { role: { roleArn: "team-ner", roleName: "team-ner" } }, [/role\.roleArn/, /"team-ner"/]],
-    ["boundary with an existing role", { role: { roleArn: "arn:aws:iam::1:role/r", roleName: "r" }, permissionsBoundary: "arn:aws:iam::1:policy/b" }, [/permissionsBoundary/, /cannot be set with role/]],
+    [
+      "boundary that is not a policy ARN",
+      { permissionsBoundary: "team-boundary" },
+      [/permissionsBoundary/, /"team-boundary"/],
+    ],
+    [
+      "existing role given by name",
+      { role: { roleArn: "team-ner", roleName: "team-ner" } },
+      [/role\.roleArn/, /"team-ner"/],
+    ],
+    [
+      "boundary with an existing role",
+      { role: { roleArn: "arn:aws:iam::1:role/r", roleName: "r" }, permissionsBoundary: "arn:aws:iam::1:policy/b" },
+      [/permissionsBoundary/, /cannot be set with role/],
+    ],
     ["negative reserved concurrency", { reservedConcurrency: -1 }, [/reservedConcurrency/, /-1/, /≥ 0/]],
-    ["provisioned above reserved", { reservedConcurrency: 1, provisionedConcurrency: 2 }, [/provisionedConcurrency/, /\b2\b/, /reservedConcurrency \(1\)/]],
+    [
+      "provisioned above reserved",
+      { reservedConcurrency: 1, provisionedConcurrency: 2 },
+      [/provisionedConcurrency/, /\b2\b/, /reservedConcurrency \(1\)/],
+    ],
     ["component list with a comma", { excludeComponents: ["parser,ner"] }, [/excludeComponents/, /"parser,ner"/]],
     ["zero max texts", { maxBatchTexts: 0 }, [/maxBatchTexts/, /\b0\b/, /≥ 1/]],
     ["unknown vectors mode", { vectors: "lazy" }, [/vectors/, /"lazy"/, /eager, mmap/]],
@@ -524,7 +636,10 @@ describe("SpacyFunction for other teams", () => {
       permissionsBoundary: "arn:aws:iam::123456789012:policy/team-boundary",
     });
     const lambda = only(out, "aws_lambda_function");
-    expect(lambda.vpc_config.security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.api_/), "sg-0123456789abcdef0"]);
+    expect(lambda.vpc_config.security_group_ids).toEqual([
+      expect.stringMatching(/^\$\{aws_security_group\.api_/),
+      "sg-0123456789abcdef0",
+    ]);
     expect(lambda.environment.variables).toMatchObject({ TEAM: "search", MODEL_NAME: "en_core_web_lg" });
     expect(only(out, "aws_iam_role").permissions_boundary).toBe("arn:aws:iam::123456789012:policy/team-boundary");
   });
@@ -559,7 +674,9 @@ describe("SpacyFunction for other teams", () => {
       Object.fromEntries(Object.entries(all(s, "aws_iam_role_policy")).filter(([id]) => id.includes("_invoke-")));
     expect(Object.keys(invokes(both))).toHaveLength(2);
     // The remaining caller's policy keeps its address and content when the other caller goes.
-    expect(invokes(one)).toEqual(Object.fromEntries(Object.entries(invokes(both)).filter(([id]) => id.includes("batch-caller"))));
+    expect(invokes(one)).toEqual(
+      Object.fromEntries(Object.entries(invokes(both)).filter(([id]) => id.includes("batch-caller"))),
+    );
     const [policy] = Object.values(invokes(one));
     expect(policy.role).toBe("${aws_iam_role.batch-caller.name}");
     const statement = JSON.parse(policy.policy).Statement[0];
@@ -588,10 +705,14 @@ describe("SpacyFunction for other teams", () => {
     new SpacyFunction(f.stack, "api", functionProps(f, { modelStore: existing }));
     const out = synth(f.stack);
     const lambda = Object.values(all(out, "aws_lambda_function"))[0];
-    expect(lambda.file_system_config.arn).toBe("arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0");
+    expect(lambda.file_system_config.arn).toBe(
+      "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0",
+    );
     const egress = Object.values(all(out, "aws_vpc_security_group_egress_rule"))[0];
     expect(egress.referenced_security_group_id).toBe("sg-0fedcba9876543210");
-    const ingress = Object.values(all(out, "aws_vpc_security_group_ingress_rule")).filter((r) => r.security_group_id === "sg-0fedcba9876543210");
+    const ingress = Object.values(all(out, "aws_vpc_security_group_ingress_rule")).filter(
+      (r) => r.security_group_id === "sg-0fedcba9876543210",
+    );
     expect(ingress).toHaveLength(1);
   });
 });

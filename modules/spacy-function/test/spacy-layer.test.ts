@@ -90,7 +90,11 @@ describe("SpacyLayer from a zip", () => {
 
   test("uploads only after the bucket's protections are in place", () => {
     const dependsOn: string[] = only(out, "aws_s3_object").depends_on;
-    for (const type of ["aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_policy"]) {
+    for (const type of [
+      "aws_s3_bucket_public_access_block",
+      "aws_s3_bucket_server_side_encryption_configuration",
+      "aws_s3_bucket_policy",
+    ]) {
       expect(dependsOn).toEqual(expect.arrayContaining([`${type}.${Object.keys(all(out, type))[0]}`]));
     }
   });
@@ -101,8 +105,12 @@ describe("SpacyLayer options", () => {
     const out = synthLayer({ architecture: "arm64" });
     const expected = path.resolve(__dirname, "..", "layer", "dist", "spacy-layer-python3.12-arm64.zip");
     expect(defaultLayerZipPath("arm64")).toBe(expected);
-    expect(Object.values(out.locals ?? {})[0]).toMatch(/^\$\{path\.module\}\/(\.\.\/)+.*modules\/spacy-function\/layer\/dist\/spacy-layer-python3\.12-arm64\.zip$/);
-    expect(only(out, "aws_s3_object").lifecycle.precondition[0].error_message).toContain("`npx serverless-spacy-layer build --arch arm64 --out ");
+    expect(Object.values(out.locals ?? {})[0]).toMatch(
+      /^\$\{path\.module\}\/(\.\.\/)+.*modules\/spacy-function\/layer\/dist\/spacy-layer-python3\.12-arm64\.zip$/,
+    );
+    expect(only(out, "aws_s3_object").lifecycle.precondition[0].error_message).toContain(
+      "`npx serverless-spacy-layer build --arch arm64 --out ",
+    );
     expect(only(out, "aws_lambda_layer_version").compatible_architectures).toEqual(["arm64"]);
     expect(out.layer.zipPath).toBe(expected);
   });
@@ -111,7 +119,10 @@ describe("SpacyLayer options", () => {
     const kmsKeyArn = "arn:aws:kms:eu-west-1:123456789012:key/abcd";
     const out = synthLayer({ zipPath: MISSING_ZIP, kmsKeyArn, forceDestroyArtifacts: true });
     expect(only(out, "aws_s3_bucket_server_side_encryption_configuration").rule).toEqual([
-      { apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: kmsKeyArn }, bucket_key_enabled: true },
+      {
+        apply_server_side_encryption_by_default: { sse_algorithm: "aws:kms", kms_master_key_id: kmsKeyArn },
+        bucket_key_enabled: true,
+      },
     ]);
     expect(only(out, "aws_s3_bucket").force_destroy).toBe(true);
   });
@@ -140,12 +151,28 @@ describe("SpacyLayer options", () => {
 describe("SpacyLayer validation", () => {
   const cases: [string, SpacyLayerProps, RegExp[]][] = [
     ["bad architecture", { architecture: "sparc" as never }, [/architecture/, /"sparc"/, /x86_64, arm64/]],
-    ["layerArn with a zip", { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:7", zipPath: "/x.zip" }, [/layerArn/, /zipPath/]],
-    ["layerArn without a version", { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy" }, [/layerArn/, /:layer:spacy"/, /<version>/]],
+    [
+      "layerArn with a zip",
+      { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:7", zipPath: "/x.zip" },
+      [/layerArn/, /zipPath/],
+    ],
+    [
+      "layerArn without a version",
+      { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy" },
+      [/layerArn/, /:layer:spacy"/, /<version>/],
+    ],
     ["zip path not a zip", { zipPath: "/tmp/layer.tar.gz" }, [/zipPath/, /"\/tmp\/layer\.tar\.gz"/, /\.zip/]],
     ["bad layer name", { name: "spacy layer" }, [/name/, /"spacy layer"/, /1–140 characters/]],
-    ["kms with an existing bucket", { artifactsBucket: "shared-artifacts", kmsKeyArn: "arn:aws:kms:x" }, [/kmsKeyArn/, /"shared-artifacts"/]],
-    ["bad bucket name", { artifactsBucket: "Shared_Artifacts" }, [/artifactsBucket/, /"Shared_Artifacts"/, /S3 bucket name/]],
+    [
+      "kms with an existing bucket",
+      { artifactsBucket: "shared-artifacts", kmsKeyArn: "arn:aws:kms:x" },
+      [/kmsKeyArn/, /"shared-artifacts"/],
+    ],
+    [
+      "bad bucket name",
+      { artifactsBucket: "Shared_Artifacts" },
+      [/artifactsBucket/, /"Shared_Artifacts"/, /S3 bucket name/],
+    ],
   ];
   test.each(cases)("%s", (_title, props, patterns) => {
     const stack = new TerraformStack(Testing.app(), "test");

@@ -47,7 +47,12 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
   }
   if (route === "/health") {
     if (req.headers["x-scenario"] === "cold") {
-      return apiError(res, 503, "model_not_synced", "Model not synced: /mnt/models/en_core_web_sm/3.8.0 has no spaCy model");
+      return apiError(
+        res,
+        503,
+        "model_not_synced",
+        "Model not synced: /mnt/models/en_core_web_sm/3.8.0 has no spaCy model",
+      );
     }
     const health: HealthResponse = {
       status: "ok",
@@ -66,14 +71,19 @@ function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     return apiError(res, 400, "invalid_body", 'Expected a JSON object with "text" or "texts".');
   }
-  if ("text" in body && "texts" in body) return apiError(res, 400, "ambiguous_input", 'Send either "text" or "texts", not both.');
-  if (!("text" in body) && !("texts" in body)) return apiError(res, 400, "missing_text", 'Body needs "text" or "texts".');
-  if ("text" in body && typeof body.text !== "string") return apiError(res, 400, "invalid_text", '"text" must be a string.');
+  if ("text" in body && "texts" in body)
+    return apiError(res, 400, "ambiguous_input", 'Send either "text" or "texts", not both.');
+  if (!("text" in body) && !("texts" in body))
+    return apiError(res, 400, "missing_text", 'Body needs "text" or "texts".');
+  if ("text" in body && typeof body.text !== "string")
+    return apiError(res, 400, "invalid_text", '"text" must be a string.');
   const texts: unknown[] = "text" in body ? [body.text] : body.texts;
   if (!Array.isArray(texts)) return apiError(res, 400, "invalid_texts", '"texts" must be a list of strings.');
   if (texts.length === 0) return apiError(res, 400, "empty_batch", '"texts" is empty; send at least one string.');
-  if (texts.length > MAX_TEXTS) return apiError(res, 413, "too_many_texts", `the limit is MAX_BATCH_TEXTS=${MAX_TEXTS}`);
-  if (!texts.every((t) => typeof t === "string")) return apiError(res, 400, "invalid_texts", '"texts" must be a list of strings.');
+  if (texts.length > MAX_TEXTS)
+    return apiError(res, 413, "too_many_texts", `the limit is MAX_BATCH_TEXTS=${MAX_TEXTS}`);
+  if (!texts.every((t) => typeof t === "string"))
+    return apiError(res, 400, "invalid_texts", '"texts" must be a list of strings.');
   // Python's len(): code points.
   if (texts.some((t) => Array.from(t as string).length > MAX_CODE_POINTS)) {
     return apiError(res, 413, "text_too_large", `the limit is MAX_TEXT_CHARS=${MAX_CODE_POINTS}`);
@@ -155,7 +165,10 @@ describe("SpacyApiClient against a local HTTP server", () => {
     const batch = await client.entitiesBatch(texts);
     expect(JSON.parse(seen.body!)).toEqual({ texts });
     expect(batch).toHaveLength(3);
-    expect(batch[0].map((e) => [e.text, e.start, e.jsStart])).toEqual([["Ada", 3, 5], ["London", 10, 12]]);
+    expect(batch[0].map((e) => [e.text, e.start, e.jsStart])).toEqual([
+      ["Ada", 3, 5],
+      ["London", 10, 12],
+    ]);
     batch.forEach((entities, i) => entities.forEach((e) => expect(texts[i].slice(e.jsStart, e.jsEnd)).toBe(e.text)));
     expect(batch[2]).toEqual([]);
   });
@@ -196,7 +209,10 @@ describe("SpacyApiClient against a local HTTP server", () => {
     expect(await raw("POST", "/entities", "{not json")).toEqual([400, "malformed_json"]);
     expect(await raw("POST", "/entities", "[]")).toEqual([400, "invalid_body"]);
     expect(await raw("POST", "/entities", "{}")).toEqual([400, "missing_text"]);
-    expect(await raw("POST", "/entities", JSON.stringify({ text: "a", texts: ["b"] }))).toEqual([400, "ambiguous_input"]);
+    expect(await raw("POST", "/entities", JSON.stringify({ text: "a", texts: ["b"] }))).toEqual([
+      400,
+      "ambiguous_input",
+    ]);
     expect(await raw("POST", "/entities", JSON.stringify({ text: 42 }))).toEqual([400, "invalid_text"]);
     expect(await raw("POST", "/entities", JSON.stringify({ texts: ["a", 1] }))).toEqual([400, "invalid_texts"]);
     expect(await raw("GET", "/entities")).toEqual([405, "method_not_allowed"]);
@@ -211,18 +227,30 @@ describe("SpacyApiClient against a local HTTP server", () => {
       "POST /entities answered 500: Internal Server Error",
     ]);
     const html = await apiErrorOf(client.entities("HTML"));
-    expect([html.status, html.code, html.body]).toEqual([502, "unexpected_response", "<html><body>Bad Gateway</body></html>"]);
+    expect([html.status, html.code, html.body]).toEqual([
+      502,
+      "unexpected_response",
+      "<html><body>Bad Gateway</body></html>",
+    ]);
     const unknownCode = await apiErrorOf(client.entities("UNKNOWN_CODE"));
     expect([unknownCode.status, unknownCode.code]).toEqual([418, "unexpected_response"]);
     const shape = await apiErrorOf(client.entities("SHAPE"));
-    expect([shape.status, shape.code, shape.message]).toEqual([200, "unexpected_response", "POST /entities did not answer with a list of entities"]);
+    expect([shape.status, shape.code, shape.message]).toEqual([
+      200,
+      "unexpected_response",
+      "POST /entities did not answer with a list of entities",
+    ]);
     const offsets = await apiErrorOf(client.entities("OFFSETS"));
     expect([offsets.code, offsets.message]).toEqual([
       "unexpected_response",
       "entity offsets do not fit the request text: code point offset 40 is outside the text (0..7 code points)",
     ]);
     const outsideStage = await apiErrorOf(new SpacyApiClient({ baseUrl: origin }).health());
-    expect([outsideStage.status, outsideStage.code, outsideStage.message]).toEqual([404, "unexpected_response", "GET /health answered 404: Not Found"]);
+    expect([outsideStage.status, outsideStage.code, outsideStage.message]).toEqual([
+      404,
+      "unexpected_response",
+      "GET /health answered 404: Not Found",
+    ]);
   });
 
   test("a request slower than timeoutMs is aborted", async () => {
@@ -235,6 +263,8 @@ describe("SpacyApiClient against a local HTTP server", () => {
       'SpacyApiClient: baseUrl must be an absolute http(s) URL, got "api.example.com/prod"',
     );
     expect(() => new SpacyApiClient({ baseUrl: "ftp://api.example.com" })).toThrow(/absolute http\(s\) URL/);
-    expect(() => new SpacyApiClient({ baseUrl: origin, timeoutMs: 0 })).toThrow("SpacyApiClient: timeoutMs must be a positive integer, got 0");
+    expect(() => new SpacyApiClient({ baseUrl: origin, timeoutMs: 0 })).toThrow(
+      "SpacyApiClient: timeoutMs must be a positive integer, got 0",
+    );
   });
 });

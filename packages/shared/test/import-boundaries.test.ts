@@ -13,7 +13,9 @@ function sources(dir: string): string[] {
 /** Every module specifier a file imports or re-exports (static imports, `export … from`, require). */
 function specifiers(file: string): string[] {
   const text = fs.readFileSync(file, "utf8");
-  const found = [...text.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"|require\("([^"]+)"\)|import\("([^"]+)"\)/g)];
+  const found = [
+    ...text.matchAll(/(?:import|export)\s[^;]*?from\s+"([^"]+)"|require\("([^"]+)"\)|import\("([^"]+)"\)/g),
+  ];
   return found.map((m) => m[1] ?? m[2] ?? m[3]);
 }
 
@@ -26,7 +28,11 @@ describe("import boundaries", () => {
     );
     expect(offenders).toEqual([]);
     const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-    const declared = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.peerDependencies });
+    const declared = Object.keys({
+      ...manifest.dependencies,
+      ...manifest.devDependencies,
+      ...manifest.peerDependencies,
+    });
     expect(declared.filter((d) => d.startsWith("@serverless-spacy/"))).toEqual([]);
   });
 
@@ -48,7 +54,11 @@ describe("import boundaries", () => {
         }
       }
     };
-    [...sources(path.join(root, "src/client")), ...sources(path.join(root, "src/api")), ...sources(path.join(root, "src/constants"))].forEach(visit);
+    [
+      ...sources(path.join(root, "src/client")),
+      ...sources(path.join(root, "src/api")),
+      ...sources(path.join(root, "src/constants")),
+    ].forEach(visit);
     expect(seen.size).toBeGreaterThanOrEqual(8);
   });
 });

@@ -81,7 +81,13 @@ describe("ModelSync", () => {
   test("triggers follow the model: a new version or source changes them, keepVersions only the input", () => {
     const base = one(s, "aws_lambda_invocation");
     const newer = one(
-      synth({ model: { name: "en_core_web_sm", version: "3.8.1", source: spacyModelWheel("en_core_web_sm", "3.8.1", OTHER_SHA256) } }),
+      synth({
+        model: {
+          name: "en_core_web_sm",
+          version: "3.8.1",
+          source: spacyModelWheel("en_core_web_sm", "3.8.1", OTHER_SHA256),
+        },
+      }),
       "aws_lambda_invocation",
     );
     expect(newer.triggers.source_sha256).toBe(OTHER_SHA256);
@@ -168,7 +174,9 @@ describe("ModelSync", () => {
       local_mount_path: "/mnt/models",
     });
     expect(fn.vpc_config.subnet_ids).toEqual(SUBNETS);
-    expect(fn.vpc_config.security_group_ids).toEqual([`\${${key(s, "aws_security_group", "sync_function_security-group")}.id}`]);
+    expect(fn.vpc_config.security_group_ids).toEqual([
+      `\${${key(s, "aws_security_group", "sync_function_security-group")}.id}`,
+    ]);
     expect(fn.role).toBe(`\${${key(s, "aws_iam_role", "sync_function_role")}.arn}`);
     expect(fn.tags).toEqual({});
 
@@ -194,7 +202,8 @@ describe("ModelSync", () => {
   });
 
   test("security group: no ingress, egress exactly NFS to the store and HTTPS out", () => {
-    const sg = s.resource.aws_security_group[key(s, "aws_security_group", "sync_function_security-group").split(".")[1]];
+    const sg =
+      s.resource.aws_security_group[key(s, "aws_security_group", "sync_function_security-group").split(".")[1]];
     expect(sg.name).toBe("spacy-lambda");
     expect(sg.vpc_id).toBe(VPC);
     expect(sg.ingress).toBeUndefined();
@@ -203,11 +212,34 @@ describe("ModelSync", () => {
     const syncSg = `\${${key(s, "aws_security_group", "sync_function_security-group")}.id}`;
     const storeSg = `\${${key(s, "aws_security_group", "store_security-group")}.id}`;
     const egress = values(s, "aws_vpc_security_group_egress_rule");
-    expect(egress.map(({ security_group_id, ip_protocol, from_port, to_port, referenced_security_group_id, cidr_ipv4 }) => ({
-      security_group_id, ip_protocol, from_port, to_port, referenced_security_group_id, cidr_ipv4,
-    })).sort((a, b) => a.from_port - b.from_port)).toEqual([
-      { security_group_id: syncSg, ip_protocol: "tcp", from_port: 443, to_port: 443, referenced_security_group_id: undefined, cidr_ipv4: "0.0.0.0/0" },
-      { security_group_id: syncSg, ip_protocol: "tcp", from_port: 2049, to_port: 2049, referenced_security_group_id: storeSg, cidr_ipv4: undefined },
+    expect(
+      egress
+        .map(({ security_group_id, ip_protocol, from_port, to_port, referenced_security_group_id, cidr_ipv4 }) => ({
+          security_group_id,
+          ip_protocol,
+          from_port,
+          to_port,
+          referenced_security_group_id,
+          cidr_ipv4,
+        }))
+        .sort((a, b) => a.from_port - b.from_port),
+    ).toEqual([
+      {
+        security_group_id: syncSg,
+        ip_protocol: "tcp",
+        from_port: 443,
+        to_port: 443,
+        referenced_security_group_id: undefined,
+        cidr_ipv4: "0.0.0.0/0",
+      },
+      {
+        security_group_id: syncSg,
+        ip_protocol: "tcp",
+        from_port: 2049,
+        to_port: 2049,
+        referenced_security_group_id: storeSg,
+        cidr_ipv4: undefined,
+      },
     ]);
     // The store admits NFS from the sync's group, and from nothing else.
     const ingress = values(s, "aws_vpc_security_group_ingress_rule");
@@ -240,7 +272,7 @@ describe("ModelSync", () => {
       "DescribeVpcNetworking",
       "DenyNetworkInterfaceCallsFromFunctionCode",
     ]);
-    expect(execution.policy).toContain(":function:spacy\"");
+    expect(execution.policy).toContain(':function:spacy"');
 
     const grant = policies.find((p) => p !== execution);
     expect(grant.role).toBe(`\${${key(s, "aws_iam_role", "sync_function_role")}.name}`);
@@ -252,7 +284,9 @@ describe("ModelSync", () => {
         Action: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
         Resource: `\${${key(s, "aws_efs_file_system", "store_file-system")}.arn}`,
         Condition: {
-          StringEquals: { "elasticfilesystem:AccessPointArn": `\${${key(s, "aws_efs_access_point", "store_access-point")}.arn}` },
+          StringEquals: {
+            "elasticfilesystem:AccessPointArn": `\${${key(s, "aws_efs_access_point", "store_access-point")}.arn}`,
+          },
         },
       },
     ]);

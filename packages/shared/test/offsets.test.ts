@@ -46,7 +46,9 @@ describe("code point to JavaScript offsets", () => {
 
   test("offsets that do not fit the text are a RangeError", () => {
     expect(() => toJsIndices("🚀 Google", { start: 2, end: 9 })).toThrow(RangeError);
-    expect(() => toJsIndices("🚀 Google", { start: 2, end: 9 })).toThrow(/code point offset 9 is outside the text \(0\.\.8 code points\)/);
+    expect(() => toJsIndices("🚀 Google", { start: 2, end: 9 })).toThrow(
+      /code point offset 9 is outside the text \(0\.\.8 code points\)/,
+    );
     expect(() => toJsIndices("abc", { start: -1, end: 1 })).toThrow(RangeError);
     expect(() => toJsIndices("abc", { start: 0.5, end: 1 })).toThrow(RangeError);
     expect(toJsIndices("🚀 Google", { start: 2, end: 8 })).toEqual({ jsStart: 3, jsEnd: 9 });

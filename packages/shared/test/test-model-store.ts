@@ -27,7 +27,11 @@ export class TestModelStore extends Construct implements IModelStore {
     const group = new SecurityGroup(this, "security-group", { vpcId: props.vpcId });
     this.mountTargets = props.subnetIds.map(
       (subnetId, i) =>
-        new EfsMountTarget(this, `mount-target-${i + 1}`, { fileSystemId: fileSystem.id, subnetId, securityGroups: [group.id] }),
+        new EfsMountTarget(this, `mount-target-${i + 1}`, {
+          fileSystemId: fileSystem.id,
+          subnetId,
+          securityGroups: [group.id],
+        }),
     );
     this.fileSystemId = fileSystem.id;
     this.fileSystemArn = fileSystem.arn;

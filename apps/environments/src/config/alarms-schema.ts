@@ -3,7 +3,10 @@ import { z } from "zod";
 /** Who an alarm reaches: an e-mail address (confirmed by a link AWS sends) or an https webhook. */
 export const alarmSubscriptionSchema = z.discriminatedUnion("protocol", [
   z.strictObject({ protocol: z.literal("email"), endpoint: z.email("must be an e-mail address") }),
-  z.strictObject({ protocol: z.literal("https"), endpoint: z.url({ protocol: /^https$/, error: "must be an https URL" }) }),
+  z.strictObject({
+    protocol: z.literal("https"),
+    endpoint: z.url({ protocol: /^https$/, error: "must be an https URL" }),
+  }),
 ]);
 
 /** The environment's alarms, the SNS topic they notify, and who is subscribed to it. */

@@ -26,20 +26,32 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
     });
   }
   if (config.alarms.datapointsToAlarm > config.alarms.evaluationPeriods) {
-    issues.push({ path: "alarms.datapointsToAlarm", message: `must be at most alarms.evaluationPeriods (${config.alarms.evaluationPeriods})` });
+    issues.push({
+      path: "alarms.datapointsToAlarm",
+      message: `must be at most alarms.evaluationPeriods (${config.alarms.evaluationPeriods})`,
+    });
   }
   if (config.api.auth === "none") {
     const why =
       'with api.auth "none" anyone who has the URL can invoke the function, so reservation and throttling are ' +
       "the only limits on the bill and on the account's shared concurrency pool";
     if (fn.reservedConcurrency > OPEN_API_LIMITS.reservedConcurrency) {
-      issues.push({ path: "function.reservedConcurrency", message: `must be at most ${OPEN_API_LIMITS.reservedConcurrency}: ${why}` });
+      issues.push({
+        path: "function.reservedConcurrency",
+        message: `must be at most ${OPEN_API_LIMITS.reservedConcurrency}: ${why}`,
+      });
     }
     if (config.api.throttlingRateLimit > OPEN_API_LIMITS.throttlingRateLimit) {
-      issues.push({ path: "api.throttlingRateLimit", message: `must be at most ${OPEN_API_LIMITS.throttlingRateLimit} requests/s: ${why}` });
+      issues.push({
+        path: "api.throttlingRateLimit",
+        message: `must be at most ${OPEN_API_LIMITS.throttlingRateLimit} requests/s: ${why}`,
+      });
     }
     if (config.api.throttlingBurstLimit > OPEN_API_LIMITS.throttlingBurstLimit) {
-      issues.push({ path: "api.throttlingBurstLimit", message: `must be at most ${OPEN_API_LIMITS.throttlingBurstLimit} requests: ${why}` });
+      issues.push({
+        path: "api.throttlingBurstLimit",
+        message: `must be at most ${OPEN_API_LIMITS.throttlingBurstLimit} requests: ${why}`,
+      });
     }
   }
   if ((SHARED_ENVIRONMENTS as readonly string[]).includes(environment)) {

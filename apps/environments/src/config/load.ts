@@ -1,7 +1,12 @@
 import type { z } from "zod";
 import { cidrsOverlap } from "@serverless-spacy/network";
 import { environmentIssues } from "./environment-rules";
-import { environmentConfigSchema, productionIssues, type EnvironmentConfig, type EnvironmentConfigInput } from "./schema";
+import {
+  environmentConfigSchema,
+  productionIssues,
+  type EnvironmentConfig,
+  type EnvironmentConfigInput,
+} from "./schema";
 
 /** A config that cannot be deployed; the message names environment, field, value and what is allowed. */
 export class ConfigError extends Error {
@@ -12,7 +17,10 @@ export class ConfigError extends Error {
 }
 
 function valueAt(input: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((node, key) => (node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), input);
+  return path.reduce<unknown>(
+    (node, key) => (node && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined),
+    input,
+  );
 }
 
 function describe(issue: z.core.$ZodIssue, input: unknown): string {
@@ -34,7 +42,9 @@ export function loadEnvironments(raw: Record<string, EnvironmentConfigInput>): R
   const configs: Record<string, EnvironmentConfig> = {};
   for (const [name, input] of Object.entries(raw)) {
     if (!/^[a-z][a-z0-9-]{0,19}$/.test(name)) {
-      problems.push(`environment "${name}": the name must be lowercase letters, digits and dashes (max 20), as it prefixes resource names`);
+      problems.push(
+        `environment "${name}": the name must be lowercase letters, digits and dashes (max 20), as it prefixes resource names`,
+      );
       continue;
     }
     const parsed = environmentConfigSchema.safeParse(input);
@@ -44,9 +54,16 @@ export function loadEnvironments(raw: Record<string, EnvironmentConfigInput>): R
       }
       continue;
     }
-    const ruleIssues = [...environmentIssues(name, parsed.data), ...(name === "prod" ? productionIssues(parsed.data) : [])];
+    const ruleIssues = [
+      ...environmentIssues(name, parsed.data),
+      ...(name === "prod" ? productionIssues(parsed.data) : []),
+    ];
     // A Set: a rule for shared environments and a prod rule may say the same thing.
-    for (const issue of new Set(ruleIssues.map((i) => `field ${i.path}: ${i.message} (got ${JSON.stringify(valueAt(parsed.data, i.path.split(".")))})`))) {
+    for (const issue of new Set(
+      ruleIssues.map(
+        (i) => `field ${i.path}: ${i.message} (got ${JSON.stringify(valueAt(parsed.data, i.path.split(".")))})`,
+      ),
+    )) {
       problems.push(`environment "${name}", ${issue}`);
     }
     configs[name] = parsed.data;

@@ -92,7 +92,10 @@ export const environmentConfigSchema = z
       })
       .optional(),
     /** Account ids the AWS provider may act in (provider allowed_account_ids); a plan in any other account fails. */
-    allowedAccountIds: z.array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id")).min(1).optional(),
+    allowedAccountIds: z
+      .array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"))
+      .min(1)
+      .optional(),
     tags: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((config, ctx) => {
@@ -106,7 +109,8 @@ export const environmentConfigSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["model", "source", "kind"],
-        message: 'must be "s3" when network.natGateways is "none": without NAT the sync reaches only S3, through the gateway endpoint',
+        message:
+          'must be "s3" when network.natGateways is "none": without NAT the sync reaches only S3, through the gateway endpoint',
       });
     }
     if (config.network.natGateways === "none" && !config.network.s3GatewayEndpoint) {
@@ -137,7 +141,10 @@ export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
 export function productionIssues(config: EnvironmentConfig): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
   if (config.function.provisionedConcurrency < 1) {
-    issues.push({ path: "function.provisionedConcurrency", message: "must be at least 1 in prod: cold starts load the model" });
+    issues.push({
+      path: "function.provisionedConcurrency",
+      message: "must be at least 1 in prod: cold starts load the model",
+    });
   }
   if (!config.alarms.enabled) {
     issues.push({ path: "alarms.enabled", message: "must be true in prod" });
@@ -146,7 +153,10 @@ export function productionIssues(config: EnvironmentConfig): { path: string; mes
     issues.push({ path: "api.auth", message: 'must not be "none" in prod' });
   }
   if (config.network.natGateways !== "one-per-az") {
-    issues.push({ path: "network.natGateways", message: 'must be "one-per-az" in prod so one AZ failing leaves the others online' });
+    issues.push({
+      path: "network.natGateways",
+      message: 'must be "one-per-az" in prod so one AZ failing leaves the others online',
+    });
   }
   return issues;
 }

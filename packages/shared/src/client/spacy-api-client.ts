@@ -78,7 +78,11 @@ export class SpacyApiClient {
     return body;
   }
 
-  private async request(method: "GET" | "POST", route: string, payload?: unknown): Promise<{ status: number; body: unknown }> {
+  private async request(
+    method: "GET" | "POST",
+    route: string,
+    payload?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
     const headers: Record<string, string> = { accept: "application/json", ...this.headers };
     if (payload !== undefined) {
       headers["content-type"] = "application/json";
@@ -100,7 +104,11 @@ export class SpacyApiClient {
     }
     if (response.ok) {
       if (!parsed) {
-        throw unexpected(response.status, `${method} ${route} answered ${response.status} with a body that is not JSON`, raw);
+        throw unexpected(
+          response.status,
+          `${method} ${route} answered ${response.status} with a body that is not JSON`,
+          raw,
+        );
       }
       return { status: response.status, body };
     }
@@ -135,10 +143,7 @@ function isEntity(value: unknown): value is Entity {
   }
   const e = value as Record<string, unknown>;
   return (
-    typeof e.text === "string" &&
-    typeof e.label === "string" &&
-    Number.isInteger(e.start) &&
-    Number.isInteger(e.end)
+    typeof e.text === "string" && typeof e.label === "string" && Number.isInteger(e.start) && Number.isInteger(e.end)
   );
 }
 

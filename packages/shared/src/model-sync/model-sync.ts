@@ -126,7 +126,9 @@ export class ModelSync extends Construct {
     }
 
     if (props.role && props.permissionsBoundary !== undefined) {
-      throw new Error(`${this.node.path}: permissionsBoundary applies to a role the sync creates; it cannot be set with role`);
+      throw new Error(
+        `${this.node.path}: permissionsBoundary applies to a role the sync creates; it cannot be set with role`,
+      );
     }
     const store = props.modelStore;
 

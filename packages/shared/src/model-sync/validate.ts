@@ -74,10 +74,13 @@ export function validateModel(path: string, name: string, version: string, sourc
 
 function validateS3Object(path: string, bucket: string, key: string): void {
   if (literal(bucket) && (typeof bucket !== "string" || !S3_BUCKET_PATTERN.test(bucket) || bucket.includes(".."))) {
-    fail(path, `model.source.bucket must be an S3 bucket name (3-63 of a-z, 0-9, "." and "-"), got ${JSON.stringify(bucket)}`);
+    fail(
+      path,
+      `model.source.bucket must be an S3 bucket name (3-63 of a-z, 0-9, "." and "-"), got ${JSON.stringify(bucket)}`,
+    );
   }
   if (literal(key)) {
-    if (typeof key !== "string" || key.length === 0 || key.length > 1024 || /[\x00-\x1f\x7f]/.test(key)) {
+    if (typeof key !== "string" || key.length === 0 || key.length > 1024 || hasControlCharacter(key)) {
       fail(path, `model.source.key must be an S3 key of 1 to 1024 printable characters, got ${JSON.stringify(key)}`);
     }
     if (!key.endsWith(".whl")) {
@@ -95,7 +98,10 @@ function validateLocation(path: string, kind: ModelSourceKind, location: string)
   // pip gets the location as one argument: whitespace would be trimmed or split, a leading "-" read as an option.
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
   if (/[\s\x00-\x1f\x7f]/.test(location) || location.startsWith("-")) {
-    fail(path, `model.source.location must be ${allowed}, without whitespace or control characters, got ${JSON.stringify(location)}`);
+    fail(
+      path,
+      `model.source.location must be ${allowed}, without whitespace or control characters, got ${JSON.stringify(location)}`,
+    );
   }
   if (kind === "find_links" && location.startsWith("/")) {
     return;
@@ -151,7 +157,10 @@ export function validateFunction(path: string, s: FunctionSettings): void {
     );
   }
   if (literal(s.layerArns) && (s.layerArns.length < 1 || s.layerArns.length > MAX_LAYERS)) {
-    fail(path, `layerArns must list 1 to ${MAX_LAYERS} layers (the spaCy layer, which carries pip), got ${s.layerArns.length}`);
+    fail(
+      path,
+      `layerArns must list 1 to ${MAX_LAYERS} layers (the spaCy layer, which carries pip), got ${s.layerArns.length}`,
+    );
   }
   if (literal(s.mountPath) && !MOUNT_PATH_PATTERN.test(s.mountPath)) {
     fail(path, `mountPath must be one directory under /mnt like "/mnt/models" (Lambda's rule), got "${s.mountPath}"`);
@@ -160,7 +169,14 @@ export function validateFunction(path: string, s: FunctionSettings): void {
   integerIn(path, "keepVersions", s.keepVersions, KEEP_VERSIONS_LIMITS.min, KEEP_VERSIONS_LIMITS.max);
   integerIn(path, "memorySize", s.memorySize, MEMORY_LIMITS.min, MEMORY_LIMITS.max, " MB");
   integerIn(path, "timeout", s.timeout, TIMEOUT_LIMITS.min, TIMEOUT_LIMITS.max, " seconds");
-  integerIn(path, "ephemeralStorageMb", s.ephemeralStorageMb, EPHEMERAL_STORAGE_LIMITS.min, EPHEMERAL_STORAGE_LIMITS.max, " MB");
+  integerIn(
+    path,
+    "ephemeralStorageMb",
+    s.ephemeralStorageMb,
+    EPHEMERAL_STORAGE_LIMITS.min,
+    EPHEMERAL_STORAGE_LIMITS.max,
+    " MB",
+  );
   if (!(LAMBDA_ARCHITECTURES as readonly string[]).includes(s.architecture)) {
     fail(path, `architecture must be one of ${LAMBDA_ARCHITECTURES.join(", ")}, got "${s.architecture}"`);
   }
@@ -170,4 +186,9 @@ export function validateFunction(path: string, s: FunctionSettings): void {
   if (literal(s.logRetentionDays) && !isLogRetentionDays(s.logRetentionDays)) {
     fail(path, `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")}, got ${s.logRetentionDays}`);
   }
+}
+
+/** True when text holds an ASCII control character (S3 accepts them in keys; pip and URLs do not). */
+function hasControlCharacter(text: string): boolean {
+  return [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
 }
