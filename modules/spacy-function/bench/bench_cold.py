@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -181,6 +182,9 @@ def sync_model(root: Path, model: str, version: str, find_links: Path) -> Path:
                 version,
                 "--find-links",
                 str(find_links),
+                # The sync installs only a hash-pinned wheel: pin the one this run built or downloaded.
+                "--sha256",
+                hashlib.sha256(next(find_links.glob(f"{model}-{version}-*.whl")).read_bytes()).hexdigest(),
             ],
             check=True,
             env=env,

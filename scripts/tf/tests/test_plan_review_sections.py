@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from plan_review_sections import cost_rows, security_rows
 from plan_summary import summarize
@@ -42,7 +43,7 @@ TLS_DENY = {
     "Condition": {"Bool": {"aws:SecureTransport": "false"}},
 }
 
-PLAN = {
+PLAN: dict[str, Any] = {
     "format_version": "1.2",
     "resource_changes": [
         rc("aws_iam_role_policy.api", ["update"], {"policy": policy(READ)}, {"policy": policy(READ_WRITE)}),

@@ -50,7 +50,8 @@ def sync_hint(settings: Settings) -> str:
         "Sync it: `cdktf deploy <env>` runs the model sync when the model, version or source changes; "
         "to refill the same version, apply `pnpm plan <env> -replace=<its aws_lambda_invocation>`; "
         "on this machine: "
-        f"`pnpm model-sync --root {root} --model {name} --version {version} --wheel-url <url>`."
+        f"`pnpm model-sync --root {root} --model {name} --version {version} "
+        "--wheel-url <url> --sha256 <wheel sha256>`."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -37,6 +38,8 @@ def lg_shaped(tmp_path_factory: pytest.TempPathFactory) -> Path:
             lg_fixture.VERSION,
             "--find-links",
             str(wheel.parent),
+            "--sha256",
+            hashlib.sha256(wheel.read_bytes()).hexdigest(),
         ],
         capture_output=True,
         text=True,
