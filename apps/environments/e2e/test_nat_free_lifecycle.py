@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import Deployment, tail
 from emulator import REGION
-from test_dev_lifecycle import CDKTF, LOCK, SYNC_RESULT, UNDELETABLE_IN_MOTO, managed_resources
+from test_dev_lifecycle import CDKTF, LOCK, STATE_BUCKET, SYNC_RESULT, UNDELETABLE_IN_MOTO, managed_resources
 
 STACK = "dev-private"
 BUCKET = "spacy-e2e-private-models"
@@ -94,7 +94,7 @@ def test_private_subnets_reach_only_s3(private: Deployment, state: dict) -> None
 
 def test_sync_is_configured_for_the_private_wheel_and_may_read_only_it(private: Deployment) -> None:
     lam = private.client("lambda")
-    fn = lam.get_function(FunctionName="spacy-dev-private-model-sync-model-sync")["Configuration"]
+    fn = lam.get_function(FunctionName="spacy-dev-private-model-sync")["Configuration"]
     variables = fn["Environment"]["Variables"]
     configured = {k: v for k, v in variables.items() if k.startswith("MODEL_SOURCE_") or k == "MODEL_SHA256"}
     assert configured == {
@@ -104,7 +104,7 @@ def test_sync_is_configured_for_the_private_wheel_and_may_read_only_it(private: 
         "MODEL_SHA256": "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
     }
     iam = private.client("iam")
-    role = "spacy-dev-private-model-sync-model-sync"
+    role = "spacy-dev-private-model-sync-role"
     assert "read-model-wheel" in iam.list_role_policies(RoleName=role)["PolicyNames"]
     document = iam.get_role_policy(RoleName=role, PolicyName="read-model-wheel")["PolicyDocument"]
     if isinstance(document, str):
@@ -146,4 +146,6 @@ def test_destroy_leaves_nothing(private: Deployment, state: dict) -> None:
     ] == []
     assert private.client("lambda").list_functions()["Functions"] == []
     assert private.client("iam").list_roles()["Roles"] == []
-    assert private.client("s3").list_buckets()["Buckets"] == []
+    # The bootstrap test's state bucket outlives every environment (prevent_destroy), as in an account.
+    buckets = [b["Name"] for b in private.client("s3").list_buckets()["Buckets"]]
+    assert [name for name in buckets if name != STATE_BUCKET] == []
