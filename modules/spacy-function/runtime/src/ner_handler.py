@@ -146,7 +146,7 @@ def _annotate(
     result = []
     left = request.chars
     made = (make_doc(nlp, text) for text in request.texts)
-    docs = nlp.pipe(made, batch_size=_batch_size(request, settings))
+    docs = nlp.pipe(made, batch_size=_batch_size(request, settings, nlp.batch_size))
     for text, doc in zip(request.texts, docs, strict=True):
         result.append(_spans(doc))
         left -= len(text)
@@ -157,10 +157,10 @@ def _annotate(
     return result
 
 
-def _batch_size(request: EntitiesRequest, settings: Settings) -> int:
-    """Texts per minibatch: PIPE_BATCH_SIZE, fewer when the texts are long (PIPE_BATCH_CHARS)."""
+def _batch_size(request: EntitiesRequest, settings: Settings, pipeline_default: int) -> int:
+    """Texts per minibatch: PIPE_BATCH_SIZE or the pipeline's own, fewer when the texts are long."""
     by_chars = settings.pipe_batch_chars * len(request.texts) // max(1, request.chars)
-    return max(1, min(settings.pipe_batch_size, by_chars))
+    return max(1, min(settings.pipe_batch_size or pipeline_default, by_chars))
 
 
 def _spans(doc: Doc) -> list[dict[str, Any]]:

@@ -24,10 +24,11 @@ DEFAULT_VECTORS_MODE = "mmap"
 # the smallest memory size an environment uses (1024 MB = 0.58 vCPU) with half the time in hand:
 # 33,000 chars/s x 1024/1769 x 30 s x 0.5, rounded down; derivation in docs/benchmarks.md.
 DEFAULT_MAX_TOTAL_CHARS = 290_000
-# Texts per nlp.pipe minibatch. Throughput on the bench sentences (texts per CPU second): 899 at
-# 32, 1032 at 64, 1100 at 128, 1076 at 1000 (docs/benchmarks.md); MAX_TOTAL_CHARS bounds the
-# memory of a minibatch. Smaller minibatches let the time check between texts act sooner.
-DEFAULT_PIPE_BATCH_SIZE = 128
+# Texts per nlp.pipe minibatch when PIPE_BATCH_SIZE is unset: the pipeline's own [nlp] batch_size
+# (256 in en_core_web_*). spaCy's NER sorts each minibatch by length and predicts it in quarters, so
+# the size trades padding against per-call overhead; the model's value is the one its authors tuned.
+# Texts per CPU second on the bench sentences relative to the pipeline's own size: 0.949 at 128,
+# 0.923 at 593, 0.906 at 1000 (docs/benchmarks.md). PIPE_BATCH_CHARS bounds the memory.
 # ... and at most about this many characters per minibatch, which bounds its memory: the largest
 # allowed request (290,000 characters of one-letter tokens) peaks at 724 MiB of RSS in minibatches
 # of 128 texts, 459 MiB of 64, 230 MiB of 50,000 characters (22 texts) (docs/benchmarks.md).
@@ -55,7 +56,8 @@ class Settings:
     max_batch_texts: int
     max_total_chars: int
     """Characters summed over every text of one request."""
-    pipe_batch_size: int
+    pipe_batch_size: int | None
+    """PIPE_BATCH_SIZE; None: the pipeline's own batch_size."""
     pipe_batch_chars: int
     chars_per_vcpu_second: int
     """Throughput assumed before this environment has measured its own (ner_budget)."""
@@ -84,7 +86,7 @@ class Settings:
             max_text_chars=_positive_int(environ, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
             max_batch_texts=_positive_int(environ, "MAX_BATCH_TEXTS", DEFAULT_MAX_BATCH_TEXTS),
             max_total_chars=_positive_int(environ, "MAX_TOTAL_CHARS", DEFAULT_MAX_TOTAL_CHARS),
-            pipe_batch_size=_positive_int(environ, "PIPE_BATCH_SIZE", DEFAULT_PIPE_BATCH_SIZE),
+            pipe_batch_size=_positive_int(environ, "PIPE_BATCH_SIZE", 0) or None,
             pipe_batch_chars=_positive_int(environ, "PIPE_BATCH_CHARS", DEFAULT_PIPE_BATCH_CHARS),
             chars_per_vcpu_second=_positive_int(
                 environ, "CHARS_PER_VCPU_SECOND", DEFAULT_CHARS_PER_VCPU_SECOND

@@ -114,6 +114,31 @@ def test_pipe_batch_size_is_configurable_and_answers_do_not_depend_on_it(monkeyp
     assert status == 500 and payload["error"]["code"] == "invalid_configuration"
 
 
+@pytest.mark.usefixtures("served")
+def test_minibatches_default_to_the_pipelines_own_batch_size_bounded_by_characters(monkeypatch):
+    texts = [SEED_TEXT] * 20
+    status, expected = post_entities({"texts": texts})  # loads the model
+    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    sizes = []  # batch_size of each nlp.pipe call
+    pipe = nlp.pipe
+
+    def recording(docs, **kwargs):
+        sizes.append(kwargs["batch_size"])
+        return pipe(docs, **kwargs)
+
+    monkeypatch.setattr(nlp, "pipe", recording)
+    monkeypatch.setattr(nlp, "batch_size", 7)
+    assert post_entities({"texts": texts}) == (status, expected)
+    # 20 texts of 19 characters, at most 3 texts' worth of characters per minibatch.
+    monkeypatch.setattr(ner_handler, "_settings", None)
+    monkeypatch.setenv("PIPE_BATCH_CHARS", str(3 * len(SEED_TEXT)))
+    assert post_entities({"texts": texts}) == (status, expected)
+    monkeypatch.setattr(ner_handler, "_settings", None)
+    monkeypatch.setenv("PIPE_BATCH_SIZE", "2")
+    assert post_entities({"texts": texts}) == (status, expected)
+    assert sizes == [7, 3, 2]
+
+
 @pytest.mark.parametrize(
     "text",
     [
