@@ -90,6 +90,16 @@ def test_private_subnets_reach_only_s3(private: Deployment, state: dict) -> None
     assert endpoint["ServiceName"] == f"com.amazonaws.{REGION}.s3"
     assert endpoint["VpcEndpointType"] == "Gateway"
     assert sorted(endpoint["RouteTableIds"]) == sorted(t["RouteTableId"] for t in tables)
+    # The sync's HTTPS egress goes to S3's prefix list (the endpoint's), not to any address.
+    lists = ec2.describe_prefix_lists()["PrefixLists"]
+    (s3_list,) = [p["PrefixListId"] for p in lists if p["PrefixListName"] == endpoint["ServiceName"]]
+    lam = private.client("lambda")
+    vpc_config = lam.get_function(FunctionName="spacy-dev-private-model-sync")["Configuration"]["VpcConfig"]
+    rules = ec2.describe_security_group_rules(
+        Filters=[{"Name": "group-id", "Values": vpc_config["SecurityGroupIds"]}]
+    )["SecurityGroupRules"]
+    https = [r for r in rules if r["IsEgress"] and r.get("FromPort") == 443]
+    assert [(r.get("PrefixListId"), r.get("CidrIpv4")) for r in https] == [(s3_list, None)]
 
 
 def test_sync_is_configured_for_the_private_wheel_and_may_read_only_it(private: Deployment) -> None:

@@ -101,6 +101,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
       keepVersions: config.model.keepVersions,
       layerArns: [layer.layerArn],
       internetEgress: network.internetEgress,
+      s3PrefixListId: network.s3PrefixListId,
       architecture: config.function.architecture,
       logRetentionDays: config.function.logRetentionDays,
     });

@@ -82,6 +82,8 @@ export class Network extends Construct {
   public readonly internetEgress: ITerraformDependable[];
   /** Name of the flow logs' log group; undefined when flowLogs is false. */
   public readonly flowLogGroupName?: string;
+  /** ID of the region's S3 prefix list (the S3 gateway endpoint's), for security-group egress to S3 alone; undefined without s3GatewayEndpoint. */
+  public readonly s3PrefixListId?: string;
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
@@ -204,7 +206,7 @@ export class Network extends Construct {
     if (props.s3GatewayEndpoint) {
       const region = new DataAwsRegion(this, "region");
       const account = new DataAwsCallerIdentity(this, "account");
-      new VpcEndpoint(this, "s3-endpoint", {
+      const endpoint = new VpcEndpoint(this, "s3-endpoint", {
         vpcId: vpc.id,
         serviceName: `com.amazonaws.${region.region}.s3`,
         vpcEndpointType: "Gateway",
@@ -213,6 +215,7 @@ export class Network extends Construct {
         policy: JSON.stringify(s3EndpointPolicy(account.accountId, props.s3EndpointExtraBuckets ?? [])),
         tags: tagged(`${name}-s3`),
       });
+      this.s3PrefixListId = endpoint.prefixListId;
     }
     if (props.networkAcls ?? true) {
       new NetworkAcls(this, "network-acls", {

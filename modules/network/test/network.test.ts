@@ -1,4 +1,4 @@
-import { Testing, TerraformStack } from "cdktf";
+import { Testing, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Network, cidrContains, type NetworkProps } from "../src";
 
@@ -79,6 +79,19 @@ describe("Network", () => {
     expect(endpoint.vpc_endpoint_type).toBe("Gateway");
     expect(endpoint.route_table_ids).toHaveLength(2);
     endpoint.route_table_ids.forEach((id: string) => expect(id).toMatch(/net_private-\d-routes_/));
+  });
+
+  test("s3PrefixListId is the endpoint's prefix list, for egress to S3 alone; undefined without the endpoint", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const withEndpoint = new Network(stack, "with", { s3GatewayEndpoint: true });
+    const without = new Network(stack, "without");
+    expect(without.s3PrefixListId).toBeUndefined();
+    new TerraformOutput(stack, "prefix-list", { value: withEndpoint.s3PrefixListId });
+    expect(JSON.parse(Testing.synth(stack)).output["prefix-list"].value).toMatch(
+      /^\$\{aws_vpc_endpoint\.with_s3-endpoint_\w+\.prefix_list_id\}$/,
+    );
   });
 
   test("the S3 endpoint's policy admits only the account's own buckets and the named ones, for listed actions", () => {

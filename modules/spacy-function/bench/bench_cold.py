@@ -127,14 +127,14 @@ def function_from_terraform(cdktf_out: Path, stack: str) -> dict[str, Any]:
     stack_dir = cdktf_out / "stacks" / stack
     config = json.loads((stack_dir / "cdk.tf.json").read_text())
     for resource in config["resource"].get("aws_lambda_function", {}).values():
-        if "handler-code" in resource.get("filename", ""):
+        if resource.get("handler", "").startswith("ner_handler."):
             return {
                 "zip": (stack_dir / resource["filename"]).resolve(),
                 "handler": resource["handler"],
                 "environment": resource.get("environment", {}).get("variables", {}),
             }
     raise SystemExit(
-        f"bench_cold: no function with handler-code in {stack_dir}/cdk.tf.json; run `pnpm synth`"
+        f"bench_cold: no function with an ner_handler handler in {stack_dir}/cdk.tf.json; run `pnpm synth`"
     )
 
 

@@ -418,6 +418,22 @@ describe("ModelSync with a private wheel in S3", () => {
     expect(rules.map((r) => r.description)).toEqual(["HTTPS for pip to S3 through the VPC's S3 gateway endpoint"]);
   });
 
+  test("with the S3 prefix list, HTTPS goes to S3 alone; a URL source still needs any address", () => {
+    const prefixList = "pl-6da54004";
+    const narrowed = synth({ model: { name: "en_acme_ner", version: "1.2.0", source }, s3PrefixListId: prefixList }, false);
+    const https = values(narrowed, "aws_vpc_security_group_egress_rule").filter((r) => r.from_port === 443);
+    expect(https).toHaveLength(1);
+    expect(https[0].prefix_list_id).toBe(prefixList);
+    expect(https[0].cidr_ipv4).toBeUndefined();
+    expect(one(narrowed, "aws_lambda_invocation").depends_on).toContain(
+      key(narrowed, "aws_vpc_security_group_egress_rule", "sync_https-to-s3"),
+    );
+    const wheel = values(synth({ s3PrefixListId: prefixList }), "aws_vpc_security_group_egress_rule").filter(
+      (r) => r.from_port === 443,
+    );
+    expect(wheel.map((r) => [r.cidr_ipv4, r.prefix_list_id])).toEqual([["0.0.0.0/0", undefined]]);
+  });
+
   test("a URL source gets no S3 permission", () => {
     const urlSynth = synth();
     expect(values(urlSynth, "aws_iam_role_policy").filter((p) => p.name === "read-model-wheel")).toEqual([]);

@@ -28,6 +28,8 @@ export interface ModelSyncProps {
   readonly model: ModelSpec;
   /** Layer version ARNs (1 to 5) with spaCy and pip: the sync downloads with pip and checks that the model loads. */
   readonly layerArns: string[];
+  /** For an "s3" source: the region's S3 prefix list (`Network.s3PrefixListId`), the only destination of the sync's HTTPS egress; other sources ignore it (pip needs the wheel host). @default HTTPS to any address */
+  readonly s3PrefixListId?: string;
   /** Resources the subnets' internet egress depends on (`Network.internetEgress`); the invocation waits for them. @default [] (egress already exists) */
   readonly internetEgress?: ITerraformDependable[];
   /** Where the function mounts the store's access point; MODEL_ROOT for the handler. @default "/mnt/models" */
@@ -176,11 +178,13 @@ export class ModelSync extends Construct {
       tags: props.tags ?? {},
     });
     // pip reaches the wheel host or package index over HTTPS through the NAT gateway; its addresses are
-    // not fixed (GitHub release assets redirect to a CDN), so the destination cannot be narrower.
+    // not fixed (GitHub release assets redirect to a CDN), so the destination cannot be narrower. A
+    // private wheel in S3 needs S3 alone, whose addresses the gateway endpoint's prefix list names.
     // DNS needs no rule: security groups do not filter traffic to the VPC's Route 53 Resolver.
-    const httpsEgress = new VpcSecurityGroupEgressRule(this, "https-to-internet", {
+    const toS3Only = source.kind === "s3" && props.s3PrefixListId !== undefined;
+    const httpsEgress = new VpcSecurityGroupEgressRule(this, toS3Only ? "https-to-s3" : "https-to-internet", {
       securityGroupId: fn.securityGroup.id,
-      cidrIpv4: "0.0.0.0/0",
+      ...(toS3Only ? { prefixListId: props.s3PrefixListId } : { cidrIpv4: "0.0.0.0/0" }),
       ipProtocol: "tcp",
       fromPort: HTTPS_PORT,
       toPort: HTTPS_PORT,
