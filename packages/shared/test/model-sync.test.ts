@@ -420,7 +420,10 @@ describe("ModelSync with a private wheel in S3", () => {
 
   test("with the S3 prefix list, HTTPS goes to S3 alone; a URL source still needs any address", () => {
     const prefixList = "pl-6da54004";
-    const narrowed = synth({ model: { name: "en_acme_ner", version: "1.2.0", source }, s3PrefixListId: prefixList }, false);
+    const narrowed = synth(
+      { model: { name: "en_acme_ner", version: "1.2.0", source }, s3PrefixListId: prefixList },
+      false,
+    );
     const https = values(narrowed, "aws_vpc_security_group_egress_rule").filter((r) => r.from_port === 443);
     expect(https).toHaveLength(1);
     expect(https[0].prefix_list_id).toBe(prefixList);
