@@ -4,8 +4,10 @@ URL's #sha256) and the sync checks it again; a wrong hash fails and leaves the s
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
+import sync_fetch
 from sync_fetch import pip_download_argv
 from sync_proc import child_env
 from sync_testing import (
@@ -82,6 +84,30 @@ def test_index_that_serves_other_bytes_under_the_right_name_is_refused(with_v1, 
     with WheelIndex([swapped], advertise_hashes=False) as index:
         summary = sync_fails(event("2.0.0", "index_url", index.index_url))
     assert summary["error"]["stage"] == "download"
+    _store_untouched(with_v1, before)
+
+
+def test_bytes_that_change_after_pip_checked_them_are_refused_before_unpacking(with_v1, wheels, monkeypatch):
+    # pip verified the download, then the file under it changed (a concurrent writer, a storage
+    # fault) into another valid wheel: only the sync's own check keeps those bytes off the store.
+    before = _snapshot(with_v1)
+    real_run = sync_fetch.run_bounded
+
+    def pip_then_swap(argv, **kwargs):
+        proc = real_run(argv, **kwargs)
+        if kwargs.get("what") == "pip download" and proc.returncode == 0:
+            (downloaded,) = Path(argv[argv.index("--dest") + 1]).glob("*.whl")
+            downloaded.write_bytes(wheels["3.0.0"].read_bytes())
+        return proc
+
+    monkeypatch.setattr(sync_fetch, "run_bounded", pip_then_swap)
+    with WheelIndex(list(wheels.values())) as index:
+        summary = sync_fails(event("2.0.0", "index_url", index.index_url))
+    assert summary["error"]["stage"] == "verify"
+    assert (
+        f"has sha256 {WHEEL_SHA256['3.0.0']}, but the pinned sha256 is {WHEEL_SHA256['2.0.0']}"
+        in summary["error"]["message"]
+    )
     _store_untouched(with_v1, before)
 
 
