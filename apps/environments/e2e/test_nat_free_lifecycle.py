@@ -20,7 +20,11 @@ from test_dev_lifecycle import CDKTF, LOCK, STATE_BUCKET, SYNC_RESULT, UNDELETAB
 STACK = "dev-private"
 BUCKET = "spacy-e2e-private-models"
 KEY = "en_core_web_sm/en_core_web_sm-3.8.0-py3-none-any.whl"
-APP = f"ts-node --project apps/environments/tsconfig.json {Path(__file__).with_name('nat_free_app.ts')}"
+# As cdktf.json's app: against the workspace packages' sources, built or not.
+APP = (
+    "ts-node -r ./scripts/register-source-paths.js --project apps/environments/tsconfig.json "
+    f"{Path(__file__).with_name('nat_free_app.ts')}"
+)
 
 
 @pytest.fixture(scope="module")
