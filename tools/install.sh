@@ -141,12 +141,17 @@ tool_dir() { # <tool> -> cache dir for the pinned version
   echo "$TOOLS_DIR/$t/$v"
 }
 
+# -w already drops DWARF from the binary; -dwarf=false stops the compiler from generating it for every
+# package in the first place: the same machine code, ~10% less compile CPU, ~17% less peak RSS per compile
+# and ~24% less GOCACHE (measured on lambda-rie, see README.md "Build flags").
+GCFLAGS="all=-dwarf=false"
+
 # Everything that determines the binary except the Go toolchain version.
 fingerprint() {
   local t="$1" v="$2"
   {
     echo "tool=$t version=$v pkg=$(tool_package "$t") bin=$(tool_binary "$t")"
-    echo "ldflags=$(tool_ldflags "$t" "$v") flags=-trimpath CGO_ENABLED=0"
+    echo "ldflags=$(tool_ldflags "$t" "$v") flags=-trimpath CGO_ENABLED=0 gcflags=$GCFLAGS"
     cat "$TOOLS_SRC/$t/go.mod" "$TOOLS_SRC/$t/go.sum"
   } | sha256sum | cut -c1-16
 }
@@ -183,7 +188,7 @@ ensure_tool() {
   if ! (
     cd "$TOOLS_SRC/$t" &&
       env CGO_ENABLED=0 "$GO" build -mod=readonly -trimpath -buildvcs=false \
-        -ldflags "$ldflags" -o "$tmp" "$(tool_package "$t")"
+        -gcflags="$GCFLAGS" -ldflags "$ldflags" -o "$tmp" "$(tool_package "$t")"
   ) >"$logf" 2>&1; then
     tail -n 40 "$logf" >&2
     die "$t $v: build failed after $(elapsed "$start")s (full log: $logf)"
