@@ -7,8 +7,8 @@
  * exactly this) — there is no Python traceback. CPU scales with memory too, so memory also sets how long
  * init takes.
  *
- * Every number here is measured (docs/benchmarks.md, modules/spacy-function/README.md "Memory sizing"),
- * except md's, which were measured on spaCy's own md data directory but not through the shipped zips.
+ * Every number here is measured (docs/benchmarks.md, modules/spacy-function/README.md "Memory sizing"). md's
+ * peak RSS was measured on spaCy's own md data directory, its init on an md-shaped model through the shipped zips.
  */
 export const OOM_SIGNATURE = "Runtime exited with error: signal: killed";
 
@@ -40,10 +40,12 @@ export const MODEL_PEAK_RSS_MIB = {
 /**
  * Measured init CPU seconds (interpreter start, imports with bytecode, `spacy.load`, default exclusions, cold
  * page cache) on one core of the benchmark machine, which stands in for Lambda's one vCPU at 1769 MB.
- * sm: `pnpm bench:cold`; lg: `bench_lg.py` per vectors mode. md was not measured through the zips: no estimate.
+ * sm: `pnpm bench:cold`; md and lg: `bench_lg.py` per vectors mode, md on the same fixture with md's 20,000 x 300
+ * vectors table (`--rows 20000`).
  */
 export const MODEL_INIT_SECONDS = {
   sm: 0.9,
+  md: { eager: 0.76, mmap: 0.77 },
   lg: { eager: 3.17, mmap: 1.32 },
 } as const;
 
@@ -74,7 +76,7 @@ export function recommendedMemoryMb(modelName: string): number | undefined {
 }
 
 /**
- * Expected init of a `*_sm`/`*_lg` model: its measured init CPU seconds on one vCPU, scaled by the CPU share
+ * Expected init of a `*_sm`/`*_md`/`*_lg` model: its measured init CPU seconds on one vCPU, scaled by the CPU share
  * Lambda gives `memorySize` (× 1769 / memorySize below 1769 MB; more memory adds vCPUs that a single-threaded
  * load does not use). Reading the model from EFS comes on top. undefined for models without a measurement.
  */
@@ -84,12 +86,12 @@ export function expectedInitSeconds(
   vectors: VectorsMode = "eager",
 ): { seconds: number; derivation: string } | undefined {
   const size = modelSize(modelName);
-  if (size !== "sm" && size !== "lg") {
+  if (size === undefined) {
     return undefined;
   }
-  const base = size === "lg" ? MODEL_INIT_SECONDS.lg[vectors] : MODEL_INIT_SECONDS.sm;
+  const base = size === "sm" ? MODEL_INIT_SECONDS.sm : MODEL_INIT_SECONDS[size][vectors];
   const share = Math.min(1, memorySize / FULL_VCPU_MEMORY_MB);
-  const label = size === "lg" ? `an lg-shaped model with ${vectors} vectors` : "en_core_web_sm";
+  const label = size === "sm" ? "en_core_web_sm" : `an ${size}-shaped model with ${vectors} vectors`;
   return {
     seconds: base / share,
     derivation:
