@@ -17,7 +17,19 @@ describe("examples synthesize", () => {
         .map((f) => f.function_name)
         .sort(),
     ).toEqual(["search-model-sync", "search-ner"]);
-    expect(values(s, "aws_efs_mount_target")[0].for_each).toMatch(/^\$\{zipmap\(/);
+    // One for_each resource keyed by zone: both mount targets known at plan time.
+    expect(values(s, "aws_efs_mount_target")[0].for_each).toMatch(
+      /^\$\{zipmap\(\[element\(data\.aws_availability_zones\.network_zones_\w+\.names, 0\), .*, 1\)\], \[aws_subnet\./,
+    );
+    expect(s.resource.aws_s3_bucket).toBeUndefined(); // an existing layer ARN needs no artifacts bucket
+    const ner = values(s, "aws_lambda_function").find((f) => f.function_name === "search-ner");
+    expect(ner.layers).toEqual(["arn:aws:lambda:eu-west-1:123456789012:layer:spacy:3"]);
+    expect(ner.memory_size).toBe(2048);
+    // Both functions mount through the store's single access point, and the store admits both SGs.
+    values(s, "aws_lambda_function").forEach((f) =>
+      expect(f.file_system_config.arn).toMatch(/aws_efs_access_point\.models_access-point_\w+\.arn/),
+    );
+    expect(values(s, "aws_vpc_security_group_ingress_rule")).toHaveLength(2);
     const invoke = values(s, "aws_iam_role_policy").find((p) => p.role === "${aws_iam_role.indexer.name}");
     expect(JSON.parse(invoke.policy).Statement[0].Action).toBe("execute-api:Invoke");
     expect(s.resource.aws_iam_role_policy_attachment).toBeUndefined();

@@ -72,6 +72,15 @@ describe("Network", () => {
     ]);
   });
 
+  test("subnetPrefixLength carves every subnet at that size, in consecutive blocks", () => {
+    const s = synth({ cidr: "10.99.0.0/20", azCount: 3, natGateways: "single", subnetPrefixLength: 26 });
+    expect(
+      values(s, "aws_subnet")
+        .map((x) => x.cidr_block)
+        .sort(),
+    ).toEqual(["10.99.0.0/26", "10.99.0.128/26", "10.99.0.192/26", "10.99.0.64/26", "10.99.1.0/26", "10.99.1.64/26"]);
+  });
+
   test("S3 gateway endpoint attaches to the private route tables only when asked", () => {
     expect(synth().resource.aws_vpc_endpoint).toBeUndefined();
     const s = synth({ s3GatewayEndpoint: true });
