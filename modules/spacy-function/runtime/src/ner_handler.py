@@ -37,7 +37,6 @@ from ner_request import EntitiesRequest, parse_entities
 from ner_settings import ConfigError, Settings
 from ner_tables import TableCompactor
 from ner_warm import WarmWords
-from spacy.language import Language
 from spacy.tokens import Doc
 
 # What callers read when the model is unavailable; the path and the commands that fix it go to the
@@ -122,12 +121,12 @@ def _entities(payload: Any, context: Any, record: dict[str, Any]) -> list[Any]:
         record["replaced_surrogates"] = request.replaced_surrogates
     if settings.log_request_text:
         record["text"] = request.texts if request.batch else request.texts[0]
-    nlp = _current_model(settings).nlp
+    model = _current_model(settings)
     budget = _current_budget(settings)
     budget.require(context, request.chars)
     started = time.perf_counter()
-    with nlp.memory_zone():
-        per_text = _annotate(nlp, request, settings, budget, context)
+    with model.nlp.memory_zone():
+        per_text = _annotate(model, request, settings, budget, context)
     budget.observe(request.chars, time.perf_counter() - started)
     record["entities"] = sum(map(len, per_text))
     if _warm is not None:
@@ -138,15 +137,14 @@ def _entities(payload: Any, context: Any, record: dict[str, Any]) -> list[Any]:
 
 
 def _annotate(
-    nlp: Language, request: EntitiesRequest, settings: Settings, budget: Budget, context: Any
+    model: LoadedModel, request: EntitiesRequest, settings: Settings, budget: Budget, context: Any
 ) -> list[list[dict[str, Any]]]:
     """Entities per text, as plain values: call inside the memory zone, use outside it."""
-    if not request.batch:
-        return [_spans(nlp(make_doc(nlp, request.texts[0])))]
+    nlp = model.nlp
     result = []
     left = request.chars
     made = (make_doc(nlp, text) for text in request.texts)
-    docs = nlp.pipe(made, batch_size=_batch_size(request, settings, nlp.batch_size))
+    docs = model.entities.pipe(made, batch_size=_batch_size(request, settings, nlp.batch_size))
     for text, doc in zip(request.texts, docs, strict=True):
         result.append(_spans(doc))
         left -= len(text)
@@ -250,6 +248,8 @@ def _current_model(settings: Settings) -> LoadedModel:
                         "components": list(model.components),
                         "excluded": list(model.excluded),
                         "kept_for_listeners": list(model.kept_for_listeners),
+                        "deferred_parse": list(model.deferred_parse),
+                        "exact": model.exact,
                     }
                 )
                 _model = model

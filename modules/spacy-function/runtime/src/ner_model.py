@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy
 import spacy
+from ner_entities import EntityRunner
+from ner_plan import EMBEDDING_FACTORIES, EntityPlan, listener_upstreams, plan_entities
 from ner_settings import Settings
 from spacy.language import Language
 from thinc.api import use_ops
 
 REQUIRED_FILES = ("config.cfg", "meta.json")
-# Factories that feed listener layers ("upstream": "*") in other components.
-_EMBEDDING_FACTORIES = {"tok2vec", "transformer", "curated_transformer"}
 
 
 class ModelUnavailable(Exception):
@@ -38,6 +38,10 @@ class LoadedModel:
     excluded: tuple[str, ...]
     kept_for_listeners: tuple[str, ...]
     load_seconds: float
+    entities: EntityRunner
+    exact: bool
+    """False when MODEL_EXCLUDE or BLAS opted into answers that may differ from spacy.load's."""
+    deferred_parse: tuple[str, ...]
 
 
 def sync_hint(settings: Settings) -> str:
@@ -73,11 +77,17 @@ def load(settings: Settings) -> LoadedModel:
     started = time.perf_counter()
     try:
         config = spacy.util.load_config(path / "config.cfg", interpolate=False)
-        exclude, kept = effective_exclusions(config, settings.exclude)
-        # numpy's OpenBLAS (one thread, see ner_handler) runs these small matrix products faster than
-        # thinc's default blis: about 20% less CPU per text, 30% per batch, same entities
-        # (docs/benchmarks.md). Layers keep the ops they were built with, so this is scoped to the load.
-        with use_ops("numpy", use_blis=False):
+        proved = plan = plan_entities(config, path)
+        if settings.exclude is None:
+            exclude, kept = plan.skipped, ()
+        else:
+            exclude, kept = effective_exclusions(config, settings.exclude)
+            # An explicit list is an opt-in: it is served as given, without the deferred parse.
+            plan = EntityPlan(skipped=exclude, deferred_parse=(), recognizer=None)
+        # spacy.load's own matrix library is blis; numpy's OpenBLAS is faster on these small products but
+        # rounds differently, so it is an opt-in (BLAS=openblas). Layers keep the ops they were built with,
+        # so this is scoped to the load.
+        with use_ops("numpy", use_blis=settings.blas == "blis"):
             if settings.vectors_mode == "mmap":
                 # "vectors" is a serialization field, not a component: the vocab skips the table.
                 nlp = spacy.load(path, exclude=[*exclude, "vectors"])
@@ -103,6 +113,9 @@ def load(settings: Settings) -> LoadedModel:
         excluded=exclude,
         kept_for_listeners=kept,
         load_seconds=seconds,
+        entities=EntityRunner(nlp, plan),
+        exact=settings.blas == "blis" and set(exclude) <= set(proved.skipped),
+        deferred_parse=plan.deferred_parse,
     )
 
 
@@ -137,10 +150,10 @@ def effective_exclusions(
     for name in pipeline:
         if name in excluded:
             continue
-        for upstream in _listener_upstreams(components.get(name, {})):
+        for upstream in listener_upstreams(components.get(name, {})):
             if upstream == "*":
                 needed.update(
-                    c for c in pipeline if components.get(c, {}).get("factory") in _EMBEDDING_FACTORIES
+                    c for c in pipeline if components.get(c, {}).get("factory") in EMBEDDING_FACTORIES
                 )
             else:
                 needed.add(upstream)
@@ -148,14 +161,3 @@ def effective_exclusions(
         tuple(name for name in requested if name not in needed),
         tuple(name for name in requested if name in needed),
     )
-
-
-def _listener_upstreams(node: Any) -> Iterator[str]:
-    if isinstance(node, Mapping):
-        if "Listener" in str(node.get("@architectures", "")):
-            yield str(node.get("upstream", "*"))
-        for value in node.values():
-            yield from _listener_upstreams(value)
-    elif isinstance(node, list | tuple):
-        for value in node:
-            yield from _listener_upstreams(value)

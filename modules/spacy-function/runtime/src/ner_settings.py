@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_MODEL_ROOT = "/mnt/models"
-# In spaCy's en_core_web_sm/md/lg the ner component embeds its own tok2vec, so nothing else is
-# needed for entities; dropping the rest makes loading and every request cheaper. A component that
-# a kept one listens to is loaded anyway (see ner_model.effective_exclusions).
-DEFAULT_EXCLUDE = "tok2vec,tagger,parser,attribute_ruler,lemmatizer,senter"
+# Matrix libraries for the pipeline's layers: "blis" is spaCy's own (what spacy.load uses, so the
+# answers are spaCy's); "openblas" (numpy's) is faster on these small products but rounds differently,
+# an opt-in whose measured disagreement is in docs/benchmarks.md.
+BLAS_CHOICES = ("blis", "openblas")
 DEFAULT_MAX_TEXT_CHARS = 100_000
 DEFAULT_MAX_BATCH_TEXTS = 128
 # How the static vectors table is read: "eager" reads it into memory during init; "mmap" maps the
@@ -51,7 +51,8 @@ class Settings:
     """None when neither MODEL_PATH nor MODEL_NAME + MODEL_VERSION are set."""
     model_name: str | None
     model_version: str | None
-    exclude: tuple[str, ...]
+    exclude: tuple[str, ...] | None
+    """MODEL_EXCLUDE as given (an opt-in that may change answers); None: what ner_plan proves unread."""
     max_text_chars: int
     max_batch_texts: int
     max_total_chars: int
@@ -66,6 +67,8 @@ class Settings:
     """The function's memory size (AWS_LAMBDA_FUNCTION_MEMORY_SIZE, set by Lambda); None elsewhere."""
     vectors_mode: str = DEFAULT_VECTORS_MODE
     """MODEL_VECTORS: "eager" or "mmap"."""
+    blas: str = "blis"
+    """BLAS: the matrix library of the pipeline's layers."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -82,7 +85,7 @@ class Settings:
             model_path=path,
             model_name=name,
             model_version=version,
-            exclude=_names(environ.get("MODEL_EXCLUDE", DEFAULT_EXCLUDE)),
+            exclude=_names(environ["MODEL_EXCLUDE"]) if "MODEL_EXCLUDE" in environ else None,
             max_text_chars=_positive_int(environ, "MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS),
             max_batch_texts=_positive_int(environ, "MAX_BATCH_TEXTS", DEFAULT_MAX_BATCH_TEXTS),
             max_total_chars=_positive_int(environ, "MAX_TOTAL_CHARS", DEFAULT_MAX_TOTAL_CHARS),
@@ -93,6 +96,7 @@ class Settings:
             ),
             log_request_text=_flag(environ, "LOG_REQUEST_TEXT"),
             vectors_mode=_choice(environ, "MODEL_VECTORS", VECTORS_MODES, DEFAULT_VECTORS_MODE),
+            blas=_choice(environ, "BLAS", BLAS_CHOICES, "blis"),
             memory_mb=_positive_int(environ, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0) or None,
         )
 

@@ -132,5 +132,5 @@ def test_model_load_is_logged_once(capsys):
         post_entities({"text": SEED_TEXT})
     loads = [line for line in log_lines(capsys.readouterr().out) if line["event"] == "model_loaded"]
     assert len(loads) == 1
-    assert loads[0]["components"] == ["sentencizer", "entity_ruler"]
+    assert loads[0]["components"] == ["attribute_ruler", "sentencizer", "entity_ruler"]
     assert loads[0]["load_seconds"] > 0

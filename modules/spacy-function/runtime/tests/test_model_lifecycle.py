@@ -30,7 +30,8 @@ def test_health_reports_model_components_and_load_time(served):
     assert set(payload) == {"status", "model", "components", "load_seconds"}
     assert payload["status"] == "ok"
     assert payload["model"] == {"name": MODEL_NAME, "version": MODEL_VERSION}
-    assert payload["components"] == ["sentencizer", "entity_ruler"]
+    # The entity_ruler may match on the tags the attribute_ruler sets: nothing is left out.
+    assert payload["components"] == ["attribute_ruler", "sentencizer", "entity_ruler"]
     assert isinstance(payload["load_seconds"], float) and payload["load_seconds"] > 0
     assert health()[1]["load_seconds"] == payload["load_seconds"]
 
@@ -64,8 +65,9 @@ def test_model_path_alone_takes_name_and_version_from_meta(monkeypatch, served):
     assert health()[1]["model"] == {"name": "en_ruler_test", "version": MODEL_VERSION}
 
 
-def test_listened_to_tok2vec_is_kept_despite_default_exclusions(monkeypatch, listener_model_dir, capsys):
+def test_listened_to_tok2vec_is_kept_despite_an_explicit_exclusion(monkeypatch, listener_model_dir, capsys):
     monkeypatch.setenv("MODEL_PATH", str(listener_model_dir))
+    monkeypatch.setenv("MODEL_EXCLUDE", "tok2vec")
     texts = ["He works at Google.", "Google hired her.", "They like tea."]
     full = spacy.load(listener_model_dir)
     expected = [

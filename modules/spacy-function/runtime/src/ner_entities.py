@@ -1,0 +1,52 @@
+"""Running the loaded pipeline for entities, with the parse deferred where ner_plan proved it exact.
+
+Deferred parse, per minibatch:
+1. the ner runs alone. A text whose entities are all one token long chose no move that a sentence
+   start forbids (only Begin and In, the moves that extend an entity to the next token, consult it),
+   so its entities are final;
+2. the other texts get their sentence starts (tok2vec + parser, which read neither entities nor
+   anything the ner wrote). If no entity has a sentence start inside it, the ner chose only moves
+   that are valid with the sentence starts too, and greedy decoding picks the same best valid move
+   at every step: the entities are final;
+3. otherwise (about 0.3 % of paragraphs of real text) the ner runs again with the sentence starts,
+   exactly as the full pipeline runs it.
+On real text most paragraphs stop after step 1 (docs/benchmarks.md), which makes the exact answer
+cheaper than the full pipeline's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from ner_plan import EntityPlan
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch
+
+
+class EntityRunner:
+    def __init__(self, nlp: Language, plan: EntityPlan) -> None:
+        self._nlp = nlp
+        self._recognizer = nlp.get_pipe(plan.recognizer) if plan.recognizer else None
+        self._parse = [nlp.get_pipe(name) for name in plan.deferred_parse]
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
+        """The docs, annotated as spaCy's full pipeline annotates their entities, in order."""
+        if self._recognizer is None:
+            yield from self._nlp.pipe(docs, batch_size=batch_size)
+            return
+        recognize: Callable[[Doc], Doc] = self._recognizer
+        for batch in minibatch(docs, size=batch_size):
+            batch = list(self._recognizer.pipe(batch, batch_size=len(batch)))
+            unsure: list[Doc] = [doc for doc in batch if any(len(ent) > 1 for ent in doc.ents)]
+            for component in self._parse:
+                unsure = list(component.pipe(unsure, batch_size=max(1, len(unsure))))
+            for doc in unsure:
+                if _sentence_start_inside_entity(doc):
+                    doc.set_ents([], default="missing")
+                    recognize(doc)
+            yield from batch
+
+
+def _sentence_start_inside_entity(doc: Doc) -> bool:
+    return any(doc[i].is_sent_start for ent in doc.ents for i in range(ent.start + 1, ent.end))
