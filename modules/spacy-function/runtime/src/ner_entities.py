@@ -17,11 +17,20 @@ cheaper than the full pipeline's.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from ner_plan import EntityPlan
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
+
+
+@dataclass
+class DeferredCounts:
+    """Texts of a request that needed the parse (step 2) and the ner again (step 3), for the log line."""
+
+    parsed: int = 0
+    rerun: int = 0
 
 
 class EntityRunner:
@@ -30,8 +39,11 @@ class EntityRunner:
         self._recognizer = nlp.get_pipe(plan.recognizer) if plan.recognizer else None
         self._parse = [nlp.get_pipe(name) for name in plan.deferred_parse]
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int) -> Iterator[Doc]:
+    def pipe(
+        self, docs: Iterable[Doc], batch_size: int, counts: DeferredCounts | None = None
+    ) -> Iterator[Doc]:
         """The docs, annotated as spaCy's full pipeline annotates their entities, in order."""
+        counts = counts if counts is not None else DeferredCounts()
         if self._recognizer is None:
             yield from self._nlp.pipe(docs, batch_size=batch_size)
             return
@@ -39,10 +51,12 @@ class EntityRunner:
         for batch in minibatch(docs, size=batch_size):
             batch = list(self._recognizer.pipe(batch, batch_size=len(batch)))
             unsure: list[Doc] = [doc for doc in batch if any(len(ent) > 1 for ent in doc.ents)]
+            counts.parsed += len(unsure)
             for component in self._parse:
                 unsure = list(component.pipe(unsure, batch_size=max(1, len(unsure))))
             for doc in unsure:
                 if _sentence_start_inside_entity(doc):
+                    counts.rerun += 1
                     doc.set_ents([], default="missing")
                     recognize(doc)
             yield from batch

@@ -30,6 +30,7 @@ from typing import Any
 from ner_backoff import Backoff
 from ner_budget import Budget
 from ner_doc import make_doc
+from ner_entities import DeferredCounts
 from ner_http import ApiError, is_http_event, json_body, parse_event, response, route
 from ner_log import emit
 from ner_model import LoadedModel, ModelUnavailable, load
@@ -125,8 +126,11 @@ def _entities(payload: Any, context: Any, record: dict[str, Any]) -> list[Any]:
     budget = _current_budget(settings)
     budget.require(context, request.chars)
     started = time.perf_counter()
+    counts = DeferredCounts()
     with model.nlp.memory_zone():
-        per_text = _annotate(model, request, settings, budget, context)
+        per_text = _annotate(model, request, settings, budget, context, counts)
+    if model.deferred_parse:
+        record.update(parsed_texts=counts.parsed, rerun_texts=counts.rerun)
     budget.observe(request.chars, time.perf_counter() - started)
     record["entities"] = sum(map(len, per_text))
     if _warm is not None:
@@ -137,14 +141,19 @@ def _entities(payload: Any, context: Any, record: dict[str, Any]) -> list[Any]:
 
 
 def _annotate(
-    model: LoadedModel, request: EntitiesRequest, settings: Settings, budget: Budget, context: Any
+    model: LoadedModel,
+    request: EntitiesRequest,
+    settings: Settings,
+    budget: Budget,
+    context: Any,
+    counts: DeferredCounts,
 ) -> list[list[dict[str, Any]]]:
     """Entities per text, as plain values: call inside the memory zone, use outside it."""
     nlp = model.nlp
     result = []
     left = request.chars
     made = (make_doc(nlp, text) for text in request.texts)
-    docs = model.entities.pipe(made, batch_size=_batch_size(request, settings, nlp.batch_size))
+    docs = model.entities.pipe(made, _batch_size(request, settings, nlp.batch_size), counts)
     for text, doc in zip(request.texts, docs, strict=True):
         result.append(_spans(doc))
         left -= len(text)

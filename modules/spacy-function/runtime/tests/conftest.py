@@ -40,6 +40,7 @@ ENV_VARS = (
     "MAX_BATCH_TEXTS",
     "LOG_REQUEST_TEXT",
     "AWS_LAMBDA_RUNTIME_API",
+    "BLAS",
 )
 
 
