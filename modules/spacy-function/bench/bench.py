@@ -45,12 +45,18 @@ sys.path.insert(0, str(BENCH_DIR))
 # process) so that bare spaCy and the handler run under the same BLAS threading.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import real_text  # noqa: E402
 import spacy  # noqa: E402
-from ner_settings import DEFAULT_EXCLUDE  # noqa: E402
+from ner_plan import plan_entities  # noqa: E402
 from sentences import sentences  # noqa: E402
-from thinc.api import use_ops  # noqa: E402
 
-DEFAULT_EXCLUSIONS = [name for name in DEFAULT_EXCLUDE.split(",") if name]
+# The handler's default before it answered exactly (issue 16): ner alone, numpy's OpenBLAS. Measured
+# beside the exact default so that the price of exactness is in the same run.
+NER_ONLY_ENV = {
+    "MODEL_EXCLUDE": "tok2vec,tagger,parser,attribute_ruler,lemmatizer,senter",
+    "BLAS": "openblas",
+}
+REAL_PARAGRAPHS = 120
 
 # Runs in a fresh interpreter. The clocks start before spaCy is imported because a cold Lambda
 # pays for that import too; interpreter start-up is the same for every variant and left out.
@@ -181,6 +187,12 @@ def machine() -> dict[str, Any]:
     }
 
 
+def default_exclusions(model: Path) -> list[str]:
+    """What the handler leaves out by default: the components ner_plan proves the entities never read."""
+    config = spacy.util.load_config(model / "config.cfg", interpolate=False)
+    return list(plan_entities(config, model).skipped)
+
+
 def cold_measurements(model: Path, runs: int) -> dict[str, list[dict[str, Any]]]:
     """Fresh-process timings. The two sides of each ratio strictly alternate (A B A B ...).
 
@@ -188,11 +200,12 @@ def cold_measurements(model: Path, runs: int) -> dict[str, list[dict[str, Any]]]
     one that did not; in a strict alternation each side always follows the other, so that cannot
     favour either side. Each phase's pairs are adjacent runs, for the paired ratios.
     """
+    default = default_exclusions(model)
     variants = {
-        "handler": ("handler", DEFAULT_EXCLUSIONS),
-        "spacy_default": ("spacy", DEFAULT_EXCLUSIONS),
+        "handler": ("handler", default),
+        "spacy_default": ("spacy", default),
         "spacy_full": ("spacy", []),
-        "spacy_default_beside_full": ("spacy", DEFAULT_EXCLUSIONS),
+        "spacy_default_beside_full": ("spacy", default),
         "import_only": ("import", []),
     }
     phases = [("handler", "spacy_default"), ("spacy_full", "spacy_default_beside_full"), ("import_only",)]
@@ -208,67 +221,77 @@ def cold_measurements(model: Path, runs: int) -> dict[str, list[dict[str, Any]]]
 
 
 def warm_measurements(model: Path, iterations: int) -> dict[str, Any]:
+    """The handler (exact default, and the old ner-only default) against bare spaCy's full pipeline."""
     os.environ["MODEL_PATH"] = str(model)
-    for key in ("MODEL_ROOT", "MODEL_NAME", "MODEL_VERSION", "MODEL_EXCLUDE", "LOG_REQUEST_TEXT"):
+    for key in ("MODEL_ROOT", "MODEL_NAME", "MODEL_VERSION", "MODEL_EXCLUDE", "BLAS", "LOG_REQUEST_TEXT"):
         os.environ.pop(key, None)
     import ner_handler
 
-    nlp = spacy.load(model, exclude=DEFAULT_EXCLUSIONS)
-    # The handler loads with numpy's BLAS (ner_model.load); this twin isolates the handler's own cost.
-    with use_ops("numpy", use_blis=False):
-        twin = spacy.load(model, exclude=DEFAULT_EXCLUSIONS)
+    full = spacy.load(model)
     event = api_event("POST", "/entities", {"text": SEED_TEXT})
     texts = sentences()
+    paragraphs = [p.text for p in real_text.sample(REAL_PARAGRAPHS, per_feature=5)]
     batch_event = api_event("POST", "/entities", {"texts": texts})
     single_events = [api_event("POST", "/entities", {"text": text}) for text in texts]
-    bare: list[dict[str, float]] = []
-    handled: list[dict[str, float]] = []
-    twinned: list[dict[str, float]] = []
-    batch_times: list[dict[str, float]] = []
-    single_times: list[dict[str, float]] = []
-    bare_batch_times: list[dict[str, float]] = []
-    bare_single_times: list[dict[str, float]] = []
+    paragraph_events = [api_event("POST", "/entities", {"text": text}) for text in paragraphs]
+    runs: dict[str, list[dict[str, float]]] = {}
+
+    def record(name: str, fn: Callable[[], Any]) -> None:
+        runs.setdefault(name, []).append(timed(fn))
+
     # The handler logs one line per request; Lambda pipes that to its log agent, here it goes to
     # /dev/null so that the terminal's speed is not what gets measured.
     with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+        for variant, env in (("handler", {}), ("ner_only", NER_ONLY_ENV)):
+            os.environ.update(env)
+            ner_handler.reset()
+            ner_handler.preload()
+            answer = json.loads(ner_handler.handler(event, None)["body"])
+            if answer != SEED_ANSWER:
+                raise RuntimeError(f"unexpected answer for {SEED_TEXT!r}: {answer}")
+            batch_answer = json.loads(ner_handler.handler(batch_event, None)["body"])
+            if batch_answer != [json.loads(ner_handler.handler(e, None)["body"]) for e in single_events]:
+                raise RuntimeError("batch and single-text answers differ")
+            for _ in range(max(50, iterations // 10)):
+                full(SEED_TEXT)
+                ner_handler.handler(event, None)
+            for _ in range(iterations):
+                record("bare", lambda: full(SEED_TEXT))
+                record(variant, lambda: ner_handler.handler(event, None))
+            for _ in range(BATCH_ROUNDS):
+                record(f"{variant}_single", lambda: [ner_handler.handler(e, None) for e in single_events])
+                record(f"{variant}_batch", lambda: ner_handler.handler(batch_event, None))
+                record(
+                    f"{variant}_paragraphs", lambda: [ner_handler.handler(e, None) for e in paragraph_events]
+                )
+                record("bare_loop", lambda: [full(text) for text in texts])
+                record("bare_pipe", lambda: list(full.pipe(texts)))
+                record("bare_paragraphs", lambda: [full(text) for text in paragraphs])
+            for key in env:
+                del os.environ[key]
         ner_handler.reset()
-        ner_handler.preload()
-        answer = json.loads(ner_handler.handler(event, None)["body"])
-        if answer != SEED_ANSWER:
-            raise RuntimeError(f"unexpected answer for {SEED_TEXT!r}: {answer}")
-        batch_answer = json.loads(ner_handler.handler(batch_event, None)["body"])
-        if batch_answer != [json.loads(ner_handler.handler(e, None)["body"]) for e in single_events]:
-            raise RuntimeError("batch and single-text answers differ")
-        for _ in range(max(50, iterations // 10)):
-            nlp(SEED_TEXT)
-            twin(SEED_TEXT)
-            ner_handler.handler(event, None)
-        for _ in range(iterations):
-            bare.append(timed(lambda: nlp(SEED_TEXT)))
-            twinned.append(timed(lambda: twin(SEED_TEXT)))
-            handled.append(timed(lambda: ner_handler.handler(event, None)))
-        for _ in range(BATCH_ROUNDS):
-            single_times.append(timed(lambda: [ner_handler.handler(e, None) for e in single_events]))
-            batch_times.append(timed(lambda: ner_handler.handler(batch_event, None)))
-            # spaCy's own batching gain on the same texts and pipeline, without the handler.
-            bare_single_times.append(timed(lambda: [twin(text) for text in texts]))
-            bare_batch_times.append(timed(lambda: list(twin.pipe(texts))))
-    batch, single = median(batch_times), median(single_times)
-    bare_batch, bare_single = median(bare_batch_times), median(bare_single_times)
+    rates = {
+        name: median(values) for name, values in runs.items() if name not in ("bare", "handler", "ner_only")
+    }
     return {
         "iterations": iterations,
-        "bare_ms": percentiles_ms(bare),
-        "bare_numpy_blas_ms": percentiles_ms(twinned),
-        "handler_ms": percentiles_ms(handled),
+        "bare_ms": percentiles_ms(runs["bare"]),
+        "handler_ms": percentiles_ms(runs["handler"]),
+        "ner_only_ms": percentiles_ms(runs["ner_only"]),
         "batch": {
             "texts": len(texts),
             "rounds": BATCH_ROUNDS,
             "mean_chars": round(sum(map(len, texts)) / len(texts), 1),
             "entities": sum(map(len, batch_answer)),
-            "batch_texts_per_s": {clock: round(len(texts) / batch[clock], 1) for clock in CLOCKS},
-            "single_texts_per_s": {clock: round(len(texts) / single[clock], 1) for clock in CLOCKS},
-            "bare_pipe_texts_per_s": {clock: round(len(texts) / bare_batch[clock], 1) for clock in CLOCKS},
-            "bare_loop_texts_per_s": {clock: round(len(texts) / bare_single[clock], 1) for clock in CLOCKS},
+            "paragraphs": len(paragraphs),
+            "paragraph_mean_chars": round(sum(map(len, paragraphs)) / len(paragraphs), 1),
+            "texts_per_s": {
+                name: {
+                    clock: round(len(paragraphs if "paragraphs" in name else texts) / t[clock], 1)
+                    for clock in CLOCKS
+                }
+                for name, t in rates.items()
+            },
         },
     }
 
@@ -305,6 +328,7 @@ def render_details(results: dict[str, Any]) -> str:
     cold = d["cold_seconds"]
     warm = d["warm"]
     batch = warm["batch"]
+    rate = batch["texts_per_s"]
     rss = results["rss_mib"]
 
     def pair(values: dict[str, float], unit: str = "s", scale: float = 1.0, digits: int = 3) -> str:
@@ -327,17 +351,25 @@ def render_details(results: dict[str, Any]) -> str:
             f"| `spacy.load` only, full pipeline | {pair(cold['spacy_full_load'])} |",
             f"| read every byte of the model directory (warm page cache) | "
             f"{pair(d['read_all_bytes_seconds'], 'ms', 1000, 1)} |",
-            f"| bare `nlp(text)` p50 / p90 / p99 | {pcts(warm['bare_ms'])} |",
-            f"| bare `nlp(text)` loaded like the handler (numpy BLAS) | {pcts(warm['bare_numpy_blas_ms'])} |",
+            f"| bare `nlp(text)`, full pipeline, p50 / p90 / p99 | {pcts(warm['bare_ms'])} |",
             f"| handler, API Gateway event, p50 / p90 / p99 | {pcts(warm['handler_ms'])} |",
-            f"| one request with {batch['texts']} texts | {pair(batch['batch_texts_per_s'], 'texts/s', 1, 0)}"
-            " |",
-            f"| {batch['texts']} single-text requests | {pair(batch['single_texts_per_s'], 'texts/s', 1, 0)}"
-            " |",
-            f"| bare `nlp.pipe(texts)` (numpy BLAS) | "
-            f"{pair(batch['bare_pipe_texts_per_s'], 'texts/s', 1, 0)} |",
-            f"| bare `nlp(text)` for each text (numpy BLAS) | "
-            f"{pair(batch['bare_loop_texts_per_s'], 'texts/s', 1, 0)} |",
+            f"| old ner-only default (OpenBLAS), p50 / p90 / p99 | {pcts(warm['ner_only_ms'])} |",
+            *(
+                f"| {label} | {pair(rate[name], 'texts/s', 1, 0)} |"
+                for name, label in (
+                    ("handler_batch", f"handler, one request with {batch['texts']} sentences"),
+                    ("handler_single", f"handler, {batch['texts']} single-sentence requests"),
+                    (
+                        "handler_paragraphs",
+                        f"handler, {batch['paragraphs']} real paragraphs, one request each",
+                    ),
+                    ("ner_only_batch", f"old ner-only default, one request with {batch['texts']} sentences"),
+                    ("ner_only_paragraphs", f"old ner-only default, {batch['paragraphs']} real paragraphs"),
+                    ("bare_pipe", "bare `nlp.pipe(sentences)`, full pipeline"),
+                    ("bare_loop", "bare `nlp(text)` for each sentence, full pipeline"),
+                    ("bare_paragraphs", "bare `nlp(text)` for each real paragraph, full pipeline"),
+                )
+            ),
             "",
             "| peak RSS (`ru_maxrss`, fresh process) | MiB |",
             "| --- | ---: |",
@@ -363,7 +395,9 @@ def render_docs(results: dict[str, Any]) -> str:
             f"({model['bytes'] / 1e6:.1f} MB in {model['files']} files); {results['runs']} fresh processes "
             f"per load variant, {d['warm']['iterations']} warm requests, "
             f"{d['warm']['batch']['rounds']} batch rounds of "
-            f"{d['warm']['batch']['texts']} sentences (mean {d['warm']['batch']['mean_chars']} characters); "
+            f"{d['warm']['batch']['texts']} sentences (mean {d['warm']['batch']['mean_chars']} characters) "
+            f"and {d['warm']['batch']['paragraphs']} real paragraphs (mean "
+            f"{d['warm']['batch']['paragraph_mean_chars']} characters); "
             f"medians. Load average (1/5/15 min): {load} at start, {load_end} at end.",
             "",
             render_table(results["metrics"]),
@@ -383,32 +417,39 @@ How much the Lambda handler costs on top of spaCy itself, and what the model cos
 Reproduce with `pnpm bench` (runs `modules/spacy-function/bench/bench.py`, a few minutes on
 2 cores). Raw numbers, machine and date: `modules/spacy-function/bench/results.json`.
 
-- `cold_start_ratio`: handler init (import `ner_handler` + model load with the default
-  exclusions, fresh process) / bare `import spacy` + `spacy.load(path, exclude=same)`, fresh
-  process. Goal <= 1.05. Median over runs of the ratio within each run (both variants back to
-  back), which drifting background load disturbs less than a ratio of medians. The two variants
-  strictly alternate (A B A B ...): on this VM a process runs faster right after one that loaded
-  the model, and an alternation gives each side the other as its predecessor.
-- `exclusion_speedup`: `spacy.load` of the full pipeline / `spacy.load` with the handler's
-  default exclusions (load only; `import spacy` costs the same in both); paired like the above.
+- `cold_start_ratio`: handler init (import `ner_handler` + model load, fresh process) / bare
+  `import spacy` + `spacy.load(path, exclude=same)`, where `same` is what the handler leaves out
+  (the components `ner_plan` proves the entities never read: for en_core_web_sm `tagger`,
+  `senter` (disabled anyway), `attribute_ruler`, `lemmatizer`). Goal <= 1.05. Median over runs of
+  the ratio within each run (both variants back to back), which drifting background load disturbs
+  less than a ratio of medians. The two variants strictly alternate (A B A B ...): on this VM a
+  process runs faster right after one that loaded the model, and an alternation gives each side
+  the other as its predecessor.
+- `exclusion_speedup`: `spacy.load` of the full pipeline / `spacy.load` without what the handler
+  leaves out (load only; `import spacy` costs the same in both); paired like the above.
 - `warm_latency_ratio`: handler p50 for `POST /entities` `{"text": "He works at Google."}` as an
-  API Gateway v2 event / bare `nlp(text)` p50 (spaCy's defaults). Goal <= 1.10.
-- `handler_overhead_ratio`: the same handler p50 / `nlp(text)` p50 of a pipeline loaded the way
-  the handler loads it (thinc `NumpyOps(use_blis=False)`, see below): what the handler's own code
-  (event parsing, validation, JSON, logging) adds.
-- `batch_speedup`: texts/s of one request with 100 varied sentences (`nlp.pipe`) / texts/s of
-  100 single-text requests. Goal >= 3.
+  API Gateway v2 event / bare `nlp(text)` p50 of the full pipeline as `spacy.load(path)` gives it
+  (the answers are equal, tests/test_parity.py). Goal <= 1.10, stretch <= 0.75.
+- `paragraph_cpu_ratio`: the same on 120 paragraphs of real text (`real_text.py`), one request
+  each: bare full-pipeline texts/s / handler texts/s, i.e. handler CPU per text over spaCy's.
+  Goal <= 1.10.
+- `batch_vs_bare_pipe`: texts/s of one request with 100 varied sentences / bare full-pipeline
+  `nlp.pipe` on the same sentences. Goal >= 0.95.
+- `..._ner_only`: the same for the handler's old default (ner alone, numpy's OpenBLAS), which
+  answered differently from spaCy on 0.3 % of real paragraphs; measured in the same run.
+- `batch_speedup`: texts/s of one request with 100 sentences / texts/s of 100 single-sentence
+  requests. Goal >= 3.
 - `spacy_batch_speedup`: the same ratio for bare spaCy, `nlp.pipe(texts)` / `nlp(text)` for each
-  text, on a pipeline loaded like the handler's: how much batching spaCy itself gains for this
-  model, the ceiling `batch_speedup` works against once per-request costs are amortised.
-- `load_vs_read_ratio`: `spacy.load` with the default exclusions / reading every byte of the
-  model directory. Warm page cache (nothing is dropped), so this is the CPU cost of
+  text: how much batching spaCy itself gains for this model, the ceiling `batch_speedup` works
+  against once per-request costs are amortised.
+- `load_vs_read_ratio`: `spacy.load` without what the handler leaves out / reading every byte of
+  the model directory. Warm page cache (nothing is dropped), so this is the CPU cost of
   deserialising over the I/O floor, not EFS throughput.
 
-The handler loads the pipeline under thinc's `NumpyOps(use_blis=False)` (numpy's OpenBLAS,
-pinned to one thread) instead of spaCy's default blis: on this machine that is about 20% less CPU
-per single text and 30% per batch, with identical entities (the runtime tests compare against the
-default full pipeline). That is why `warm_latency_ratio` can be below 1.
+Why the exact handler can be cheaper than the full pipeline: it leaves out the tagger,
+attribute_ruler and lemmatizer (their output is never read by the entities) and runs the parser
+only on texts whose ner output has an entity of more than one token (`ner_entities.py`); on the
+real paragraphs most texts need no parse.
 
 What the handler adds to a cold start is importing its own modules, about 10 ms (compiled from
 source every time: the zip ships no `.pyc` and Lambda's task root is read-only), and parsing
@@ -468,23 +509,25 @@ def main() -> None:
 
     print("  warm latency and batch ...", file=sys.stderr, flush=True)
     warm = warm_measurements(model, args.iterations)
-    batch = warm["batch"]
+    rate = warm["batch"]["texts_per_s"]
+
+    def rate_ratio(num: str, den: str) -> Callable[[str], float]:
+        return lambda c: rate[num][c] / rate[den][c]
+
+    def p50_ratio(num: str) -> Callable[[str], float]:
+        return lambda c: warm[f"{num}_ms"][c]["p50"] / warm["bare_ms"][c]["p50"]
 
     metrics = {
         "cold_start_ratio": metric(paired(samples, "handler", "spacy_default", "total"), "<= 1.05"),
         "exclusion_speedup": metric(paired(samples, "spacy_full", "spacy_default_beside_full", "load"), None),
-        "warm_latency_ratio": metric(
-            lambda c: warm["handler_ms"][c]["p50"] / warm["bare_ms"][c]["p50"], "<= 1.10"
-        ),
-        "handler_overhead_ratio": metric(
-            lambda c: warm["handler_ms"][c]["p50"] / warm["bare_numpy_blas_ms"][c]["p50"], None
-        ),
-        "batch_speedup": metric(
-            lambda c: batch["batch_texts_per_s"][c] / batch["single_texts_per_s"][c], ">= 3"
-        ),
-        "spacy_batch_speedup": metric(
-            lambda c: batch["bare_pipe_texts_per_s"][c] / batch["bare_loop_texts_per_s"][c], None
-        ),
+        "warm_latency_ratio": metric(p50_ratio("handler"), "<= 1.10"),
+        "warm_latency_ratio_ner_only": metric(p50_ratio("ner_only"), None),
+        "paragraph_cpu_ratio": metric(rate_ratio("bare_paragraphs", "handler_paragraphs"), "<= 1.10"),
+        "paragraph_cpu_ratio_ner_only": metric(rate_ratio("bare_paragraphs", "ner_only_paragraphs"), None),
+        "batch_vs_bare_pipe": metric(rate_ratio("handler_batch", "bare_pipe"), ">= 0.95"),
+        "batch_vs_bare_pipe_ner_only": metric(rate_ratio("ner_only_batch", "bare_pipe"), None),
+        "batch_speedup": metric(rate_ratio("handler_batch", "handler_single"), ">= 3"),
+        "spacy_batch_speedup": metric(rate_ratio("bare_pipe", "bare_loop"), None),
         "load_vs_read_ratio": metric(lambda c: cold["spacy_default_load"][c] / read_seconds[c], None),
     }
     mach["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -498,7 +541,7 @@ def main() -> None:
             "path": str(model.relative_to(ROOT)) if model.is_relative_to(ROOT) else str(model),
             "bytes": model_bytes,
             "files": model_files,
-            "default_exclusions": DEFAULT_EXCLUSIONS,
+            "default_exclusions": default_exclusions(model),
         },
         "runs": args.runs,
         "metrics": metrics,

@@ -58,7 +58,17 @@ CACHE = Path(os.environ.get("SERVERLESS_SPACY_CACHE", Path.home() / ".cache" / "
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 SEED_EVENT = {"text": "He works at Google."}
 SEED_ANSWER = [{"text": "Google", "label": "ORG", "start": 12, "end": 18}]
-HANDLER_DEFAULT_EXCLUDE = "tok2vec,tagger,parser,attribute_ruler,lemmatizer,senter"
+
+
+def handler_default_exclude(model_path: Path) -> str:
+    """What the handler leaves out without MODEL_EXCLUDE (ner_plan), so the floor loads the same pipeline."""
+    sys.path.insert(0, str(ROOT / "modules" / "spacy-function" / "runtime" / "src"))
+    import spacy
+    from ner_plan import plan_entities
+
+    config = spacy.util.load_config(model_path / "config.cfg", interpolate=False)
+    return ",".join(plan_entities(config, model_path).skipped)
+
 
 FLOOR = r"""
 import sys, time
@@ -385,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     env = {k: v for k, v in function["environment"].items()}
     env.update(MODEL_ROOT=str(models), MODEL_NAME=args.model, MODEL_VERSION=args.version)
     env.update(dict(item.split("=", 1) for item in args.env))
-    exclude = env.get("MODEL_EXCLUDE", HANDLER_DEFAULT_EXCLUDE)
+    exclude = env.get("MODEL_EXCLUDE", handler_default_exclude(model_path))
 
     def start(variant: str) -> dict:
         if variant in ("as_built", "precompiled"):

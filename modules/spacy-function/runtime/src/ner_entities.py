@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ner_plan import EntityPlan
 from spacy.language import Language
@@ -36,8 +37,9 @@ class DeferredCounts:
 class EntityRunner:
     def __init__(self, nlp: Language, plan: EntityPlan) -> None:
         self._nlp = nlp
-        self._recognizer = nlp.get_pipe(plan.recognizer) if plan.recognizer else None
-        self._parse = [nlp.get_pipe(name) for name in plan.deferred_parse]
+        # spaCy types get_pipe as a plain callable; the ner, tok2vec and parser are TrainablePipes (.pipe).
+        self._recognizer: Any = nlp.get_pipe(plan.recognizer) if plan.recognizer else None
+        self._parse: list[Any] = [nlp.get_pipe(name) for name in plan.deferred_parse]
 
     def pipe(
         self, docs: Iterable[Doc], batch_size: int, counts: DeferredCounts | None = None

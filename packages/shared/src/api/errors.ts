@@ -23,6 +23,8 @@ export const API_ERROR_CODES = [
   "too_many_texts",
   /** 413: the texts of one request have more characters in all than the function's MAX_TOTAL_CHARS. */
   "request_too_large",
+  /** 413: the answer would be over the 6 MB limit of a Lambda response (dense entities); send fewer texts. */
+  "response_too_large",
   /** 404: no such route. */
   "not_found",
   /** 405: the route exists but not with this method (the answer's Allow header lists the right one). */
