@@ -59,6 +59,10 @@ def kinds(chars: int) -> dict[str, list[str]]:
         "digits and hyphens": fill("12-34 5.6 7/8 90% $1,000 "),
         "non-Latin script": fill("東京都は日本の首都です。 Москва — столица России. "),
         "capitalised names": fill("Angela Merkel Emmanuel Macron Google Apple Berlin Paris "),
+        # Multi-token entities make the exact default parse the text too (ner_entities).
+        "multi-token entities": fill("New York and Los Angeles. Angela Merkel met the World Bank. "),
+        "dense percentages": fill("5% "),
+        "brackets with spaces": fill("( "),
     }
 
 

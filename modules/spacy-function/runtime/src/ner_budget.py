@@ -26,19 +26,26 @@ RETRY_AFTER_SECONDS = 1
 
 
 class Budget:
-    """Characters per second this execution environment gets through, learnt from its own requests."""
+    """Characters per second this execution environment gets through: the configured rate of the most
+    expensive kind of text, lowered (never raised) by what the environment measures on its own requests.
+
+    A learnt rate that could rise would let callers train it with cheap text and then send expensive
+    text the time check no longer stops; it only ever falls (a slow machine, a noisy neighbour).
+    """
 
     def __init__(self, settings: Settings) -> None:
         share = min(1.0, settings.memory_mb / FULL_VCPU_MB) if settings.memory_mb else 1.0
-        self.chars_per_second = settings.chars_per_vcpu_second * share
+        self.ceiling = settings.chars_per_vcpu_second * share
+        self.chars_per_second = self.ceiling
+        self._observed = self.ceiling
 
     def seconds(self, chars: int) -> float:
         return chars / self.chars_per_second
 
     def observe(self, chars: int, seconds: float) -> None:
         if chars >= MIN_OBSERVED_CHARS and seconds > 0:
-            rate = chars / seconds
-            self.chars_per_second += OBSERVED_WEIGHT * (rate - self.chars_per_second)
+            self._observed += OBSERVED_WEIGHT * (chars / seconds - self._observed)
+            self.chars_per_second = min(self.ceiling, self._observed)
 
     def require(self, context: Any, chars: int) -> None:
         """ApiError 503 with Retry-After when the invocation's remaining time cannot cover `chars`."""

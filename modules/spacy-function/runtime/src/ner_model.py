@@ -141,7 +141,7 @@ def effective_exclusions(
     """Split the requested exclusions into (still excluded, kept because a kept component listens).
 
     spaCy loads a listener without its upstream silently and then predicts garbage, so a custom
-    pipeline whose ner shares a tok2vec must keep that tok2vec even under the default exclusions.
+    pipeline whose ner shares a tok2vec must keep that tok2vec even when MODEL_EXCLUDE names it.
     """
     requested = tuple(requested)
     components: Mapping[str, Any] = config.get("components", {})

@@ -1,4 +1,4 @@
-"""The real pretrained en_core_web_sm pipeline, laid out as the sync writes it, default exclusions."""
+"""The real pretrained en_core_web_sm pipeline, laid out as the sync writes it, default settings."""
 
 from __future__ import annotations
 

@@ -111,6 +111,20 @@ def test_the_assumed_rate_follows_the_memory_share_of_a_vcpu_and_then_what_is_me
     assert small.chars_per_second == pytest.approx(10_000, rel=0.01)
 
 
+def test_callers_cannot_raise_the_assumed_rate_with_cheap_text():
+    budget = Budget(Settings.from_env({}))
+    for _ in range(50):
+        budget.observe(100_000, 0.1)  # a million chars/s: text far cheaper than the worst kind
+    assert budget.chars_per_second == DEFAULT_CHARS_PER_VCPU_SECOND
+    # Still follows a slowdown, and recovers only up to the configured rate.
+    for _ in range(30):
+        budget.observe(50_000, 5.0)
+    assert budget.chars_per_second == pytest.approx(10_000, rel=0.01)
+    for _ in range(50):
+        budget.observe(100_000, 0.1)
+    assert budget.chars_per_second == DEFAULT_CHARS_PER_VCPU_SECOND
+
+
 @pytest.mark.usefixtures("served")
 def test_pipe_batch_size_is_configurable_and_answers_do_not_depend_on_it(monkeypatch):
     texts = [SEED_TEXT, "Nothing here.", "Berlin and Zürich"] * 5
