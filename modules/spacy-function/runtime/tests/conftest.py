@@ -53,7 +53,7 @@ def _boom(doc):  # a real component that fails on demand, to reach the handler's
 
 def build_ruler_pipeline(*, boom: bool = False) -> Language:
     nlp = spacy.blank("en")
-    # An attribute_ruler before an entity_ruler is kept (the entity_ruler may match its tags): /health shows it.
+    # An attribute_ruler before an entity_ruler is kept (that may match its tags): /health shows it.
     attribute_ruler = nlp.add_pipe("attribute_ruler")
     assert isinstance(attribute_ruler, AttributeRuler)
     attribute_ruler.add(patterns=[[{"ORTH": "Google"}]], attrs={"TAG": "NNP"})

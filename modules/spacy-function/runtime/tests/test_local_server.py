@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -117,5 +118,51 @@ def test_model_root_layout_and_missing_model(tmp_path):
         assert str(tmp_path) not in json.loads(body)["error"]["message"]
         records = [json.loads(line) for line in stdout_path.read_text().splitlines() if line.startswith("{")]
         assert str(tmp_path / "en_core_web_sm" / "3.8.0") in records[-1]["detail"]
+    finally:
+        stop(process)
+
+
+def raw_exchange(url: str, request: bytes, timeout: float = 30) -> bytes:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as conn:
+        conn.sendall(request)
+        chunks = []
+        while chunk := conn.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("length_headers", "status"),
+    [
+        (b"Content-Length: abc\r\n", b"400"),
+        (b"Content-Length: -5\r\n", b"400"),
+        (b"Content-Length: 5\r\nContent-Length: 6\r\n", b"400"),
+        (b"Content-Length: 20000000\r\n", b"413"),
+        (b"Transfer-Encoding: chunked\r\n", b"411"),
+    ],
+    ids=["not-a-number", "negative", "conflicting", "over-api-gateways-10-mb", "chunked"],
+)
+def test_a_content_length_api_gateway_would_refuse_is_refused_before_the_handler(
+    default_server, length_headers, status
+):
+    url, _ = default_server
+    reply = raw_exchange(url, b"POST /entities HTTP/1.1\r\nHost: x\r\n" + length_headers + b"\r\n{}")
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.split(b" ")[1] == status
+    assert "message" in json.loads(body)
+
+
+def test_a_client_that_stops_sending_is_disconnected_and_others_are_served(tmp_path):
+    process, url, _ = start_server({"CLIENT_TIMEOUT_SECONDS": "1"}, tmp_path)
+    try:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as stalled:
+            stalled.sendall(b"POST /entities HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+            status, _, body = fetch(f"{url}/entities", data=b'{"text":"He works at Google."}')
+            assert (status, json.loads(body)) == (200, SEED_ANSWER)
+            started = time.monotonic()
+            assert stalled.recv(1) == b""  # closed by the server, not by us
+            assert time.monotonic() - started < 20
     finally:
         stop(process)
