@@ -4,6 +4,8 @@ export {
   HANDLER_SOURCE_DIR,
   LIVE_ALIAS,
   RESERVED_ENVIRONMENT_VARIABLES,
+  BLAS_LIBRARIES,
+  type BlasLibrary,
   type InvokeGrantee,
   type SpacyApiProps,
   type SpacyFunctionProps,

@@ -60,7 +60,13 @@ export const RESERVED_ENVIRONMENT_VARIABLES = [
   "MAX_BATCH_TEXTS",
   "MODEL_VECTORS",
   "MAX_TOTAL_CHARS",
+  "BLAS",
 ] as const;
+
+/** Matrix libraries the handler can run the pipeline's layers on (BLAS): spaCy's own, or numpy's OpenBLAS. */
+export const BLAS_LIBRARIES = ["blis", "openblas"] as const;
+/** One of {@link BLAS_LIBRARIES}. */
+export type BlasLibrary = (typeof BLAS_LIBRARIES)[number];
 
 /** An IAM role that may call the API under IAM auth (`SpacyFunction.grantInvoke`). */
 export interface InvokeGrantee {
@@ -123,8 +129,10 @@ export interface SpacyFunctionProps {
   readonly reservedConcurrency?: number;
   /** Instances kept initialised with the model loaded; > 0 publishes versions behind a "live" alias the API integrates. @default 0 */
   readonly provisionedConcurrency?: number;
-  /** Pipeline components not to load (MODEL_EXCLUDE, comma-joined); [] loads every component. @default the handler's default */
+  /** Pipeline components not to load (MODEL_EXCLUDE, comma-joined): an opt-in that can change answers; [] loads every component. @default what the handler proves the entities never read (answers equal spacy.load's) */
   readonly excludeComponents?: string[];
+  /** Matrix library of the pipeline's layers (BLAS): "openblas" is faster but rounds differently from spaCy's "blis", an opt-in (docs/benchmarks.md#exactness). @default "blis", as spacy.load */
+  readonly blas?: BlasLibrary;
   /** Longest text accepted per request, in characters (MAX_TEXT_CHARS). @default the handler's default */
   readonly maxTextChars?: number;
   /** Most texts accepted per request (MAX_BATCH_TEXTS). @default the handler's default */
@@ -446,6 +454,9 @@ function environment(props: SpacyFunctionProps, mountPath: string): Record<strin
   if (props.maxTotalChars !== undefined) {
     variables.MAX_TOTAL_CHARS = String(props.maxTotalChars);
   }
+  if (props.blas !== undefined) {
+    variables.BLAS = props.blas;
+  }
   return variables;
 }
 
@@ -508,6 +519,7 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   assertOneOf(path, "runtime", s.runtime, props.layer.compatibleRuntimes);
   assertOneOf(path, "architecture", s.architecture, ARCHITECTURES);
   assertOneOf(path, "vectors", props.vectors, VECTORS_MODES);
+  assertOneOf(path, "blas", props.blas, BLAS_LIBRARIES);
   if (s.architecture !== props.layer.architecture) {
     invalid(
       path,

@@ -325,6 +325,7 @@ describe("SpacyFunction options", () => {
       maxBatchTexts: 16,
       vectors: "mmap",
       maxTotalChars: 200000,
+      blas: "openblas",
       logRetentionDays: 90,
       mountPath: "/mnt/spacy",
       api: { throttlingBurstLimit: 5, throttlingRateLimit: 2.5, accessLogRetentionDays: 7 },
@@ -348,6 +349,7 @@ describe("SpacyFunction options", () => {
       MAX_BATCH_TEXTS: "16",
       MODEL_VECTORS: "mmap",
       MAX_TOTAL_CHARS: "200000",
+      BLAS: "openblas",
     });
     const retention = Object.values(all(out, "aws_cloudwatch_log_group")).map((g) => [g.name, g.retention_in_days]);
     expect(retention).toEqual(
@@ -606,6 +608,7 @@ describe("SpacyFunction validation", () => {
     ["component list with a comma", { excludeComponents: ["parser,ner"] }, [/excludeComponents/, /"parser,ner"/]],
     ["zero max texts", { maxBatchTexts: 0 }, [/maxBatchTexts/, /\b0\b/, /≥ 1/]],
     ["unknown vectors mode", { vectors: "lazy" }, [/vectors/, /"lazy"/, /eager, mmap/]],
+    ["unknown matrix library", { blas: "mkl" }, [/blas/, /"mkl"/, /blis, openblas/]],
     ["zero total characters", { maxTotalChars: 0 }, [/maxTotalChars/, /\b0\b/, /≥ 1/]],
     ["negative throttling", { api: { throttlingBurstLimit: -5 } }, [/api\.throttlingBurstLimit/, /-5/]],
     ["alarm period", { alarms: { periodSeconds: 90 } }, [/alarms\.periodSeconds/, /\b90\b/, /multiple of 60/]],
