@@ -22,8 +22,9 @@ VECTORS_MODES = ("eager", "mmap")
 DEFAULT_VECTORS_MODE = "mmap"
 # Work per request, sized so the largest allowed request finishes within the default 30 s timeout on
 # the smallest memory size an environment uses (1024 MB = 0.58 vCPU) with half the time in hand:
-# 33,000 chars/s x 1024/1769 x 30 s x 0.5, rounded down; derivation in docs/benchmarks.md.
-DEFAULT_MAX_TOTAL_CHARS = 290_000
+# 11,000 chars/s (the most expensive text per character, dense two-token entities, which the exact
+# default parses) x 1024/1769 x 30 s x 0.5, rounded down; derivation in docs/benchmarks.md.
+DEFAULT_MAX_TOTAL_CHARS = 90_000
 # Texts per nlp.pipe minibatch when PIPE_BATCH_SIZE is unset: the pipeline's own [nlp] batch_size
 # (256 in en_core_web_*). spaCy's NER sorts each minibatch by length and predicts it in quarters, so
 # the size trades padding against per-call overhead; the model's value is the one its authors tuned.
@@ -33,9 +34,9 @@ DEFAULT_MAX_TOTAL_CHARS = 290_000
 # allowed request (290,000 characters of one-letter tokens) peaks at 724 MiB of RSS in minibatches
 # of 128 texts, 459 MiB of 64, 230 MiB of 50,000 characters (22 texts) (docs/benchmarks.md).
 DEFAULT_PIPE_BATCH_CHARS = 50_000
-# Characters per CPU second of the slowest kind of text measured (one-letter tokens, `pnpm
+# Characters per CPU second of the slowest kind of text measured (dense percentages, `pnpm
 # bench:work-limit`), before the function's memory share of a vCPU is applied (ner_budget).
-DEFAULT_CHARS_PER_VCPU_SECOND = 33_000
+DEFAULT_CHARS_PER_VCPU_SECOND = 11_000
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
