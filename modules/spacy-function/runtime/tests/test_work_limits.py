@@ -107,8 +107,8 @@ def test_the_assumed_rate_follows_the_memory_share_of_a_vcpu_and_then_what_is_me
     small.observe(100, 1.0)  # too small a request to say anything about the rate
     assert small.chars_per_second == before
     for _ in range(30):
-        small.observe(50_000, 5.0)  # 10,000 chars/s: a slow environment
-    assert small.chars_per_second == pytest.approx(10_000, rel=0.01)
+        small.observe(50_000, 25.0)  # 2,000 chars/s: a slow environment
+    assert small.chars_per_second == pytest.approx(2_000, rel=0.01)
 
 
 def test_callers_cannot_raise_the_assumed_rate_with_cheap_text():
@@ -237,7 +237,8 @@ def test_a_batch_of_dense_entities_over_the_response_limit_is_a_413_naming_it(mo
     result = ner_handler.handler(http_event("POST", "/entities", {"texts": [text] * 64}), FakeContext())
     assert result["statusCode"] == 200 and len(json.loads(result["body"])) == 64
     assert limit / 2 < response_bytes(result) <= limit
-    direct = ner_handler.handler({"texts": [text] * 128}, FakeContext())
+    # A direct invocation's answer is the bare list, without the envelope's escaping: a little more text.
+    direct = ner_handler.handler({"texts": ["5% " * 100] * 128}, FakeContext())
     assert direct["error"]["code"] == "response_too_large"
 
 
