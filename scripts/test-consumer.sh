@@ -142,9 +142,15 @@ done
 npx ts-node client.ts "$url" >client.out 2>&1 || { cat client.out >&2; fail "the client-only project failed"; }
 cat client.out
 node - client.out <<'EOF' || fail "the client did not return the seed entity and the error"
-const [entities, error] = require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const lines = require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const [entities, analysis, unsupported, error] = lines;
 const want = [{ text: "Google", label: "ORG", start: 12, end: 18, jsStart: 12, jsEnd: 18 }];
 require("assert").deepStrictEqual(entities, want);
+require("assert").deepStrictEqual(analysis, {
+  entities: [{ text: "Google", label: "ORG", start: 12, end: 18 }],
+  sents: [{ text: "He works at Google.", start: 0, end: 19 }],
+});
+require("assert").deepStrictEqual(unsupported, { status: 400, code: "unsupported_field" });
 require("assert").deepStrictEqual(error, { status: 400, code: "empty_batch" });
 EOF
 echo "test:consumer passed in $((SECONDS - start)) s"

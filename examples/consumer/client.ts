@@ -5,6 +5,14 @@ async function main(baseUrl: string): Promise<void> {
   const client = new SpacyApiClient({ baseUrl });
   const entities: ClientEntity[] = await client.entities("He works at Google.");
   console.log(JSON.stringify(entities));
+  console.log(JSON.stringify(await client.analyze("He works at Google.", ["entities", "sents"])));
+  try {
+    await client.analyze("He works at Google.", ["cats"]);
+    throw new Error("a field the pipeline cannot produce was accepted");
+  } catch (err) {
+    if (!(err instanceof SpacyApiError)) throw err;
+    console.log(JSON.stringify({ status: err.status, code: err.code }));
+  }
   try {
     await client.entitiesBatch([]);
   } catch (err) {

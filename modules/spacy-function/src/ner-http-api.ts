@@ -15,6 +15,7 @@ import { ROUTE_AUTHORIZATION_TYPES, type ApiAuthMode, type JwtAuthorizerProps } 
  */
 export const NER_ROUTES = {
   entities: { method: "POST", path: API_ROUTES.entities },
+  analyze: { method: "POST", path: API_ROUTES.analyze },
   health: { method: "GET", path: API_ROUTES.health },
 } as const;
 

@@ -206,7 +206,7 @@ describe("SpacyFunction with defaults", () => {
       timeout_milliseconds: 30000,
     });
     const routes = Object.values(all(out, "aws_apigatewayv2_route"));
-    expect(routes.map((r) => r.route_key).sort()).toEqual(["GET /health", "POST /entities"]);
+    expect(routes.map((r) => r.route_key).sort()).toEqual(["GET /health", "POST /analyze", "POST /entities"]);
     for (const route of routes) {
       expect(route.authorization_type).toBe("AWS_IAM");
       expect(route.target).toMatch(/^integrations\/\$\{aws_apigatewayv2_integration\..+\.id\}$/);
@@ -250,12 +250,13 @@ describe("SpacyFunction with defaults", () => {
     expect(stage.access_log_settings.destination_arn).toBe(`\${aws_cloudwatch_log_group.${accessLogs?.[0]}.arn}`);
   });
 
-  test("API Gateway may invoke the function on the two routes only", () => {
+  test("API Gateway may invoke the function on its three routes only", () => {
     const permissions = Object.values(all(out, "aws_lambda_permission"));
-    expect(permissions).toHaveLength(2);
+    expect(permissions).toHaveLength(3);
     const arns = permissions.map((p) => p.source_arn).sort();
     expect(arns).toEqual([
       expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/GET\/health$/),
+      expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/POST\/analyze$/),
       expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/POST\/entities$/),
     ]);
     for (const permission of permissions) {
@@ -307,7 +308,7 @@ describe("SpacyFunction options", () => {
       jwt_configuration: { issuer: jwt.issuer, audience: jwt.audience },
     });
     const routes = Object.values(all(out, "aws_apigatewayv2_route"));
-    expect(routes).toHaveLength(2);
+    expect(routes).toHaveLength(3);
     for (const route of routes) {
       expect(route.authorization_type).toBe("JWT");
       expect(route.authorizer_id).toBe(`\${aws_apigatewayv2_authorizer.${authorizerId}.id}`);
@@ -664,7 +665,7 @@ describe("SpacyFunction for other teams", () => {
     expect(out.fn.lambdaFunction.terraformResourceType).toBe("aws_lambda_function");
   });
 
-  test("grantInvoke: execute-api:Invoke on this API's two routes, named after the grantee, not call order", () => {
+  test("grantInvoke: execute-api:Invoke on this API's routes, named after the grantee, not call order", () => {
     const build = (callers: string[]) => {
       const f = fixture();
       const fn = new SpacyFunction(f.stack, "api", functionProps(f));
@@ -689,6 +690,7 @@ describe("SpacyFunction for other teams", () => {
     expect(statement.Action).toBe("execute-api:Invoke");
     expect(statement.Resource).toEqual([
       expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/POST\/entities$/),
+      expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/POST\/analyze$/),
       expect.stringMatching(/^\$\{aws_apigatewayv2_api\..+\.execution_arn\}\/\*\/GET\/health$/),
     ]);
   });

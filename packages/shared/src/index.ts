@@ -1,6 +1,15 @@
 export { type BatchEntitiesResponse, type EntitiesRequest, type EntitiesResponse, type Entity } from "./api/entity";
 export { API_ERROR_CODES, isApiError, type ApiError, type ApiErrorCode } from "./api/errors";
 export { type HealthResponse } from "./api/health";
+export {
+  ANALYSIS_FIELDS,
+  type Analysis,
+  type AnalysisField,
+  type AnalysisRequest,
+  type AnalysisSentence,
+  type AnalysisSpan,
+  type AnalysisToken,
+} from "./api/analysis";
 export { API_ROUTES } from "./api/routes";
 export { codePointToUtf16, toJsIndices, withJsIndices, type ClientEntity, type JsIndices } from "./client/offsets";
 export { SpacyApiClient, type SpacyApiClientOptions } from "./client/spacy-api-client";

@@ -37,6 +37,7 @@ class DeferredCounts:
 class EntityRunner:
     def __init__(self, nlp: Language, plan: EntityPlan) -> None:
         self._nlp = nlp
+        self._skipped = list(plan.skipped)
         # spaCy types get_pipe as a plain callable; the ner, tok2vec and parser are TrainablePipes (.pipe).
         self._recognizer: Any = nlp.get_pipe(plan.recognizer) if plan.recognizer else None
         self._parse: list[Any] = [nlp.get_pipe(name) for name in plan.deferred_parse]
@@ -47,7 +48,7 @@ class EntityRunner:
         """The docs, annotated as spaCy's full pipeline annotates their entities, in order."""
         counts = counts if counts is not None else DeferredCounts()
         if self._recognizer is None:
-            yield from self._nlp.pipe(docs, batch_size=batch_size)
+            yield from self._nlp.pipe(docs, batch_size=batch_size, disable=self._skipped)
             return
         recognize: Callable[[Doc], Doc] = self._recognizer
         for batch in minibatch(docs, size=batch_size):

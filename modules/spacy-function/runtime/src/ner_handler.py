@@ -27,6 +27,7 @@ import time
 import traceback
 from typing import Any
 
+from ner_analyze import analysis, requested_fields
 from ner_backoff import Backoff
 from ner_budget import Budget
 from ner_doc import make_doc
@@ -97,7 +98,10 @@ def _serve_http(event: Any, context: Any, record: dict[str, Any]) -> dict[str, A
     )
     try:
         path = route(request)
-        payload = _health() if path == "/health" else _entities(json_body(request), context, record)
+        if path == "/health":
+            payload: Any = _health()
+        else:
+            payload = _entities(json_body(request), context, record, analyze=path == "/analyze")
         result = response(200, payload)
         # The runtime re-escapes the body inside the envelope: at most 2 x its UTF-8 bytes, at most 4 per
         # character. Only a body that could be near the limit is measured exactly.
@@ -136,7 +140,8 @@ def _refused(error: ApiError, record: dict[str, Any]) -> None:
         record["level"] = "ERROR" if error.status == 500 else "WARN"
 
 
-def _entities(payload: Any, context: Any, record: dict[str, Any]) -> list[Any]:
+def _entities(payload: Any, context: Any, record: dict[str, Any], *, analyze: bool = False) -> Any:
+    """`POST /entities` (entities per text) or, with analyze, `POST /analyze` (the requested fields)."""
     settings = _current_settings()
     request = parse_entities(payload, settings)
     record.update(texts=len(request.texts), chars=request.chars)
@@ -145,16 +150,20 @@ def _entities(payload: Any, context: Any, record: dict[str, Any]) -> list[Any]:
     if settings.log_request_text:
         record["text"] = request.texts if request.batch else request.texts[0]
     model = _current_model(settings)
+    include = requested_fields(payload, model.produces) if analyze else ()
     budget = _current_budget(settings)
     budget.require(context, request.chars)
     started = time.perf_counter()
     counts = DeferredCounts()
     with model.nlp.memory_zone():
-        per_text = _annotate(model, request, settings, budget, context, counts)
-    if model.deferred_parse:
+        per_text = _annotate(model, request, settings, budget, context, counts, include)
+    if model.deferred_parse and not analyze:
         record.update(parsed_texts=counts.parsed, rerun_texts=counts.rerun)
     budget.observe(request.chars, time.perf_counter() - started)
-    record["entities"] = sum(map(len, per_text))
+    if not analyze:
+        record["entities"] = sum(map(len, per_text))
+    elif "entities" in include:
+        record["entities"] = sum(len(result["entities"]) for result in per_text)
     if _warm is not None:
         _warm.note(request.texts)
     if _tables is not None and (compacted := _tables.maybe_compact()):
@@ -169,15 +178,19 @@ def _annotate(
     budget: Budget,
     context: Any,
     counts: DeferredCounts,
-) -> list[list[dict[str, Any]]]:
-    """Entities per text, as plain values: call inside the memory zone, use outside it."""
+    include: tuple[str, ...],
+) -> list[Any]:
+    """Entities (or, with include, the analysis) per text, as plain values: call inside the memory zone,
+    use outside it."""
     nlp = model.nlp
-    result = []
+    result: list[Any] = []
     left = request.chars
     made = (make_doc(nlp, text) for text in request.texts)
-    docs = model.entities.pipe(made, _batch_size(request, settings, nlp.batch_size), counts)
+    batch_size = _batch_size(request, settings, nlp.batch_size)
+    # The analysis runs every loaded component, as spacy.load's pipeline does.
+    docs = nlp.pipe(made, batch_size=batch_size) if include else model.entities.pipe(made, batch_size, counts)
     for text, doc in zip(request.texts, docs, strict=True):
-        result.append(_spans(doc))
+        result.append(analysis(doc, include, model.produces) if include else _spans(doc))
         left -= len(text)
         # Slower than estimated (a noisy neighbour, an odd text): stop with an answer rather than
         # let the timeout kill the invocation mid-batch.

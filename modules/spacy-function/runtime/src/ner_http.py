@@ -13,7 +13,7 @@ JSON_HEADERS = {"content-type": "application/json"}
 # Longest piece of a caller's input (path, method) quoted back in an error message.
 ECHO_CHARS = 100
 # path -> allowed methods; anything else under a known path is a 405.
-ROUTES: dict[str, tuple[str, ...]] = {"/entities": ("POST",), "/health": ("GET",)}
+ROUTES: dict[str, tuple[str, ...]] = {"/entities": ("POST",), "/analyze": ("POST",), "/health": ("GET",)}
 
 
 class ApiError(Exception):

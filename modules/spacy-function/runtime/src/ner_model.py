@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy
 import spacy
+from ner_analyze import Produces, produces
 from ner_entities import EntityRunner
-from ner_plan import EMBEDDING_FACTORIES, EntityPlan, listener_upstreams, plan_entities
+from ner_plan import EMBEDDING_FACTORIES, listener_upstreams, plan_entities
 from ner_settings import Settings
 from spacy.language import Language
 from thinc.api import use_ops
@@ -39,6 +40,8 @@ class LoadedModel:
     kept_for_listeners: tuple[str, ...]
     load_seconds: float
     entities: EntityRunner
+    produces: Produces
+    """What POST /analyze can answer: the fields and token attributes the loaded components assign."""
     exact: bool
     """False when MODEL_EXCLUDE or BLAS opted into answers that may differ from spacy.load's."""
     deferred_parse: tuple[str, ...]
@@ -77,14 +80,13 @@ def load(settings: Settings) -> LoadedModel:
     started = time.perf_counter()
     try:
         config = spacy.util.load_config(path / "config.cfg", interpolate=False)
-        proved = plan = plan_entities(config, path)
+        proved = plan_entities(config, path)
         kept: tuple[str, ...] = ()
         if settings.exclude is None:
-            exclude = plan.skipped
+            exclude = proved.skipped
         else:
+            # An explicit list is an opt-in: loaded as given (but for listened-to components).
             exclude, kept = effective_exclusions(config, settings.exclude)
-            # An explicit list is an opt-in: it is served as given, without the deferred parse.
-            plan = EntityPlan(skipped=exclude, deferred_parse=(), recognizer=None)
         # spacy.load's own matrix library is blis; numpy's OpenBLAS is faster on these small products but
         # rounds differently, so it is an opt-in (BLAS=openblas). Layers keep the ops they were built with,
         # so this is scoped to the load.
@@ -102,6 +104,11 @@ def load(settings: Settings) -> LoadedModel:
             f"spaCy could not load the model at {path}: {type(exc).__name__}: {exc}. {sync_hint(settings)}",
         ) from exc
     seconds = time.perf_counter() - started
+    # What /entities runs of what was loaded: with MODEL_EXCLUDE="" everything is loaded for /analyze, and
+    # the entities still skip what they never read and defer the parse.
+    components = config.get("components", {})
+    loaded = {"nlp": {"pipeline": nlp.pipe_names}, "components": {n: components[n] for n in nlp.pipe_names}}
+    plan = plan_entities(loaded, path)
     # MAX_TEXT_CHARS is the one limit callers see; spaCy's own (1M chars by default) must not be lower.
     nlp.max_length = max(nlp.max_length, settings.max_text_chars)
     meta = nlp.meta
@@ -115,6 +122,7 @@ def load(settings: Settings) -> LoadedModel:
         kept_for_listeners=kept,
         load_seconds=seconds,
         entities=EntityRunner(nlp, plan),
+        produces=produces(nlp),
         exact=settings.blas == "blis" and set(exclude) <= set(proved.skipped),
         deferred_parse=plan.deferred_parse,
     )

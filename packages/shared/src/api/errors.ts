@@ -17,6 +17,10 @@ export const API_ERROR_CODES = [
   "invalid_texts",
   /** 400: "texts" is an empty list. */
   "empty_batch",
+  /** 400: "include" of `POST /analyze` is not a non-empty list of field names. */
+  "invalid_include",
+  /** 400: `POST /analyze` asked for a field the loaded pipeline cannot produce (the message names what it produces). */
+  "unsupported_field",
   /** 413: a text has more characters than the function's MAX_TEXT_CHARS. */
   "text_too_large",
   /** 413: a batch has more texts than the function's MAX_BATCH_TEXTS. */

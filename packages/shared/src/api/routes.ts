@@ -5,6 +5,8 @@
 export const API_ROUTES = {
   /** POST an `EntitiesRequest`. */
   entities: "/entities",
+  /** POST an `AnalysisRequest`. */
+  analyze: "/analyze",
   /** GET a `HealthResponse`. */
   health: "/health",
 } as const;

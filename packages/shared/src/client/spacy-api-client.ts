@@ -1,3 +1,4 @@
+import type { Analysis, AnalysisField } from "../api/analysis";
 import type { Entity } from "../api/entity";
 import { isApiError } from "../api/errors";
 import type { HealthResponse } from "../api/health";
@@ -67,6 +68,19 @@ export class SpacyApiClient {
       throw unexpected(status, `POST /entities did not answer with ${texts.length} lists of entities`, body);
     }
     return body.map((entities: Entity[], i) => convertOffsets(status, texts[i], entities));
+  }
+
+  /**
+   * What the pipeline produces for one text (`POST /analyze`): the `include`d fields, or every field it offers.
+   * Offsets are the API's code points, as spaCy has them. A field the pipeline cannot produce throws a 400
+   * `unsupported_field` error naming what it does produce.
+   */
+  public async analyze(text: string, include?: readonly AnalysisField[]): Promise<Analysis> {
+    const { status, body } = await this.request("POST", API_ROUTES.analyze, { text, include });
+    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+      throw unexpected(status, "POST /analyze did not answer with an analysis object", body);
+    }
+    return body as Analysis;
   }
 
   /** The loaded model and its cold-start load time; throws a 503 `model_not_*` error while it is not loaded. */
