@@ -191,7 +191,7 @@ def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict)
     apis = api.get_apis()["Items"]
     assert [a["Name"] for a in apis] == ["spacy-dev-api"]
     routes = sorted(r["RouteKey"] for r in api.get_routes(ApiId=apis[0]["ApiId"])["Items"])
-    assert routes == ["GET /health", "POST /entities"]
+    assert routes == ["GET /health", "POST /analyze", "POST /entities"]
 
     s3 = deployment.client("s3")
     buckets = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] != STATE_BUCKET]
