@@ -6,3 +6,4 @@ export { WORKLOAD_BOUNDARY_POLICY, managedPolicyArn } from "./config/delivery";
 export { environments } from "./config/environments";
 export { ConfigError, loadEnvironments } from "./config/load";
 export type { EnvironmentConfig, EnvironmentConfigInput } from "./config/schema";
+export { buildApp, type BuildAppOptions } from "./app";
