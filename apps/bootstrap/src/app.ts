@@ -1,22 +1,50 @@
-import { App } from "cdktf";
-import { emulatorEndpoint } from "@serverless-spacy/environments";
-import { bootstrap, type BootstrapConfig } from "./config";
+import { Annotations, App } from "cdktf";
+import {
+  emulatorEndpoint,
+  environments as checkedInEnvironments,
+  loadEnvironments,
+  type EnvironmentConfigInput,
+} from "@serverless-spacy/environments";
+import { EXAMPLE_GITHUB_REPOSITORY, bootstrap, type BootstrapConfig } from "./config";
+import { DeliveryRoles } from "./delivery-roles";
 import { StateBucketStack } from "./state-bucket-stack";
+import { validateBootstrap } from "./validate";
 
 export interface BuildBootstrapOptions {
-  /** The bucket to create. @default the one in config.ts */
+  /** The bucket and repository to set up. @default the ones in config.ts */
   readonly config?: BootstrapConfig;
+  /** The environments whose CI roles to create (those the pipeline deploys into this account). @default apps/environments' config */
+  readonly environments?: Record<string, EnvironmentConfigInput>;
   /** Process environment to read the emulator switch from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** Output directory. @default cdktf's (apps/bootstrap/cdktf.out) */
   readonly outdir?: string;
 }
 
-/** The bootstrap app: one stack, "bootstrap", with the state bucket. */
+/** The bootstrap app: one stack, "bootstrap", with the state bucket and the delivery roles. */
 export function buildBootstrapApp(options: BuildBootstrapOptions = {}): App {
+  const config = options.config ?? bootstrap;
+  const all = loadEnvironments(options.environments ?? checkedInEnvironments);
+  validateBootstrap(config, all);
+  // Only the environments this account hosts: another account's bootstrap creates theirs.
+  const here = Object.fromEntries(
+    Object.entries(all).filter(
+      ([, e]) => e.delivery.pipeline && e.allowedAccountIds?.some((id) => config.allowedAccountIds.includes(id)),
+    ),
+  );
   const app = new App(options.outdir ? { outdir: options.outdir } : undefined);
-  new StateBucketStack(app, "bootstrap", options.config ?? bootstrap, {
+  const stack = new StateBucketStack(app, "bootstrap", config, {
     emulatorEndpoint: emulatorEndpoint(options.env ?? process.env),
   });
+  new DeliveryRoles(stack, "delivery", {
+    githubRepository: config.githubRepository,
+    environments: here,
+    stateBucket: config.bucket,
+  });
+  if (config.githubRepository === EXAMPLE_GITHUB_REPOSITORY) {
+    Annotations.of(stack).addWarning(
+      `githubRepository "${config.githubRepository}" is the checked-in example: set your repository in apps/bootstrap/src/config.ts, or no workflow can assume the CI roles`,
+    );
+  }
   return app;
 }

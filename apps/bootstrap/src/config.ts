@@ -1,6 +1,6 @@
 import { EXAMPLE_ACCOUNT_ID, EXAMPLE_STATE_BUCKET } from "@serverless-spacy/environments";
 
-/** The state bucket to create: one per account that hosts environments. */
+/** The state bucket and the delivery roles to create: one bootstrap per account that hosts environments. */
 export interface BootstrapConfig {
   /** Region of the bucket; the environments' backend.region defaults to their own region, so keep them equal. */
   readonly region: string;
@@ -10,16 +10,22 @@ export interface BootstrapConfig {
   readonly allowedAccountIds: string[];
   /** Days a replaced or deleted state version stays recoverable. */
   readonly noncurrentVersionRetentionDays: number;
+  /** GitHub repository ("owner/name") whose workflows may assume the plan and deploy roles. */
+  readonly githubRepository: string;
 }
 
+/** The checked-in example repository; synth warns while it is in place. */
+export const EXAMPLE_GITHUB_REPOSITORY = "example-org/serverless-spacy";
+
 /**
- * EXAMPLE VALUES — replace with your bucket name and account id (the same ones as in
- * apps/environments/src/config/environments.ts) before `pnpm bootstrap:deploy`; synth warns while they
- * are in place and the provider refuses to act in any account but the example one.
+ * EXAMPLE VALUES — replace with your bucket name, account id (the same ones as in
+ * apps/environments/src/config/environments.ts) and repository before `pnpm bootstrap:deploy`; synth warns
+ * while they are in place and the provider refuses to act in any account but the example one.
  */
 export const bootstrap: BootstrapConfig = {
   region: "eu-west-1",
   bucket: EXAMPLE_STATE_BUCKET,
   allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
   noncurrentVersionRetentionDays: 90,
+  githubRepository: EXAMPLE_GITHUB_REPOSITORY,
 };

@@ -2,6 +2,7 @@ import * as path from "path";
 import { Testing, type TerraformStack } from "cdktf";
 import { buildBootstrapApp } from "../src/app";
 import { bootstrap } from "../src/config";
+import { environments, type EnvironmentConfigInput } from "@serverless-spacy/environments";
 
 type Synth = Record<string, any>;
 const outdir = path.resolve(__dirname, "../cdktf.out");
@@ -11,8 +12,12 @@ const only = (s: Synth, type: string) => {
   return all[0] as any;
 };
 
-function synth(env: NodeJS.ProcessEnv = {}, config = bootstrap): { s: Synth; stack: TerraformStack } {
-  const app = buildBootstrapApp({ env, outdir, config });
+function synth(
+  env: NodeJS.ProcessEnv = {},
+  config = bootstrap,
+  environmentConfigs: Record<string, EnvironmentConfigInput> = environments,
+): { s: Synth; stack: TerraformStack } {
+  const app = buildBootstrapApp({ env, outdir, config, environments: environmentConfigs });
   const stack = app.node.children[0] as TerraformStack;
   return { s: JSON.parse(Testing.synth(stack)), stack };
 }
@@ -58,8 +63,15 @@ describe("state bucket", () => {
     expect(s.provider.aws[0].allowed_account_ids).toEqual(bootstrap.allowedAccountIds);
     expect(s.terraform.backend).toEqual({ local: { path: "../../../terraform.bootstrap.tfstate" } });
     const warnings = stack.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
-    expect(warnings).toEqual([expect.stringContaining("is the checked-in example")]);
-    const own = synth({}, { ...bootstrap, bucket: "acme-tfstate", allowedAccountIds: ["123456789012"] }).stack;
+    expect(warnings).toEqual([
+      expect.stringContaining('bucket "example-replace-me-serverless-spacy-tfstate" is the checked-in example'),
+      expect.stringContaining('githubRepository "example-org/serverless-spacy" is the checked-in example'),
+    ]);
+    const own = synth(
+      {},
+      { ...bootstrap, bucket: "acme-tfstate", allowedAccountIds: ["123456789012"], githubRepository: "acme/spacy" },
+      { dev: { ...environments.dev, delivery: { pipeline: false, reason: "not deployed from this account" } } },
+    ).stack;
     expect(own.node.metadata.filter((m) => m.type === "@cdktf/warn")).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ import json
 
 import pytest
 from conftest import STACK, Deployment, tail
-from emulator import REGION
+from emulator import ACCOUNT_ID, REGION
 from plan_summary import collect, summarize
 from test_bootstrap import BUCKET as STATE_BUCKET
 
@@ -179,6 +179,12 @@ def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict)
         assert iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"] == []
         inline = iam.list_role_policies(RoleName=role)["PolicyNames"]
         assert f"{role.removesuffix('-role')}-execution" in inline
+    # Every role the stack created carries the workload boundary apps/bootstrap created (test_bootstrap.py).
+    boundary = f"arn:aws:iam::{ACCOUNT_ID}:policy/serverless-spacy-workload-boundary"
+    iam.get_policy(PolicyArn=boundary)
+    for role in ("spacy-dev-api-role", "spacy-dev-model-sync-role", "spacy-dev-flow-logs"):
+        carried = iam.get_role(RoleName=role)["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"]
+        assert carried == boundary, role
     fn = lam.get_function(FunctionName="spacy-dev-api")["Configuration"]
     assert fn["Runtime"] == "python3.12" and fn["MemorySize"] == 1024
     assert fn["VpcConfig"]["SubnetIds"], "the function runs in the private subnets"
@@ -306,4 +312,8 @@ def test_destroy_leaves_nothing(deployment: Deployment, state: dict) -> None:
     # The bootstrap's state bucket (test_bootstrap.py) outlives every environment by design.
     assert [b["Name"] for b in deployment.client("s3").list_buckets()["Buckets"]] == [STATE_BUCKET]
     assert deployment.client("logs").describe_log_groups()["logGroups"] == []
-    assert deployment.client("iam").list_roles()["Roles"] == []
+    # So do its CI roles (apps/bootstrap: serverless-spacy-ci-<env>-plan/-deploy) and the workload boundary
+    # that every role of the stack carried.
+    roles = [r["RoleName"] for r in deployment.client("iam").list_roles()["Roles"]]
+    assert [r for r in roles if not r.startswith("serverless-spacy-ci-")] == []
+    assert len(roles) == 6, roles

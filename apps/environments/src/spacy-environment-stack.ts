@@ -1,5 +1,7 @@
 import { Annotations, Aspects, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
@@ -7,6 +9,7 @@ import { ModelSync } from "@serverless-spacy/shared";
 import { LIVE_ALIAS, SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 import { AlarmTopic } from "./alarm-topic";
 import { configureBackend } from "./backend";
+import { managedPolicyArn } from "./config/delivery";
 import { exampleValuesIn } from "./config/examples";
 import { EnvironmentDashboard } from "./dashboard";
 import { EnvironmentAlarms } from "./environment-alarms";
@@ -51,6 +54,15 @@ export class SpacyEnvironmentStack extends TerraformStack {
       Aspects.of(this).add(new EmulatorGaps());
     }
 
+    // Resolved in the account the stack plans in, so one config serves every account apps/bootstrap set up.
+    const permissionsBoundary = config.permissionsBoundaryPolicy
+      ? managedPolicyArn(
+          new DataAwsPartition(this, "partition").partition,
+          new DataAwsCallerIdentity(this, "account").accountId,
+          config.permissionsBoundaryPolicy,
+        )
+      : undefined;
+
     const network = new Network(this, "network", {
       name,
       cidr: config.network.cidr,
@@ -58,6 +70,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
       natGateways: config.network.natGateways,
       subnetPrefixLength: config.network.subnetPrefixLength,
       s3GatewayEndpoint: config.network.s3GatewayEndpoint,
+      permissionsBoundary,
     });
 
     // Created first so every alarm below can name it as its alarm and OK action.
@@ -104,6 +117,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
       s3PrefixListId: network.s3PrefixListId,
       architecture: config.function.architecture,
       logRetentionDays: config.function.logRetentionDays,
+      permissionsBoundary,
     });
 
     const api = new SpacyFunction(this, "api", {
@@ -121,6 +135,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
       provisionedConcurrency: config.function.provisionedConcurrency,
       tracing: config.function.tracing,
       logRetentionDays: config.function.logRetentionDays,
+      permissionsBoundary,
       api: {
         auth: config.api.auth,
         jwt: config.api.jwt,

@@ -32,8 +32,15 @@ describe("environment config", () => {
     expect(configs.staging.function.timeout).toBe(30);
   });
 
-  test("dev may keep local state and skip the account pin; a new environment is not a shared one", () => {
-    const configs = loadEnvironments(withChange("dev", (c) => delete c.allowedAccountIds));
+  test("an environment deployed by hand may keep local state and skip the account pin; a new one is not shared", () => {
+    const configs = loadEnvironments(
+      withChange("dev", (c) => {
+        delete c.allowedAccountIds;
+        delete c.backend;
+        delete c.permissionsBoundaryPolicy;
+        c.delivery = { pipeline: false, reason: "a personal sandbox, deployed from a laptop" };
+      }),
+    );
     expect(configs.dev.backend).toBeUndefined();
     const qa = structuredClone(environments.dev);
     expect(
@@ -324,6 +331,48 @@ describe("environment config", () => {
       "prod",
       (c) => (c.network.natGateways = "single"),
       /environment "prod", field network.natGateways: must be "one-per-az" in prod/,
+    ],
+    [
+      "pipeline-deployed dev without remote state",
+      "dev",
+      (c) => delete c.backend,
+      /environment "dev", field backend: is required when the pipeline deploys it .*fresh runner.* \(got undefined\)/,
+    ],
+    [
+      "pipeline-deployed dev without an account pin",
+      "dev",
+      (c) => delete c.allowedAccountIds,
+      /environment "dev", field allowedAccountIds: is required when the pipeline deploys it/,
+    ],
+    [
+      "pipeline-deployed dev without the boundary",
+      "dev",
+      (c) => delete c.permissionsBoundaryPolicy,
+      /environment "dev", field permissionsBoundaryPolicy: is required when the pipeline deploys it .*boundary/,
+    ],
+    [
+      "a boundary that is not a policy name",
+      "dev",
+      (c) => (c.permissionsBoundaryPolicy = "arn:aws:iam::1:policy/x"),
+      /environment "dev", field permissionsBoundaryPolicy: must be an IAM policy name \(got "arn:aws:iam::1:policy\/x"\)/,
+    ],
+    [
+      "prod planned on pull requests",
+      "prod",
+      (c) => (c.delivery.pullRequestPlans = true),
+      /environment "prod", field delivery.pullRequestPlans: must be false in prod: .*\(got true\)/,
+    ],
+    [
+      "an environment deployed by hand without the reason",
+      "dev",
+      (c) => (c.delivery = { pipeline: false }),
+      /environment "dev", field delivery.reason: .*\(it is missing\)/,
+    ],
+    [
+      "delivery not said",
+      "staging",
+      (c) => delete c.delivery,
+      /environment "staging", field delivery: .*\(it is missing\)/,
     ],
   ])("%s", (_, environment, patch, message) => {
     expect(problemsOf(withChange(environment, patch))).toMatch(message);

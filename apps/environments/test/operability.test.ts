@@ -160,8 +160,10 @@ describe("alarms that reach someone", () => {
 describe("state that cannot be lost", () => {
   const stacks = synth();
 
-  test("staging and prod keep state in S3 with a lockfile and refuse other accounts; dev is local with a synth warning", () => {
-    for (const environment of ["staging", "prod"]) {
+  test("every environment the pipeline deploys keeps state in S3 with a lockfile and refuses other accounts", () => {
+    const deployed = Object.keys(environments).filter((e) => environments[e].delivery.pipeline);
+    expect(deployed).toEqual(["dev", "staging", "prod"]);
+    for (const environment of deployed) {
       const s = stacks[environment];
       expect(s.terraform.backend.s3).toMatchObject({
         key: `serverless-spacy/${environment}/terraform.tfstate`,
@@ -170,9 +172,16 @@ describe("state that cannot be lost", () => {
       });
       expect(s.provider.aws[0].allowed_account_ids).toHaveLength(1);
     }
-    expect(stacks.dev.terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
-    expect(warnings(environments, "dev")).toEqual([
+  });
+
+  test("an environment deployed by hand may keep local state, with a synth warning", () => {
+    const byHand = structuredClone(environments);
+    delete byHand.dev.backend;
+    byHand.dev.delivery = { pipeline: false, reason: "a personal sandbox, deployed from a laptop" };
+    expect(synth(byHand).dev.terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
+    expect(warnings(byHand, "dev")).toEqual([
       expect.stringMatching(/no backend configured: state is kept locally.*apps\/bootstrap/),
+      expect.stringMatching(/still uses the checked-in example values allowedAccountIds/),
     ]);
   });
 

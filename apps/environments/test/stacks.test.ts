@@ -110,8 +110,13 @@ describe("environment stacks", () => {
     }
   });
 
-  test("without a backend the state is local", () => {
-    expect(stacks.dev.terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
+  test("without a backend (an environment deployed by hand) the state is local", () => {
+    const byHand = structuredClone(environments);
+    delete byHand.dev.backend;
+    byHand.dev.delivery = { pipeline: false, reason: "a personal sandbox, deployed from a laptop" };
+    const app = buildApp({ environments: byHand, env: {}, outdir });
+    const dev = app.node.children.find((c) => c.node.id === "dev") as TerraformStack;
+    expect(JSON.parse(Testing.synth(dev)).terraform.backend).toEqual({ local: { path: "terraform.dev.tfstate" } });
   });
 });
 

@@ -21,6 +21,9 @@ import { NetworkAcls } from "./network-acls";
 import { assertCidr, splitCidr, cidrContains, cidrsOverlap } from "./cidr";
 import { NAT_GATEWAY_MODES, type NatGatewayMode } from "./nat-gateway-mode";
 
+/** What `permissionsBoundary` must look like: the ARN of a managed (not AWS-owned or inline) policy. */
+const PERMISSIONS_BOUNDARY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/;
+
 export interface NetworkProps {
   /** Prefix of every resource's Name tag. @default the construct id */
   readonly name?: string;
@@ -46,6 +49,8 @@ export interface NetworkProps {
   readonly networkAcls?: boolean;
   /** VPC flow logs to CloudWatch Logs, or `false` for none. @default on: all traffic, kept 30 days */
   readonly flowLogs?: false | FlowLogsProps;
+  /** ARN of a managed policy set as the permissions boundary of the flow-logs role (the only role the network creates). @default none */
+  readonly permissionsBoundary?: string;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -112,6 +117,13 @@ export class Network extends Construct {
     const publicCidrs = props.publicSubnetCidrs ?? defaults.slice(0, azCount);
     const privateCidrs = props.privateSubnetCidrs ?? defaults.slice(azCount);
     validateSubnets(this.node.path, cidr, azCount, publicCidrs, privateCidrs);
+    const boundary = props.permissionsBoundary;
+    // A deployer limited to creating bounded roles is refused at apply time; say which value is wrong at synth.
+    if (boundary !== undefined && !Token.isUnresolved(boundary) && !PERMISSIONS_BOUNDARY_ARN.test(boundary)) {
+      throw new Error(
+        `${this.node.path}: permissionsBoundary must be a managed policy ARN like arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
+      );
+    }
 
     const vpc = new Vpc(this, "vpc", {
       cidrBlock: cidr,
@@ -121,7 +133,7 @@ export class Network extends Construct {
       tags: tagged(name),
     });
     if (props.flowLogs !== false) {
-      this.flowLogGroupName = this.addFlowLogs(vpc, name, props.flowLogs ?? {}, props.tags ?? {});
+      this.flowLogGroupName = this.addFlowLogs(vpc, name, props.flowLogs ?? {}, props.tags ?? {}, boundary);
     }
     // The default security group would admit all traffic between its members; nothing should use it.
     new DefaultSecurityGroup(this, "default-security-group", {
@@ -239,7 +251,13 @@ export class Network extends Construct {
     this.internetEgress = [publicDefaultRoute, ...egress];
   }
 
-  private addFlowLogs(vpc: Vpc, name: string, props: FlowLogsProps, tags: Record<string, string>): string {
+  private addFlowLogs(
+    vpc: Vpc,
+    name: string,
+    props: FlowLogsProps,
+    tags: Record<string, string>,
+    permissionsBoundary: string | undefined,
+  ): string {
     const retentionDays = props.retentionDays ?? 30;
     if (!Token.isUnresolved(retentionDays) && (!Number.isInteger(retentionDays) || retentionDays < 1)) {
       throw new Error(`${this.node.path}: flowLogs.retentionDays must be a positive integer, got ${retentionDays}`);
@@ -274,6 +292,7 @@ export class Network extends Construct {
           },
         ],
       }),
+      permissionsBoundary,
       tags: { ...tags, Name: `${name}-flow-logs` },
     });
     const policy = new IamRolePolicy(this, "flow-logs-policy", {

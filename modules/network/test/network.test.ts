@@ -222,6 +222,15 @@ describe("Network", () => {
     );
   });
 
+  test("the flow-logs role carries the permissions boundary it is given, and none by default", () => {
+    const boundary = "arn:aws:iam::123456789012:policy/workload-boundary";
+    expect(values(synth({ permissionsBoundary: boundary }), "aws_iam_role")[0].permissions_boundary).toBe(boundary);
+    expect(values(synth(), "aws_iam_role")[0].permissions_boundary).toBeUndefined();
+    expect(() => synth({ permissionsBoundary: "workload-boundary" })).toThrow(
+      /permissionsBoundary must be a managed policy ARN .*got "workload-boundary"/,
+    );
+  });
+
   test("flow logs are on by default (all traffic, 30 days) and can be turned off", () => {
     const on = synth();
     expect(values(on, "aws_flow_log")[0].traffic_type).toBe("ALL");

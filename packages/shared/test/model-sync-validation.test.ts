@@ -90,6 +90,11 @@ describe("ModelSync validation", () => {
       { role: { roleArn: "arn:aws:iam::1:role/r", roleName: "r" }, permissionsBoundary: "arn:aws:iam::1:policy/b" },
       /permissionsBoundary applies to a role the sync creates/,
     ],
+    [
+      "a boundary that is not a managed policy ARN",
+      { permissionsBoundary: "team-boundary" },
+      /permissionsBoundary must be a managed policy ARN .*got "team-boundary"/,
+    ],
     ["no layer", { layerArns: [] }, /layerArns must list 1 to 5 layers \(the spaCy layer, which carries pip\), got 0/],
     [
       "six layers",

@@ -253,6 +253,12 @@ describe("ModelSync", () => {
     });
   });
 
+  test("the role carries the permissions boundary it is given, and none by default", () => {
+    expect(one(s, "aws_iam_role").permissions_boundary).toBeUndefined();
+    const boundary = "arn:aws:iam::123456789012:policy/workload-boundary";
+    expect(one(synth({ permissionsBoundary: boundary }), "aws_iam_role").permissions_boundary).toBe(boundary);
+  });
+
   test("role: Lambda trust, VPC access, and read-write mount scoped to the file system and access point", () => {
     const role = one(s, "aws_iam_role");
     expect(role.name).toBe("spacy-role");

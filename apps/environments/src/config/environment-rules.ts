@@ -54,6 +54,27 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
       });
     }
   }
+  if (config.delivery.pipeline) {
+    const why = "the pipeline deploys it (delivery.pipeline is true)";
+    if (!config.backend) {
+      issues.push({
+        path: "backend",
+        message: `is required when ${why}: every run starts on a fresh runner, so local state would begin empty and the apply would fail on names that exist`,
+      });
+    }
+    if (!config.allowedAccountIds) {
+      issues.push({
+        path: "allowedAccountIds",
+        message: `is required when ${why}: it stops a plan or apply with credentials for the wrong account`,
+      });
+    }
+    if (!config.permissionsBoundaryPolicy) {
+      issues.push({
+        path: "permissionsBoundaryPolicy",
+        message: `is required when ${why}: the deploy role may only create roles that carry the boundary apps/bootstrap creates`,
+      });
+    }
+  }
   if ((SHARED_ENVIRONMENTS as readonly string[]).includes(environment)) {
     if (!config.backend) {
       issues.push({

@@ -1,3 +1,4 @@
+import { WORKLOAD_BOUNDARY_POLICY } from "./delivery";
 import { EXAMPLE_ACCOUNT_ID, EXAMPLE_STATE_BUCKET } from "./examples";
 import type { EnvironmentConfigInput } from "./schema";
 
@@ -35,8 +36,13 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     // Open API (no auth): the reservation and throttling are what bound a stranger's use of it.
     function: { memorySize: 1024, reservedConcurrency: 5, logRetentionDays: 14 },
     api: { auth: "none", throttlingRateLimit: 5, throttlingBurstLimit: 10 },
-    // Dev keeps its state locally unless a backend is set; its alarms notify whoever subscribes.
+    // Its alarms notify whoever subscribes.
     alarms: { enabled: true },
+    // Deployed by the pipeline on every push to main, so its state lives in the bucket like the others'.
+    delivery: { pipeline: true, pullRequestPlans: true },
+    backend: { bucket: EXAMPLE_STATE_BUCKET },
+    allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
+    permissionsBoundaryPolicy: WORKLOAD_BOUNDARY_POLICY,
   },
   staging: {
     region: "eu-west-1",
@@ -46,8 +52,10 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     function: { memorySize: 3008, reservedConcurrency: 10, logRetentionDays: 30 },
     api: { auth: "iam", throttlingRateLimit: 20, throttlingBurstLimit: 20 },
     alarms: { enabled: true, subscriptions: [{ protocol: "email", endpoint: "spacy-staging-alarms@example.com" }] },
+    delivery: { pipeline: true, pullRequestPlans: true },
     backend: { bucket: EXAMPLE_STATE_BUCKET },
     allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
+    permissionsBoundaryPolicy: WORKLOAD_BOUNDARY_POLICY,
   },
   prod: {
     region: "eu-west-1",
@@ -63,7 +71,10 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     },
     api: { auth: "iam", throttlingRateLimit: 100, throttlingBurstLimit: 50 },
     alarms: { enabled: true, subscriptions: [{ protocol: "email", endpoint: "spacy-prod-oncall@example.com" }] },
+    // Not planned on pull requests: its plan role trusts only the deploy workflow on main (see apps/bootstrap).
+    delivery: { pipeline: true, pullRequestPlans: false },
     backend: { bucket: EXAMPLE_STATE_BUCKET },
     allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
+    permissionsBoundaryPolicy: WORKLOAD_BOUNDARY_POLICY,
   },
 };

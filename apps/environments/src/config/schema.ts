@@ -16,6 +16,7 @@ import {
 } from "@serverless-spacy/shared";
 import { API_AUTH_MODES } from "@serverless-spacy/spacy-function";
 import { alarmsSchema } from "./alarms-schema";
+import { IAM_POLICY_NAME_PATTERN, deliverySchema } from "./delivery";
 
 // Allowed values come from the packages whose constructs check them again, so the config report and the
 // constructs cannot disagree (a value this schema accepts is one the constructs accept).
@@ -96,6 +97,10 @@ export const environmentConfigSchema = z
       .array(z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"))
       .min(1)
       .optional(),
+    /** Who deploys it: the pipeline (remote state, account pin and boundary required) or people, with the reason. */
+    delivery: deliverySchema,
+    /** Managed policy (name, in the environment's account) every role the stack creates carries as its permissions boundary. */
+    permissionsBoundaryPolicy: z.string().regex(IAM_POLICY_NAME_PATTERN, "must be an IAM policy name").optional(),
     tags: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((config, ctx) => {
@@ -151,6 +156,13 @@ export function productionIssues(config: EnvironmentConfig): { path: string; mes
   }
   if (config.api.auth === "none") {
     issues.push({ path: "api.auth", message: 'must not be "none" in prod' });
+  }
+  if (config.delivery.pipeline && config.delivery.pullRequestPlans) {
+    issues.push({
+      path: "delivery.pullRequestPlans",
+      message:
+        "must be false in prod: any branch of a pull request could then use prod's plan role; prod is planned on main and reviewed before its apply",
+    });
   }
   if (config.network.natGateways !== "one-per-az") {
     issues.push({

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { type ITerraformDependable } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -52,7 +52,7 @@ export interface ModelSyncProps {
   readonly securityGroupIds?: string[];
   /** Run as this existing role instead of creating one; the sync attaches its inline policies to it. @default a new role */
   readonly role?: ExistingRole;
-  /** Permissions boundary of the role the sync creates. @default none */
+  /** ARN of a managed policy set as the permissions boundary of the role the sync creates. @default none */
   readonly permissionsBoundary?: string;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
@@ -130,6 +130,16 @@ export class ModelSync extends Construct {
     if (props.role && props.permissionsBoundary !== undefined) {
       throw new Error(
         `${this.node.path}: permissionsBoundary applies to a role the sync creates; it cannot be set with role`,
+      );
+    }
+    const boundary = props.permissionsBoundary;
+    if (
+      boundary !== undefined &&
+      !Token.isUnresolved(boundary) &&
+      !/^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/.test(boundary)
+    ) {
+      throw new Error(
+        `${this.node.path}: permissionsBoundary must be a managed policy ARN like arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
       );
     }
     const store = props.modelStore;

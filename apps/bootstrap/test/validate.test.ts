@@ -1,0 +1,45 @@
+import * as path from "path";
+import { environments } from "@serverless-spacy/environments";
+import { buildBootstrapApp } from "../src/app";
+import { bootstrap } from "../src/config";
+import { BootstrapConfigError } from "../src/validate";
+
+const outdir = path.resolve(__dirname, "../cdktf.out");
+
+function problemsOf(build: () => unknown): string {
+  try {
+    build();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BootstrapConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("config was accepted");
+}
+
+describe("bootstrap config errors name the field", () => {
+  test.each([
+    [
+      "a repository without owner",
+      { githubRepository: "serverless-spacy" },
+      /field githubRepository: must be the GitHub repository as "owner\/name" \(got "serverless-spacy"\)/,
+    ],
+    ["a wildcard repository", { githubRepository: "acme/*" }, /field githubRepository: .*\(got "acme\/\*"\)/],
+    [
+      "two accounts",
+      { allowedAccountIds: ["111111111111", "222222222222"] },
+      /field allowedAccountIds: must be exactly one 12-digit account id/,
+    ],
+  ])("%s", (_, change, message) => {
+    expect(problemsOf(() => buildBootstrapApp({ env: {}, outdir, config: { ...bootstrap, ...change } }))).toMatch(
+      message,
+    );
+  });
+
+  test("an environment the pipeline deploys here must keep its state in this bucket", () => {
+    const changed = structuredClone(environments);
+    changed.staging.backend = { bucket: "someone-elses-bucket" };
+    expect(problemsOf(() => buildBootstrapApp({ env: {}, outdir, environments: changed }))).toMatch(
+      /environment "staging", field backend.bucket: must be the bootstrap bucket "example-replace-me-serverless-spacy-tfstate".*\(got "someone-elses-bucket"\)/,
+    );
+  });
+});
