@@ -8,7 +8,7 @@ Deferred parse, per minibatch:
    anything the ner wrote). If no entity has a sentence start inside it, the ner chose only moves
    that are valid with the sentence starts too, and greedy decoding picks the same best valid move
    at every step: the entities are final;
-3. otherwise (about 0.3 % of paragraphs of real text) the ner runs again with the sentence starts,
+3. otherwise (0.4 % of the paragraphs of the parity corpus) the ner runs again with the sentence starts,
    exactly as the full pipeline runs it.
 On real text most paragraphs stop after step 1 (docs/benchmarks.md), which makes the exact answer
 cheaper than the full pipeline's.
