@@ -436,7 +436,8 @@ Reproduce with `pnpm bench` (runs `modules/spacy-function/bench/bench.py`, a few
 - `batch_vs_bare_pipe`: texts/s of one request with 100 varied sentences / bare full-pipeline
   `nlp.pipe` on the same sentences. Goal >= 0.95.
 - `..._ner_only`: the same for the handler's old default (ner alone, numpy's OpenBLAS), which
-  answered differently from spaCy on 0.25 % of real paragraphs (`pnpm bench:exactness`); measured in the same run.
+  answered differently from spaCy on 0.25 % of real paragraphs (`pnpm bench:exactness`);
+  measured in the same run.
 - `batch_speedup`: texts/s of one request with 100 sentences / texts/s of 100 single-sentence
   requests. Goal >= 3.
 - `spacy_batch_speedup`: the same ratio for bare spaCy, `nlp.pipe(texts)` / `nlp(text)` for each
