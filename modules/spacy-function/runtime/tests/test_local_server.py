@@ -69,6 +69,7 @@ def fetch(url: str, data: bytes | None = None, method: str | None = None) -> tup
         return error.code, dict(error.headers), error.read()
 
 
+@pytest.mark.model  # default_server serves the installed en_core_web_sm
 def test_curl_seed_request_returns_the_exact_bytes(default_server):
     url, _ = default_server
     # What `curl -s localhost:8080/entities -d '{...}'` sends: POST, form content type.
@@ -79,6 +80,7 @@ def test_curl_seed_request_returns_the_exact_bytes(default_server):
     assert headers["content-length"] == str(len(body))
 
 
+@pytest.mark.model  # default_server serves the installed en_core_web_sm
 def test_default_model_is_the_installed_sm_pipeline_with_default_exclusions(default_server):
     url, _ = default_server
     status, _, body = fetch(f"{url}/health")
@@ -88,6 +90,7 @@ def test_default_model_is_the_installed_sm_pipeline_with_default_exclusions(defa
     assert health["components"] == ["ner"]
 
 
+@pytest.mark.model  # default_server serves the installed en_core_web_sm
 def test_batch_errors_and_methods_pass_through(default_server):
     url, stdout_path = default_server
     texts = [SEED_TEXT, "Nothing here."]
