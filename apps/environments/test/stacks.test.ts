@@ -101,7 +101,9 @@ describe("environment stacks", () => {
         version: "3.8.0",
         source: {
           kind: "wheel_url",
-          location: `https://github.com/explosion/spacy-models/releases/download/${model}-3.8.0/${model}-3.8.0-py3-none-any.whl`,
+          location:
+            "https://github.com/explosion/spacy-models/releases/download/" +
+            `${model}-3.8.0/${model}-3.8.0-py3-none-any.whl`,
           sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
         },
       });
