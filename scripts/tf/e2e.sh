@@ -11,8 +11,8 @@ if [[ ! -f "$zip" ]]; then
   log "building the spaCy layer zip (pnpm build:layer) ..."
   (cd "$ROOT" && pnpm build:layer)
 fi
-# The helpers the suite drives (plan summary, checkov skip filing) have fast unit tests of their own.
-(cd "$ROOT/scripts/tf" && "$ROOT/.venv/bin/python" -m pytest -q)
+# The helpers the suite drives (plan summary, checkov skip filing) have unit tests of their own in
+# scripts/tf/tests, run by `pnpm test:python` (and the fast ones by `pnpm test:unit`), not here.
 cd "$ROOT/apps/environments/e2e"
 set +e
 "$ROOT/.venv/bin/python" -m pytest "$@"

@@ -37,9 +37,14 @@ synth() {
   log "synthesized $(stacks | tr '\n' ' ')into $OUTDIR in $(($(now) - start))s"
 }
 
-# Synthesizes the bootstrap app (the state bucket, apps/bootstrap, its own cdktf.json) into $BOOTSTRAP_OUTDIR.
+# Synthesizes the bootstrap app (the state bucket, apps/bootstrap, its own cdktf.json) into $BOOTSTRAP_OUTDIR
+# (skipped with SKIP_SYNTH=1 when it is already there, as synth above).
 BOOTSTRAP_OUTDIR="${BOOTSTRAP_OUTDIR:-$ROOT/apps/bootstrap/cdktf.out}"
 synth_bootstrap() {
+  if [[ "${SKIP_SYNTH:-0}" == 1 && -f "$BOOTSTRAP_OUTDIR/manifest.json" ]]; then
+    log "SKIP_SYNTH=1: using $BOOTSTRAP_OUTDIR as it is"
+    return 0
+  fi
   local synth_log
   synth_log="$(mktemp)"
   (cd "$ROOT/apps/bootstrap" && "$ROOT/node_modules/.bin/cdktf" synth --output "$BOOTSTRAP_OUTDIR" >"$synth_log" 2>&1) || {

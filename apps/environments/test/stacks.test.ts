@@ -20,8 +20,35 @@ const values = (s: Synth, type: string): any[] => Object.values(s.resource[type]
 describe("environment stacks", () => {
   const stacks = synthAll();
 
-  test.each(Object.keys(environments))("%s matches its snapshot", (environment) => {
-    expect(stacks[environment]).toMatchSnapshot();
+  // What each environment creates, as resource type -> count: a resource added, removed or multiplied shows
+  // here. The resources' contents are asserted where they matter (below and in the other suites), not
+  // snapshotted, so a change to the function sources (a new asset hash) rewrites nothing.
+  test.each(Object.keys(environments))("%s creates the resources it should, by type and count", (environment) => {
+    const inventory = Object.fromEntries(
+      Object.entries(stacks[environment].resource as Record<string, object>)
+        .map(([type, resources]) => [type, Object.keys(resources).length] as const)
+        .sort(([a], [b]) => a.localeCompare(b)),
+    );
+    expect(inventory).toMatchSnapshot();
+  });
+
+  test("both functions run CPython 3.12 on the layer, from an asset named by the hash of their sources", () => {
+    for (const [environment, s] of Object.entries(stacks)) {
+      const layers = Object.keys(s.resource.aws_lambda_layer_version);
+      expect(layers).toHaveLength(1);
+      const functions = values(s, "aws_lambda_function");
+      expect(functions.map((f) => [f.function_name, f.handler]).sort()).toEqual([
+        [`spacy-${environment}-api`, "ner_handler.handler"],
+        [`spacy-${environment}-model-sync`, "model_sync.handler"],
+      ]);
+      for (const f of functions) {
+        expect(f.runtime).toBe("python3.12");
+        expect(f.layers).toEqual([`\${aws_lambda_layer_version.${layers[0]}.arn}`]);
+        expect(f.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
+        expect(f.filename).toMatch(new RegExp(`^assets/[\\w-]+/${f.source_code_hash}/archive\\.zip$`));
+        expect(f.vpc_config.subnet_ids.every((id: string) => id.includes("_private-"))).toBe(true);
+      }
+    }
   });
 
   test("the AWS provider is pinned to the version @cdktf/provider-aws 21.22.1 was generated from", () => {
@@ -74,7 +101,9 @@ describe("environment stacks", () => {
         version: "3.8.0",
         source: {
           kind: "wheel_url",
-          location: `https://github.com/explosion/spacy-models/releases/download/${model}-3.8.0/${model}-3.8.0-py3-none-any.whl`,
+          location:
+            "https://github.com/explosion/spacy-models/releases/download/" +
+            `${model}-3.8.0/${model}-3.8.0-py3-none-any.whl`,
           sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
         },
       });

@@ -94,6 +94,7 @@ def checkov() -> str:
     return str(root / ".venv-checkov" / "bin" / "checkov")
 
 
+@pytest.mark.tools  # the real checkov, in its own venv (scripts/setup-checkov.sh)
 def test_python_secrets_scan_reads_python_files_and_finds_a_hard_coded_key(
     checkov: str, tmp_path: Path
 ) -> None:
@@ -113,5 +114,6 @@ def test_python_secrets_scan_reads_python_files_and_finds_a_hard_coded_key(
         ]
 
 
+@pytest.mark.tools  # the real checkov, in its own venv (scripts/setup-checkov.sh)
 def test_python_scan_of_nothing_is_a_problem(checkov: str, tmp_path: Path) -> None:
     assert checkov_scan.scan_python(checkov, [str(tmp_path)]).problems == [f"no files to scan in {tmp_path}"]

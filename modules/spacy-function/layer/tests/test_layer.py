@@ -50,6 +50,7 @@ def built(request, tmp_path_factory) -> tuple[str, Path, subprocess.CompletedPro
     return _built(request.param, tmp_path_factory)
 
 
+@pytest.mark.pip  # builds the layer: pip installs spaCy into it
 def test_zip_is_within_lambda_limits_and_has_spacy_and_pip(built):
     arch, zip_path, proc = built
     assert zip_path.is_file()
@@ -75,6 +76,7 @@ def test_zip_is_within_lambda_limits_and_has_spacy_and_pip(built):
     assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
 
 
+@pytest.mark.pip  # builds the layer: pip installs spaCy into it
 def test_rebuild_is_byte_identical(built, tmp_path):
     arch, zip_path, _ = built
     again = _build(arch, tmp_path)
@@ -88,6 +90,7 @@ def test_rebuild_is_byte_identical(built, tmp_path):
     assert _sha(tmp_path / "a.zip") == _sha(tmp_path / "b.zip") == _sha(zip_path)
 
 
+@pytest.mark.pip  # builds the layer: pip installs spaCy into it
 def test_size_check_refuses_and_leaves_no_zip(built, tmp_path):
     arch, zip_path, _ = built
     stale = tmp_path / zip_path.name
@@ -99,6 +102,7 @@ def test_size_check_refuses_and_leaves_no_zip(built, tmp_path):
     assert not stale.exists()
 
 
+@pytest.mark.pip  # builds the layer: pip installs spaCy into it
 def test_extensions_match_the_architecture(built):
     arch, _zip, _ = built
     tree = LAYER_DIR / "build" / arch / "python"
@@ -109,6 +113,7 @@ def test_extensions_match_the_architecture(built):
     assert b"PyInit_doc" in doc.read_bytes()
 
 
+@pytest.mark.pip  # builds the layer: pip installs spaCy into it
 def test_sync_handler_runs_on_python312_with_only_the_layer(tmp_path_factory, tmp_path):
     """The sync Lambda as deployed: CPython 3.12, its own code, and the layer; nothing else.
 
@@ -191,6 +196,7 @@ def _compiled_from_source(python: str, tree: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.pip  # builds the layer: pip installs spaCy into it
 def test_extracted_layer_imports_spacy_on_python312_without_compiling(tmp_path_factory, tmp_path):
     """The layer carries 3.12 bytecode that a read-only /opt uses as is: nothing is compiled."""
     arch = build_layer.host_arch()
@@ -232,6 +238,7 @@ print(json.dumps({"answer": answer, "cli_stack_loaded": loaded, "info_version": 
 """
 
 
+@pytest.mark.pip  # builds the layer: pip installs spaCy into it
 def test_handler_serves_from_the_extracted_layer_without_spacys_cli_stack(tmp_path_factory, tmp_path):
     """spacy.info is lazy in the layer: serving imports none of spaCy's CLI stack; the CLI still works."""
     import spacy

@@ -20,6 +20,8 @@ from conftest import SM_DATA_DIR, FakeContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+pytestmark = pytest.mark.model  # every test serves the real en_core_web_sm
+
 LIMITS = {"MAX_TEXT_CHARS": "400", "MAX_BATCH_TEXTS": "6", "MAX_TOTAL_CHARS": "1200"}
 # Each property runs a few hundred examples: about 60 s for the file on an idle 2-core machine.
 PROPERTY = settings(

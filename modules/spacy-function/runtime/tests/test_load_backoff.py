@@ -34,6 +34,7 @@ def delete(path) -> None:
     path.unlink()
 
 
+@pytest.mark.model
 @pytest.mark.parametrize("damage", [truncate, delete], ids=["truncated", "deleted"])
 def test_damaged_model_backs_off_between_loads_and_recovers_when_repaired(
     damage, clock, monkeypatch, tmp_path, capsys

@@ -70,6 +70,7 @@ def fetch(url: str, data: bytes | None = None, method: str | None = None) -> tup
         return error.code, dict(error.headers), error.read()
 
 
+@pytest.mark.model  # default_server serves the installed en_core_web_sm
 def test_curl_seed_request_returns_the_exact_bytes(default_server):
     url, _ = default_server
     # What `curl -s localhost:8080/entities -d '{...}'` sends: POST, form content type.
@@ -80,6 +81,7 @@ def test_curl_seed_request_returns_the_exact_bytes(default_server):
     assert headers["content-length"] == str(len(body))
 
 
+@pytest.mark.model  # default_server serves the installed en_core_web_sm
 def test_default_model_is_the_installed_sm_pipeline_without_what_entities_never_read(default_server):
     url, _ = default_server
     status, _, body = fetch(f"{url}/health")
@@ -89,6 +91,7 @@ def test_default_model_is_the_installed_sm_pipeline_without_what_entities_never_
     assert health["components"] == ["tok2vec", "parser", "ner"]
 
 
+@pytest.mark.model  # default_server serves the installed en_core_web_sm
 def test_batch_errors_and_methods_pass_through(default_server):
     url, stdout_path = default_server
     texts = [SEED_TEXT, "Nothing here."]
@@ -143,6 +146,7 @@ def raw_exchange(url: str, request: bytes, timeout: float = 30) -> bytes:
     ],
     ids=["not-a-number", "negative", "conflicting", "over-api-gateways-10-mb", "chunked"],
 )
+@pytest.mark.model  # default_server serves the installed en_core_web_sm
 def test_a_content_length_api_gateway_would_refuse_is_refused_before_the_handler(
     default_server, length_headers, status
 ):
@@ -153,6 +157,7 @@ def test_a_content_length_api_gateway_would_refuse_is_refused_before_the_handler
     assert "message" in json.loads(body)
 
 
+@pytest.mark.model  # the server loads the installed en_core_web_sm
 def test_a_client_that_stops_sending_is_disconnected_and_others_are_served(tmp_path):
     process, url, _ = start_server({"CLIENT_TIMEOUT_SECONDS": "1"}, tmp_path)
     try:

@@ -40,7 +40,7 @@ def vocabulary_size() -> tuple[int, int]:
     return len(nlp.vocab.strings), sum(1 for _ in nlp.vocab)
 
 
-@pytest.mark.parametrize("model", ["ruler", "en_core_web_sm"])
+@pytest.mark.parametrize("model", ["ruler", pytest.param("en_core_web_sm", marks=pytest.mark.model)])
 def test_new_tokens_leave_no_strings_or_lexemes_behind(model, served, monkeypatch):
     if model == "en_core_web_sm":
         from conftest import SM_DATA_DIR
@@ -73,6 +73,7 @@ def test_new_tokens_leave_no_strings_or_lexemes_behind(model, served, monkeypatc
     assert post_entities({"text": SEED_TEXT}) == (200, SEED_ANSWER)
 
 
+@pytest.mark.model
 def test_the_hash_tables_are_rebuilt_before_they_outgrow_twice_their_size_and_answers_stay_the_same(
     monkeypatch, capsys
 ):

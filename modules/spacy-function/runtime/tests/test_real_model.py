@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ner_handler
+import pytest
 import spacy
 from conftest import SEED_ANSWER, SEED_TEXT, SM_DATA_DIR, FakeContext, call, http_event
+
+pytestmark = pytest.mark.model  # loads the real en_core_web_sm
 
 
 def test_seed_answer_with_the_default_plan(monkeypatch, tmp_path):

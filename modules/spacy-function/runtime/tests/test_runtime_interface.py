@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from conftest import ENV_VARS, MODEL_NAME, MODEL_VERSION, SEED_ANSWER, SEED_TEXT, SRC_DIR, http_event
 
+pytestmark = pytest.mark.rie  # drives the handler through aws-lambda-rie (`pnpm tools`)
+
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 
 

@@ -62,6 +62,7 @@ def _entities(nlp) -> list[list[tuple[str, str, int, int]]]:
     return [[(e.text, e.label_, e.start_char, e.end_char) for e in doc.ents] for doc in nlp.pipe(sentences())]
 
 
+@pytest.mark.pip  # lg_shaped: the real sync CLI pip-installs the wheel
 def test_fixture_has_lg_layout(lg_shaped: Path):
     model = load(_settings(lg_shaped, "eager", exclude=""))
     nlp = model.nlp
@@ -74,6 +75,7 @@ def test_fixture_has_lg_layout(lg_shaped: Path):
     assert "Listener" in nlp.config["components"]["parser"]["model"]["tok2vec"]["@architectures"]
 
 
+@pytest.mark.pip
 def test_mmap_serves_the_same_entities_from_a_read_only_map(lg_shaped: Path):
     eager = load(_settings(lg_shaped, "eager"))
     mapped = load(_settings(lg_shaped, "mmap"))

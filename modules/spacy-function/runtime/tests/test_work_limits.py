@@ -209,6 +209,7 @@ def test_slow_runs_are_tokenized_in_pieces_with_the_original_offsets(text, serve
     ],
     ids=["letters", "url-with-query", "badges", "file-name", "long-with-few-affixes"],
 )
+@pytest.mark.model
 def test_long_runs_of_real_text_are_tokenized_as_spacy_does(run):
     from ner_doc import make_doc, slow_runs
 

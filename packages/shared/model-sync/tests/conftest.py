@@ -10,6 +10,19 @@ from sync_fetch import file_sha256
 from sync_testing import CONFIG_VARS, MODEL, VERSIONS, WHEEL_SHA256, event, sync
 from testkit import build_model_wheel, make_find_links
 
+# A test that uses one of these runs a real sync, which pip-installs a model wheel: it carries the `pip`
+# marker (pytest.ini), so `pnpm test:unit` leaves it to the full `pnpm test`. The marker follows from the
+# fixtures, so a new test cannot forget it.
+PIP_FIXTURES = frozenset({"wheels", "find_links", "v1_installed"})
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if PIP_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.pip)
+
+
 _SETTINGS = (
     "KEEP_VERSIONS",
     "PIP_TIMEOUT_SECONDS",
