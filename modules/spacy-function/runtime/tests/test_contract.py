@@ -17,7 +17,7 @@ TS_API = ROOT / "packages" / "shared" / "src" / "api"
 
 def _python_error_codes() -> set[str]:
     """Every code the handler can send: ApiError(status, "code", ...) and ModelUnavailable("code", ...)."""
-    codes = set()
+    codes: set[str] = set()
     for path in SRC_DIR.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
@@ -30,7 +30,7 @@ def _python_error_codes() -> set[str]:
                 assert isinstance(argument, ast.Constant), (
                     f"{path.name}:{node.lineno}: a code must be a literal"
                 )
-                codes.add(argument.value)
+                codes.add(str(argument.value))
     return codes
 
 
