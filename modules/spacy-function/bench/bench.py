@@ -48,12 +48,13 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 import real_text  # noqa: E402
 import spacy  # noqa: E402
 from ner_plan import plan_entities  # noqa: E402
+from ner_settings import NER_ONLY_EXCLUDE  # noqa: E402
 from sentences import sentences  # noqa: E402
 
 # The handler's default before it answered exactly (issue 16): ner alone, numpy's OpenBLAS. Measured
 # beside the exact default so that the price of exactness is in the same run.
 NER_ONLY_ENV = {
-    "MODEL_EXCLUDE": "tok2vec,tagger,parser,attribute_ruler,lemmatizer,senter",
+    "MODEL_EXCLUDE": ",".join(NER_ONLY_EXCLUDE),
     "BLAS": "openblas",
 }
 REAL_PARAGRAPHS = 120

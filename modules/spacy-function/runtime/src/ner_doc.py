@@ -3,8 +3,8 @@
 spaCy's tokenizer strips prefixes and suffixes from each whitespace-free run one at a time, copying
 and re-searching the rest each time: quadratic in the run's length when the run is made of affixes
 (10,000 characters of `.,` take 14 CPU seconds; docs/benchmarks.md). Its URL and infix matching are
-also super-linear on some long runs (100,000 characters of `a:`: 20 s). So a run is tokenized as spaCy does it
-unless it is longer than MAX_WHOLE_RUN_CHARS or spaCy would strip MAX_AFFIXES affixes from its two
+also super-linear on some long runs (100,000 characters of `a:`: 20 s). So a run is tokenized as spaCy
+does it unless it is longer than MAX_WHOLE_RUN_CHARS or spaCy would strip MAX_AFFIXES affixes from its two
 ends; only such a run is tokenized in pieces of PIECE_CHARS, joined into one Doc over the original
 text (offsets still index what was sent; only the token boundary at each cut is forced). A run's
 cost is about its length times its affixes, so its cost per character stays below that of the worst

@@ -16,10 +16,10 @@ import pytest
 import real_text
 import spacy
 from conftest import SM_DATA_DIR, log_lines, post_entities
+from ner_settings import NER_ONLY_EXCLUDE
 
 PARAGRAPHS = 1500
 BATCH_TEXTS = 64
-OLD_DEFAULT_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
 pytestmark = pytest.mark.model
 
@@ -85,5 +85,5 @@ def test_batches_get_the_full_pipelines_entities(texts, expected, capsys):
 
 def test_the_corpus_holds_texts_where_skipping_the_parse_changes_entities(texts, expected):
     """Without this the two tests above could not tell the exact default from the old ner-only one."""
-    ner_only = spacy.load(SM_DATA_DIR, exclude=OLD_DEFAULT_EXCLUDE)
+    ner_only = spacy.load(SM_DATA_DIR, exclude=list(NER_ONLY_EXCLUDE))
     assert _differences([_entities(ner_only(t)) for t in texts], expected, texts) != []
