@@ -50,17 +50,37 @@ export const HANDLER_SOURCE_DIR = path.resolve(__dirname, "..", "runtime", "src"
 /** Name of the alias the API integrates when provisioned concurrency is on. */
 export const LIVE_ALIAS = "live";
 
-/** Variables the construct sets itself; `environment` may not override them. */
+/**
+ * Every environment variable the runtime (`runtime/src`) reads, by who sets it. All of them are reserved: a
+ * caller's `environment` that named one could change what the function serves (MODEL_PATH outranks the model
+ * the construct mounts). `runtime/tests/test_contract.py` fails when the runtime reads a name missing here or
+ * this lists one it no longer reads; the construct's tests fail when `environment()` sets one not in `construct`.
+ */
+export const RUNTIME_ENVIRONMENT_VARIABLES = {
+  /** Set by the construct from its props. */
+  construct: [
+    "MODEL_ROOT",
+    "MODEL_NAME",
+    "MODEL_VERSION",
+    "MODEL_EXCLUDE",
+    "MAX_TEXT_CHARS",
+    "MAX_BATCH_TEXTS",
+    "MODEL_VECTORS",
+    "MAX_TOTAL_CHARS",
+    "BLAS",
+    "LOG_REQUEST_TEXT",
+  ],
+  /** Read when set, for local runs and benchmarks (`pnpm serve`, `pnpm bench`); never set on the function. */
+  local: ["MODEL_PATH", "PIPE_BATCH_SIZE", "PIPE_BATCH_CHARS", "CHARS_PER_VCPU_SECOND", "OPENBLAS_NUM_THREADS"],
+  /** Set by Lambda itself. */
+  lambda: ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_RUNTIME_API"],
+} as const;
+
+/** Variables `environment` may not set: every one the runtime reads ({@link RUNTIME_ENVIRONMENT_VARIABLES}). */
 export const RESERVED_ENVIRONMENT_VARIABLES = [
-  "MODEL_ROOT",
-  "MODEL_NAME",
-  "MODEL_VERSION",
-  "MODEL_EXCLUDE",
-  "MAX_TEXT_CHARS",
-  "MAX_BATCH_TEXTS",
-  "MODEL_VECTORS",
-  "MAX_TOTAL_CHARS",
-  "BLAS",
+  ...RUNTIME_ENVIRONMENT_VARIABLES.construct,
+  ...RUNTIME_ENVIRONMENT_VARIABLES.local,
+  ...RUNTIME_ENVIRONMENT_VARIABLES.lambda,
 ] as const;
 
 /** Matrix libraries the handler can run the pipeline's layers on (BLAS): spaCy's own, or numpy's OpenBLAS. */
@@ -141,6 +161,8 @@ export interface SpacyFunctionProps {
   readonly maxTotalChars?: number;
   /** Retention of the function's log group, in days (one of CloudWatch's periods). @default 30 */
   readonly logRetentionDays?: LogRetentionDays;
+  /** Add each request's text(s) to its log line (LOG_REQUEST_TEXT): the logs then hold what callers sent. @default false */
+  readonly logRequestText?: boolean;
   /** Active X-Ray tracing, with an inline policy for xray:PutTraceSegments and xray:PutTelemetryRecords. @default false */
   readonly tracing?: boolean;
   /** The HTTP API in front of the function. @default IAM auth, burst 50, rate 100 */
@@ -149,7 +171,7 @@ export interface SpacyFunctionProps {
   readonly alarms?: SpacyAlarmsProps;
   /** Security groups added to the function's own (which allows only NFS to the store), e.g. for egress to your services. @default [] */
   readonly securityGroupIds?: string[];
-  /** Extra environment variables (configuration only: Lambda shows them to anyone who can read the function); the construct's own (RESERVED_ENVIRONMENT_VARIABLES) cannot be overridden. @default {} */
+  /** Extra environment variables (configuration only: Lambda shows them to anyone who can read the function); none of the names the runtime reads (RESERVED_ENVIRONMENT_VARIABLES). @default {} */
   readonly environment?: Record<string, string>;
   /** ARN of a permissions boundary for the execution role the construct creates. @default none */
   readonly permissionsBoundary?: string;
@@ -457,6 +479,9 @@ function environment(props: SpacyFunctionProps, mountPath: string): Record<strin
   if (props.blas !== undefined) {
     variables.BLAS = props.blas;
   }
+  if (props.logRequestText !== undefined) {
+    variables.LOG_REQUEST_TEXT = String(props.logRequestText);
+  }
   return variables;
 }
 
@@ -480,7 +505,7 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
       invalid(
         path,
         "environment",
-        `free of the variables the construct sets (${RESERVED_ENVIRONMENT_VARIABLES.join(", ")})`,
+        `free of the variables the runtime reads (${RESERVED_ENVIRONMENT_VARIABLES.join(", ")})`,
         key,
       );
     }

@@ -1,6 +1,6 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { EfsModelStore } from "@serverless-spacy/model-store";
-import { SpacyFunction } from "../src/spacy-function";
+import { RESERVED_ENVIRONMENT_VARIABLES, RUNTIME_ENVIRONMENT_VARIABLES, SpacyFunction } from "../src/spacy-function";
 import {
   expectedInitSeconds,
   FULL_VCPU_MEMORY_MB,
@@ -327,6 +327,7 @@ describe("SpacyFunction options", () => {
       vectors: "mmap",
       maxTotalChars: 200000,
       blas: "openblas",
+      logRequestText: true,
       logRetentionDays: 90,
       mountPath: "/mnt/spacy",
       api: { throttlingBurstLimit: 5, throttlingRateLimit: 2.5, accessLogRetentionDays: 7 },
@@ -351,7 +352,12 @@ describe("SpacyFunction options", () => {
       MODEL_VECTORS: "mmap",
       MAX_TOTAL_CHARS: "200000",
       BLAS: "openblas",
+      LOG_REQUEST_TEXT: "true",
     });
+    // Every prop that becomes a variable is set here, so the names are exactly the contract's `construct` list.
+    expect(Object.keys(lambda.environment.variables).sort()).toEqual(
+      [...RUNTIME_ENVIRONMENT_VARIABLES.construct].sort(),
+    );
     const retention = Object.values(all(out, "aws_cloudwatch_log_group")).map((g) => [g.name, g.retention_in_days]);
     expect(retention).toEqual(
       expect.arrayContaining([
@@ -583,6 +589,11 @@ describe("SpacyFunction validation", () => {
       { environment: { MODEL_NAME: "x" } },
       [/environment/, /"MODEL_NAME"/, /MODEL_ROOT/],
     ],
+    ...RESERVED_ENVIRONMENT_VARIABLES.map((name): [string, Record<string, unknown>, RegExp[]] => [
+      `environment setting ${name}, which the runtime reads`,
+      { environment: { [name]: "/elsewhere" } },
+      [/environment/, new RegExp(`"${name}"`), /MODEL_PATH/],
+    ]),
     ["environment key with a dash", { environment: { "MY-VAR": "x" } }, [/environment key/, /"MY-VAR"/]],
     ["extra security group by name", { securityGroupIds: ["web"] }, [/securityGroupIds\[\]/, /"web"/, /sg-/]],
     [

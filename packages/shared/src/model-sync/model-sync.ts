@@ -63,6 +63,30 @@ export const MODEL_SYNC_CODE_DIR = path.resolve(__dirname, "../../model-sync/src
 /** Handler of the sync function: `handler` in `model_sync.py`. */
 export const MODEL_SYNC_HANDLER = "model_sync.handler";
 
+/**
+ * Every environment variable the sync (`model-sync/src`) reads, by who sets it.
+ * `model-sync/tests/test_environment_contract.py` fails when the sync reads a name missing here or this lists
+ * one it no longer reads; the construct's tests fail when the function's environment holds one not in `construct`.
+ */
+export const MODEL_SYNC_ENVIRONMENT_VARIABLES = {
+  /** Set by the construct: what to install (the invocation only triggers the run) and where. */
+  construct: [
+    "MODEL_ROOT",
+    "KEEP_VERSIONS",
+    "MODEL_NAME",
+    "MODEL_VERSION",
+    "MODEL_SHA256",
+    "MODEL_SOURCE_KIND",
+    "MODEL_SOURCE_BUCKET",
+    "MODEL_SOURCE_KEY",
+    "MODEL_SOURCE_LOCATION",
+  ],
+  /** Read when set, by local runs and tests (`sync_cli`); the construct leaves them at their defaults. */
+  local: ["PIP_TIMEOUT_SECONDS", "VERIFY_TIMEOUT_SECONDS", "LOCK_TIMEOUT_SECONDS", "STALE_STAGING_MINUTES"],
+  /** Set by Lambda (region) or by a test's S3 stand-in (endpoints). */
+  aws: ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"],
+} as const;
+
 const HTTPS_PORT = 443;
 
 /**
