@@ -1,4 +1,4 @@
-import { Fn, TerraformStack, Token, type ITerraformDependable } from "cdktf";
+import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
@@ -17,6 +17,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { skipCheckov } from "@serverless-spacy/shared";
 import { NetworkAcls } from "./network-acls";
 import { assertCidr, splitCidr, cidrContains, cidrsOverlap } from "./cidr";
 import { NAT_GATEWAY_MODES, type NatGatewayMode } from "./nat-gateway-mode";
@@ -146,9 +147,9 @@ export class Network extends Construct {
       zoneNames = props.availabilityZones;
     } else {
       const zones = new DataAwsAvailabilityZones(this, "zones", { state: "available" });
-      // cdktf rewrites a data source's "//" comment, so its checkov skip is filed on the stack, by logical id.
-      TerraformStack.of(this).addOverride(
-        `//.checkov.skip_data.${zones.friendlyUniqueId}.CKV_AWS_394`,
+      skipCheckov(
+        zones,
+        "CKV_AWS_394",
         "Only the first azCount zone names are used (by index, names sorted); a zone AWS adds gets a later letter and " +
           "does not change the selection. Set availabilityZones to pin the zones explicitly.",
       );
@@ -267,13 +268,10 @@ export class Network extends Construct {
       retentionInDays: retentionDays,
       tags: { ...tags, Name: `${name}-flow-logs` },
     });
-    logGroup.addOverride(
-      "//.checkov.skip.CKV_AWS_158",
-      "Encrypted at rest by CloudWatch Logs with its service key; a customer-managed KMS key adds cost and a key " +
-        "policy to maintain without protecting against a threat the service key does not.",
-    );
-    logGroup.addOverride(
-      "//.checkov.skip.CKV_AWS_338",
+    skipCheckov(logGroup, "CKV_AWS_158");
+    skipCheckov(
+      logGroup,
+      "CKV_AWS_338",
       "Retention is a per-environment choice (flowLogs.retentionDays): flow logs serve incident response over " +
         "weeks, and keeping a year of them multiplies storage cost.",
     );

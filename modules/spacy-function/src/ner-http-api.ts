@@ -121,8 +121,9 @@ export class NerHttpApi extends Construct {
         authorizerId: authorizer?.id,
       });
       if (props.auth === "none") {
-        apiRoute.addOverride(
-          "//.checkov.skip.CKV_AWS_309",
+        skipCheckov(
+          apiRoute,
+          "CKV_AWS_309",
           'The environment\'s config chose api.auth "none" (the config refuses it for prod); with "iam" or "jwt" ' +
             "every route is authorized.",
         );
@@ -144,8 +145,9 @@ export class NerHttpApi extends Construct {
       tags: props.tags,
     });
     skipCheckov(accessLogs, "CKV_AWS_158");
-    accessLogs.addOverride(
-      "//.checkov.skip.CKV_AWS_338",
+    skipCheckov(
+      accessLogs,
+      "CKV_AWS_338",
       "Retention is a per-environment choice (the function's logRetentionDays): access logs record caller IPs, " +
         "kept only as long as operating the API needs.",
     );

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { App, Fn, TerraformLocal, TerraformStack, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { skipCheckov } from "@serverless-spacy/shared";
 import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -153,23 +154,27 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
       forceDestroy: props.forceDestroyArtifacts ?? false,
       tags: { ...tags, Name: `${name}-layer-artifacts` },
     });
-    bucket.addOverride(
-      "//.checkov.skip.CKV_AWS_18",
+    skipCheckov(
+      bucket,
+      "CKV_AWS_18",
       "Holds only the layer zip Terraform uploads; CloudTrail records who writes it, and server access logs would " +
         "need a second bucket that itself has no one to log to.",
     );
-    bucket.addOverride(
-      "//.checkov.skip.CKV2_AWS_62",
+    skipCheckov(
+      bucket,
+      "CKV2_AWS_62",
       "Nothing consumes events from this bucket: Terraform uploads the zip and publishes the layer from it itself.",
     );
-    bucket.addOverride(
-      "//.checkov.skip.CKV_AWS_144",
+    skipCheckov(
+      bucket,
+      "CKV_AWS_144",
       "The zip is a build artifact reproducible with `pnpm build:layer`, and each published layer version keeps its " +
         "own copy; a replica in a second region would protect nothing.",
     );
     if (!props.kmsKeyArn) {
-      bucket.addOverride(
-        "//.checkov.skip.CKV_AWS_145",
+      skipCheckov(
+        bucket,
+        "CKV_AWS_145",
         "Encrypted at rest by default with SSE-S3 (AES256), TLS-only by bucket policy; pass kmsKeyArn for a " +
           "customer-managed key.",
       );
