@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import {
+  DEFAULT_MOUNT_PATH,
   FUNCTION_NAME_PATTERN,
   MOUNT_PATH_PATTERN,
   VpcPythonFunction,
@@ -435,7 +436,7 @@ function resolve(id: string, props: SpacyFunctionProps): Settings {
   const logRetentionDays = props.logRetentionDays ?? 30;
   return {
     name: props.name ?? id,
-    mountPath: props.mountPath ?? "/mnt/models",
+    mountPath: props.mountPath ?? DEFAULT_MOUNT_PATH,
     runtime: props.runtime ?? "python3.12",
     architecture: props.architecture ?? props.layer.architecture,
     memorySize: props.memorySize ?? 3008,

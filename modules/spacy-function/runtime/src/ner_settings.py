@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+# The constructs' default mount path (DEFAULT_MOUNT_PATH in packages/shared/src/constants/lambda.ts).
 DEFAULT_MODEL_ROOT = "/mnt/models"
 # Matrix libraries for the pipeline's layers: "blis" is spaCy's own (what spacy.load uses, so the
 # answers are spaCy's); "openblas" (numpy's) is faster on these small products but rounds differently,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from conftest import RUNTIME_DIR, SRC_DIR
-from testkit.env_contract import environment_names, names_in, ts_contract
+from testkit.contract import environment_names, names_in, ts_contract
 
 CONSTRUCT = RUNTIME_DIR.parent / "src" / "spacy-function.ts"
 

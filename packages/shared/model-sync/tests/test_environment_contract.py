@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 
 from sync_cli import to_env
-from testkit.env_contract import names_in, ts_contract
+from testkit.contract import names_in, ts_contract
 
 SYNC_SRC = Path(__file__).resolve().parents[1] / "src"
 CONSTRUCT = SYNC_SRC.parents[1] / "src" / "model-sync" / "model-sync.ts"

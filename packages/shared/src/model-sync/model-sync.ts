@@ -8,7 +8,12 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { LambdaArchitecture, LogRetentionDays } from "../constants";
+import {
+  DEFAULT_KEEP_VERSIONS,
+  DEFAULT_MOUNT_PATH,
+  type LambdaArchitecture,
+  type LogRetentionDays,
+} from "../constants";
 import { skipCheckov } from "../constructs/checkov";
 import { VpcPythonFunction, type ExistingRole } from "../constructs/vpc-python-function";
 import type { IModelStore } from "../model-store/model-store";
@@ -120,8 +125,8 @@ export class ModelSync extends Construct {
   constructor(scope: Construct, id: string, props: ModelSyncProps) {
     super(scope, id);
     const name = props.name ?? id;
-    const mountPath = props.mountPath ?? "/mnt/models";
-    const keepVersions = props.keepVersions ?? 2;
+    const mountPath = props.mountPath ?? DEFAULT_MOUNT_PATH;
+    const keepVersions = props.keepVersions ?? DEFAULT_KEEP_VERSIONS;
     const source: ModelSource = props.model.source;
     if (source === undefined || source === null) {
       throw new Error(

@@ -1,8 +1,10 @@
-"""Every environment variable name a package's Python sources read or set, found in the syntax tree."""
+"""Facts the TypeScript constructs and the Python handlers both hold, read from each side's source so a test
+can require them equal: the environment variable names each side reads or sets, and shared constants."""
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -40,8 +42,10 @@ def environment_names(source: str) -> set[str]:
             names.add(_literal(node.slice) or "")
         elif isinstance(node, ast.Compare) and any(_is_env(c) for c in node.comparators):
             names.add(_literal(node.left) or "")
-        elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict) and any(
-            isinstance(t, ast.Name) and t.id in _ENV_OBJECTS for t in node.targets
+        elif (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Dict)
+            and any(isinstance(t, ast.Name) and t.id in _ENV_OBJECTS for t in node.targets)
         ):
             names.update(_literal(k) or "" for k in node.value.keys if k is not None)
     names.discard("")
@@ -64,3 +68,17 @@ def ts_contract(path: Path, constant: str) -> dict[str, set[str]]:
     for group, items in re.findall(r"^  (\w+): \[([^\]]*)\]", body, re.M):
         groups[group] = set(re.findall(r'"([A-Z][A-Z0-9_]+)"', items))
     return groups
+
+
+def ts_const(path: Path, name: str) -> object:
+    """The value of ``export const <name> = <literal>`` (a number, a string, an array of them or a flat object
+    of numbers, optionally ``as const``) in a TypeScript file."""
+    source = path.read_text()
+    match = re.search(rf"^export const {name} = (.+?)(?: as const)?;$", source, re.M | re.S)
+    if not match:
+        raise LookupError(f"{path.name}: no `export const {name} = ...;`")
+    # 1_769 → 1769, not inside a word such as "x86_64"
+    literal = re.sub(r"(?<![\w.])\d+(?:_\d+)+", lambda m: m.group().replace("_", ""), match.group(1))
+    literal = re.sub(r"([{,]\s*)([A-Za-z_]\w*):", r'\1"\2":', literal)  # { min: 1 } → { "min": 1 }
+    literal = re.sub(r",(\s*[\]}])", r"\1", literal)  # trailing commas
+    return json.loads(literal)
