@@ -47,7 +47,8 @@ export class StateBucketStack extends TerraformStack {
       Aspects.of(this).add(new EmulatorGaps());
     } else if (config.bucket === EXAMPLE_STATE_BUCKET) {
       Annotations.of(this).addWarning(
-        `bucket "${config.bucket}" is the checked-in example: set your own bucket name and account id in apps/bootstrap/src/config.ts ` +
+        `bucket "${config.bucket}" is the checked-in example: set your own bucket name and account id in ` +
+          `apps/bootstrap/src/config.ts ` +
           "(and the same bucket as backend.bucket in apps/environments/src/config/environments.ts)",
       );
     }

@@ -38,7 +38,9 @@ export class EnvironmentAlarms extends Construct {
     new CloudwatchMetricAlarm(this, "model-sync-errors", {
       ...common,
       alarmName: syncAlarm,
-      alarmDescription: `The model sync ${props.modelSyncFunctionName} failed: the store may lack the configured model (see its log group)`,
+      alarmDescription:
+        `The model sync ${props.modelSyncFunctionName} failed: ` +
+        "the store may lack the configured model (see its log group)",
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: { FunctionName: props.modelSyncFunctionName },
@@ -58,7 +60,8 @@ export class EnvironmentAlarms extends Construct {
         ...common,
         alarmName: creditsAlarm,
         alarmDescription:
-          `EFS ${props.fileSystemId} has under 1 TiB of burst credits left: cold starts reading the model will slow to the ` +
+          `EFS ${props.fileSystemId} has under 1 TiB of burst credits left: cold starts reading the model will ` +
+          `slow to the ` +
           "baseline rate once they are gone (switch throughputMode to elastic)",
         namespace: "AWS/EFS",
         metricName: "BurstCreditBalance",

@@ -44,13 +44,22 @@ export interface NetworkProps {
   readonly natGateways?: NatGatewayMode;
   /** Add an S3 gateway endpoint on the private route tables (free; keeps S3 traffic off the NAT). @default false */
   readonly s3GatewayEndpoint?: boolean;
-  /** Buckets of other accounts (names) the S3 endpoint also lets through, e.g. a model bucket; the account's own buckets always pass. @default [] */
+  /**
+   * Buckets of other accounts (names) the S3 endpoint also lets through, e.g. a model bucket; the account's own buckets
+   * always pass. @default []
+   */
   readonly s3EndpointExtraBuckets?: string[];
-  /** Network ACLs on the public and private subnets matching what the security groups allow; false leaves the VPC's default (allow all). @default true */
+  /**
+   * Network ACLs on the public and private subnets matching what the security groups allow; false leaves the VPC's
+   * default (allow all). @default true
+   */
   readonly networkAcls?: boolean;
   /** VPC flow logs to CloudWatch Logs, or `false` for none. @default on: all traffic, kept 30 days */
   readonly flowLogs?: false | FlowLogsProps;
-  /** ARN of a managed policy set as the permissions boundary of the flow-logs role (the only role the network creates). @default none */
+  /**
+   * ARN of a managed policy set as the permissions boundary of the flow-logs role (the only role the network creates).
+   * @default none
+   */
   readonly permissionsBoundary?: string;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
@@ -88,7 +97,10 @@ export class Network extends Construct {
   public readonly internetEgress: ITerraformDependable[];
   /** Name of the flow logs' log group; undefined when flowLogs is false. */
   public readonly flowLogGroupName?: string;
-  /** ID of the region's S3 prefix list (the S3 gateway endpoint's), for security-group egress to S3 alone; undefined without s3GatewayEndpoint. */
+  /**
+   * ID of the region's S3 prefix list (the S3 gateway endpoint's), for security-group egress to S3 alone; undefined
+   * without s3GatewayEndpoint.
+   */
   public readonly s3PrefixListId?: string;
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
@@ -122,7 +134,8 @@ export class Network extends Construct {
     // A deployer limited to creating bounded roles is refused at apply time; say which value is wrong at synth.
     if (boundary !== undefined && !Token.isUnresolved(boundary) && !PERMISSIONS_BOUNDARY_ARN.test(boundary)) {
       throw new Error(
-        `${this.node.path}: permissionsBoundary must be a managed policy ARN like arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
+        `${this.node.path}: permissionsBoundary must be a managed policy ARN like ` +
+          `arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
       );
     }
 
@@ -150,7 +163,8 @@ export class Network extends Construct {
       skipCheckov(
         zones,
         "CKV_AWS_394",
-        "Only the first azCount zone names are used (by index, names sorted); a zone AWS adds gets a later letter and " +
+        "Only the first azCount zone names are used (by index, names sorted); a zone AWS adds gets a later letter " +
+          "and " +
           "does not change the selection. Set availabilityZones to pin the zones explicitly.",
       );
       zoneNames = Array.from({ length: azCount }, (_, i) => Fn.element(zones.names, i));

@@ -181,9 +181,8 @@ describe("SpacyFunction with defaults", () => {
     // The function waits for the policy (CreateFunction checks the ENI permissions), so the policy names the
     // function by its parts, never by a reference to it.
     expect(execution.policy).not.toContain("aws_lambda_function.");
-    expect(only(out, "aws_lambda_function").depends_on).toContain(
-      `aws_iam_role_policy.${Object.keys(all(out, "aws_iam_role_policy")).find((id) => id.includes("execution-policy"))}`,
-    );
+    const executionPolicy = Object.keys(all(out, "aws_iam_role_policy")).find((id) => id.includes("execution-policy"));
+    expect(only(out, "aws_lambda_function").depends_on).toContain(`aws_iam_role_policy.${executionPolicy}`);
   });
 
   test("logs as JSON to /aws/lambda/<name> kept 30 days", () => {
@@ -406,7 +405,7 @@ describe("SpacyFunction options", () => {
     });
   });
 
-  test("alarms: errors, throttles, 5xx, 4xx rate and p99 duration, M-of-N, notifying the given actions on alarm and OK", () => {
+  test("alarms: errors, throttles, 5xx, 4xx rate, p99 duration, M-of-N, notifying the actions on alarm and OK", () => {
     const topic = "arn:aws:sns:eu-west-1:123456789012:alerts";
     const out = synthFunction({ timeout: 20, alarms: { errorsThreshold: 3, alarmActions: [topic] } });
     const alarms = Object.values(all(out, "aws_cloudwatch_metric_alarm"));

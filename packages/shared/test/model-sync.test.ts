@@ -317,7 +317,7 @@ describe("ModelSync", () => {
     expect(one(synth({ logRetentionDays: 7 }), "aws_cloudwatch_log_group").retention_in_days).toBe(7);
   });
 
-  test("dependsOn: the function waits for mount targets, log group and VPC access; the invocation for egress and every grant", () => {
+  test("dependsOn: the function waits for mount targets, logs, VPC access; the invocation for egress, grants", () => {
     const fn = one(s, "aws_lambda_function");
     const mountTargets = Object.keys(s.resource.aws_efs_mount_target).map((k) => `aws_efs_mount_target.${k}`);
     expect(mountTargets).toHaveLength(2);
