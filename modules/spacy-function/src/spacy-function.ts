@@ -156,7 +156,8 @@ export interface SpacyFunctionProps {
 /**
  * spaCy named-entity recognition on Lambda, as in "Load a large spaCy model on AWS Lambda": a Python
  * function in private subnets that mounts the model store's access point read-only and loads the model
- * from it, behind an HTTP API (`POST /entities`, `GET /health`).
+ * from it, behind an HTTP API of its own (`POST /entities`, `POST /analyze`, `GET /health`) or, with
+ * `createApi: false`, one SpacyHttpApi shared with other models (`api.addModel(fn)`).
  *
  * Memory: the model is loaded whole on cold start. If `memorySize` is too small the runtime is killed and
  * the logs only say "Runtime exited with error: signal: killed"; see {@link MODEL_MEMORY_GUIDE}.
