@@ -7,6 +7,7 @@ import {
   MODEL_INIT_SECONDS,
   ON_DEMAND_INIT_LIMIT_SECONDS,
 } from "../src/memory-sizing";
+import { ModelCatalog } from "../src/model-catalog";
 import { ACCESS_LOG_FORMAT } from "../src/ner-http-api";
 import {
   actionsOf,
@@ -708,7 +709,7 @@ describe("SpacyFunction for other teams", () => {
   test("grantInvoke is refused when the API does not use IAM auth", () => {
     const f = fixture();
     const fn = new SpacyFunction(f.stack, "api", functionProps(f, { api: { auth: "none" } }));
-    expect(() => fn.grantInvoke({ roleName: "caller" })).toThrow(/grantInvoke needs api\.auth "iam".*uses "none"/);
+    expect(() => fn.grantInvoke({ roleName: "caller" })).toThrow(/grantInvoke needs auth "iam".*uses "none"/);
   });
 
   test("mounts an existing file system wrapped with EfsModelStore.fromAttributes", () => {
@@ -732,5 +733,24 @@ describe("SpacyFunction for other teams", () => {
       (r) => r.security_group_id === "sg-0fedcba9876543210",
     );
     expect(ingress).toHaveLength(1);
+  });
+});
+
+describe("the runtime's environment contract", () => {
+  // The catalog function runs from the runtime's source folder too; what ModelCatalog sets must be names the
+  // contract holds (runtime/tests/test_environment_contract.py pins those to what the Python reads).
+  test("ModelCatalog sets MODEL_ROOT and the contract's catalog variables, nothing else", () => {
+    const f = fixture();
+    new ModelCatalog(f.stack, "catalog", {
+      name: "spacy-catalog",
+      vpcId: "vpc-0123456789",
+      subnetIds: ["subnet-a", "subnet-b"],
+      modelStore: f.store,
+      models: [{ name: "en_core_web_sm", version: "3.8.0", default: true }],
+    });
+    const catalog = only(synth(f.stack), "aws_lambda_function");
+    expect(Object.keys(catalog.environment.variables).sort()).toEqual(
+      ["MODEL_ROOT", ...RUNTIME_ENVIRONMENT_VARIABLES.catalog].sort(),
+    );
   });
 });

@@ -8,8 +8,9 @@ import ast
 import re
 from pathlib import Path
 
+from catalog_handler import CATALOG_ROUTE
 from conftest import RUNTIME_DIR, SRC_DIR
-from ner_http import ROUTES
+from ner_http import MODEL_ROUTE_PREFIX, ROUTES
 
 ROOT = RUNTIME_DIR.parents[2]
 TS_API = ROOT / "packages" / "shared" / "src" / "api"
@@ -54,7 +55,10 @@ def test_the_error_codes_the_handler_sends_are_the_ones_typescript_and_the_readm
 
 def test_the_handlers_routes_are_the_typescript_routes():
     routes = (TS_API / "routes.ts").read_text()
-    assert set(ROUTES) == set(re.findall(r'^\s+\w+: "(/[a-z]+)",', routes, re.M))
+    # A model's function answers ROUTES (bare and under /models/<name>), the catalog function /models.
+    served = {*ROUTES, CATALOG_ROUTE}
+    assert served == set(re.findall(r'^\s+\w+: "(/[a-z]+)",', routes, re.M))
+    assert f"{CATALOG_ROUTE}/" == MODEL_ROUTE_PREFIX
 
 
 def test_a_code_missing_on_one_side_is_found(tmp_path: Path):
