@@ -49,7 +49,27 @@ function longLines() {
   return found;
 }
 
+/** The exemptions let through what they name and nothing else (a too-wide one once passed every JSDoc line). */
+function checkRules() {
+  const long = "x".repeat(MAX);
+  const exempt = (line) => UNBREAKABLE.some((re) => re.test(line));
+  const pass = [`      /^${long}$/,`, `  // https://example.com/${long}`, `import { A } from "@a/${long}";`];
+  const fail = [
+    `  /** ${long} */`,
+    `  // ${long}`,
+    `  "${long}",`,
+    `const x = /${long}/;`,
+    `import { A, B } from "${long}";`,
+  ];
+  const wrong = [...pass.filter((l) => !exempt(l)), ...fail.filter(exempt)];
+  if (wrong.length) {
+    console.error(`line-length.js: its exemption rules misjudge:\n  ${wrong.join("\n  ")}`);
+    process.exit(1);
+  }
+}
+
 function main() {
+  checkRules();
   const found = longLines();
   const problems = [];
   for (const [file, lines] of found) {
