@@ -4,6 +4,7 @@ handler's zip holds only its own folder), so the same field names, one JSON obje
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import model_sync
@@ -17,6 +18,18 @@ RUNTIME_LOG = SYNC_SRC.parents[3] / "modules" / "spacy-function" / "runtime" / "
 
 def test_the_sync_logger_is_the_runtimes_byte_for_byte():
     assert (SYNC_SRC / "sync_log.py").read_bytes() == RUNTIME_LOG.read_bytes()
+
+
+def test_every_level_either_handler_writes_is_one_of_the_loggers():
+    """Records built by hand (the runtime's request line) use the same levels as log() allows."""
+    written: set[str] = set()
+    for src in (SYNC_SRC, RUNTIME_LOG.parent):
+        for path in src.glob("*.py"):
+            text = path.read_text()
+            written |= set(re.findall(r'"level": "(\w+)"', text))
+            written |= set(re.findall(r'\blog\("(\w+)"', text))
+    assert {"INFO", "WARN", "ERROR"} <= written
+    assert written <= set(sync_log.LEVELS)
 
 
 def test_a_line_is_one_json_object_with_level_and_event_first(capsys):
