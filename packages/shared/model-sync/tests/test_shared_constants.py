@@ -21,6 +21,8 @@ PAIRS = [
         {"min": sync_event.MIN_KEEP_VERSIONS, "max": sync_event.MAX_KEEP_VERSIONS},
     ),
     ("model-sync/model-source.ts", "MODEL_SOURCE_KINDS", list(sync_event.SOURCE_KINDS)),
+    ("constants/model-package.ts", "MAX_MODEL_NAME_LENGTH", sync_event.MAX_MODEL_NAME_LENGTH),
+    ("constants/model-package.ts", "MAX_MODEL_VERSION_LENGTH", sync_event.MAX_VERSION_LENGTH),
 ]
 
 
