@@ -52,8 +52,9 @@ export const LIVE_ALIAS = "live";
 /**
  * Every environment variable the runtime (`runtime/src`) reads, by who sets it. All of them are reserved: a
  * caller's `environment` that named one could change what the function serves (MODEL_PATH outranks the model
- * the construct mounts). `runtime/tests/test_contract.py` fails when the runtime reads a name missing here or
- * this lists one it no longer reads; the construct's tests fail when `environment()` sets one not in `construct`.
+ * the construct mounts). `runtime/tests/test_environment_contract.py` fails when the runtime reads a name
+ * missing here or this lists one it no longer reads; the construct's tests fail when `environment()` sets one
+ * not in `construct`.
  */
 export const RUNTIME_ENVIRONMENT_VARIABLES = {
   /** Set by the construct from its props. */
