@@ -46,7 +46,7 @@ typecheck() { # MYPYPATH, then mypy arguments
 runtime=modules/spacy-function/runtime sync=packages/shared/model-sync layer=modules/spacy-function/layer
 typecheck "$runtime/src:modules/spacy-function/bench" \
   "$runtime/src" "$runtime/local_server.py" modules/spacy-function/bench
-typecheck "$runtime/src:modules/spacy-function/bench" --no-check-untyped-defs "$runtime/tests"
+typecheck "$runtime/src:modules/spacy-function/bench:$sync/src:scripts/python" --no-check-untyped-defs "$runtime/tests"
 typecheck "$sync/src:scripts/python" "$sync/src" scripts/python/testkit
 typecheck "$sync/src:scripts/python" --no-check-untyped-defs "$sync/tests"
 typecheck "$layer:$sync/src:scripts/python" "$layer/build_layer.py"

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -59,7 +60,28 @@ def build_model_wheel(
     nlp.meta["name"] = meta_name
     nlp.meta["version"] = version
     nlp.to_disk(pipeline_dir)
+    target = spacy_package(pipeline_dir, package_root, name, version, python=python)
+    return Path(shutil.copyfile(target, dist_dir / target.name))
 
+
+def spacy_package(
+    pipeline_dir: str | os.PathLike,
+    package_root: str | os.PathLike,
+    name: str,
+    version: str,
+    *,
+    python: str | None = None,
+) -> Path:
+    """``python -m spacy package PIPELINE_DIR PACKAGE_ROOT --build wheel``: the wheel it builds.
+
+    ``name`` is the package name (``en_acme_support``); spaCy prefixes the pipeline's language to
+    ``--name``, so only the part after ``<lang>_`` is passed.
+    """
+    match = _NAME.fullmatch(name)
+    if not match:
+        raise ValueError(f"model name {name!r} must look like '<lang>_<name>', e.g. 'en_test_ner'")
+    package_root = Path(package_root)
+    package_root.mkdir(parents=True, exist_ok=True)
     cmd = [
         python or sys.executable,
         "-m",
@@ -68,7 +90,7 @@ def build_model_wheel(
         str(pipeline_dir),
         str(package_root),
         "--name",
-        meta_name,
+        match["rest"],
         "--version",
         version,
         "--build",
@@ -82,9 +104,7 @@ def build_model_wheel(
             f"spacy package failed for {name}=={version} (exit {proc.returncode}):\n"
             f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         )
-    target = dist_dir / built[0].name
-    target.write_bytes(built[0].read_bytes())
-    return target
+    return built[0]
 
 
 def _record_hash(data: bytes) -> str:

@@ -7,12 +7,11 @@ ner, with pattern ids), a span_ruler and a text classifier trained here in a few
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import real_text
 import spacy
-from conftest import SEED_TEXT, SM_DATA_DIR, call, http_event, post_entities
+from conftest import SEED_TEXT, SM_DATA_DIR, expected, post_analyze, post_entities
 from spacy.training import Example
 from spacy.util import fix_random_seed
 
@@ -56,40 +55,6 @@ def team_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("team") / "model"
     nlp.to_disk(path)
     return path
-
-
-def post_analyze(body: Any) -> tuple[int, Any]:
-    status, _, payload = call(http_event("POST", "/analyze", body))
-    return status, payload
-
-
-def expected(doc: spacy.tokens.Doc) -> dict[str, Any]:
-    """The fields as read straight off spaCy's Doc, written out here rather than by the code under test."""
-
-    def span(s: spacy.tokens.Span) -> dict[str, Any]:
-        value = {"text": s.text, "label": s.label_, "start": s.start_char, "end": s.end_char}
-        return value | ({"kb_id": s.kb_id_} if s.kb_id_ else {}) | ({"id": s.id_} if s.id_ else {})
-
-    return {
-        "entities": [span(e) for e in doc.ents],
-        "spans": {key: [span(s) for s in group] for key, group in doc.spans.items()},
-        "cats": dict(doc.cats),
-        "sents": [{"text": s.text, "start": s.start_char, "end": s.end_char} for s in doc.sents],
-        "tokens": [
-            {
-                "text": t.text,
-                "start": t.idx,
-                "end": t.idx + len(t),
-                "tag": t.tag_,
-                "pos": t.pos_,
-                "morph": str(t.morph),
-                "lemma": t.lemma_,
-                "dep": t.dep_,
-                "head": t.head.i,
-            }
-            for t in doc
-        ],
-    }
 
 
 def test_a_teams_pipeline_answers_every_field_as_spacy_does_alone_and_in_batches(team_pipeline, monkeypatch):

@@ -1,0 +1,215 @@
+"""A team's own pipeline, end to end, as docs/team-pipeline.md has a team do it.
+
+testkit.team_pipeline assembles and trains it (en_core_web_sm, an entity_ruler after the ner with the
+team's labels, a span_ruler, a text classifier) and `spacy package` builds its wheel; the wheel goes
+into a private bucket (moto's S3 server); the real model sync installs it from there by its sha256
+(`s3` source, real pip, the manifest) into a model root; and the real handler serves that directory as
+the Lambda does (MODEL_ROOT/MODEL_NAME/MODEL_VERSION). Every answer must equal `spacy.load(<synced
+path>)(text)`: on the team's own texts and on a few hundred paragraphs of real text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import model_sync
+import pytest
+import real_text
+import spacy
+from conftest import call, expected, http_event, post_analyze, post_entities
+from test_local_server import fetch, start_server, stop
+from testkit import team_pipeline
+from testkit.s3 import REGION, ensure_bucket, moto_s3, s3_env
+
+pytestmark = [pytest.mark.pip, pytest.mark.model]
+
+BUCKET = "acme-models"
+TEAM_LABELS = {"ACME_PRODUCT", "TICKET", "PLAN"}
+TEAM_TEXTS = (
+    "My Acme Router X2 crashed with E404 and I want to move to the premium plans. Ticket TCK-40401.",
+    "I was billed twice for AcmeCloud by Acme Inc. in London, see TCK-1234 and TCK-99812.",
+    "Please upgrade us from the basic plan to the enterprise plan before Monday.",
+    "AcmeCloud froze again; our Acme Router X5 keeps disconnecting. Error E503.",
+    "Cannot reset the password of my account.",
+    "Ticket\tTCK-5555\r\nRouter: Acme router X1 — reboots every hour 🙁",
+)
+REAL_PARAGRAPHS = 300
+# Per request: under the handler's defaults (128 texts, 90,000 characters) with room to spare.
+BATCH_TEXTS, BATCH_CHARS = 48, 40_000
+
+
+@dataclass(frozen=True)
+class Synced:
+    root: Path
+    sha256: str
+    key: str
+    results: tuple[dict[str, Any], ...]
+    """The sync's results: the first run, then a second run of the same configuration."""
+
+    @property
+    def path(self) -> Path:
+        return self.root / team_pipeline.NAME / team_pipeline.VERSION
+
+
+@pytest.fixture(scope="session")
+def recipe(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """What the recipe script prints after it built and packaged the pipeline (once per session)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert team_pipeline.main([str(tmp_path_factory.mktemp("acme")), "--bucket", BUCKET]) == 0
+    return json.loads(out.getvalue())
+
+
+@pytest.fixture(scope="session")
+def team_wheel(recipe: dict[str, Any]) -> Path:
+    return Path(recipe["wheel"])
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory, team_wheel: Path) -> Synced:
+    """The wheel put in a private bucket and installed from there by the real sync, twice."""
+    root = tmp_path_factory.mktemp("models")
+    sha256 = team_pipeline.sha256_of(team_wheel)
+    key = f"support/{team_wheel.name}"
+    with moto_s3() as endpoint, pytest.MonkeyPatch.context() as env:
+        for name, value in s3_env(endpoint).items():
+            env.setenv(name, value)
+        client = boto3.client("s3", region_name=REGION)
+        ensure_bucket(client, BUCKET)
+        client.put_object(Bucket=BUCKET, Key=key, Body=team_wheel.read_bytes())
+        # The sync function's environment, as ModelSync sets it from the config entry.
+        source = team_pipeline.config_entry(BUCKET, key, sha256)["source"]
+        for name, value in {
+            "MODEL_ROOT": str(root),
+            "MODEL_NAME": team_pipeline.NAME,
+            "MODEL_VERSION": team_pipeline.VERSION,
+            "MODEL_SOURCE_KIND": source["kind"],
+            "MODEL_SOURCE_BUCKET": source["bucket"],
+            "MODEL_SOURCE_KEY": source["key"],
+            "MODEL_SHA256": source["sha256"],
+            "MODEL_SOURCE_LOCATION": "",
+            "KEEP_VERSIONS": "",
+        }.items():
+            env.setenv(name, value)
+        results = (model_sync.handler({}, None), model_sync.handler({}, None))
+    return Synced(root, sha256, key, results)
+
+
+@pytest.fixture
+def serving(synced: Synced, monkeypatch: pytest.MonkeyPatch) -> Synced:
+    """The handler's environment as the infrastructure sets it for the synced model."""
+    monkeypatch.setenv("MODEL_ROOT", str(synced.root))
+    monkeypatch.setenv("MODEL_NAME", team_pipeline.NAME)
+    monkeypatch.setenv("MODEL_VERSION", team_pipeline.VERSION)
+    return synced
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    return [*TEAM_TEXTS, *(p.text for p in real_text.sample(REAL_PARAGRAPHS, per_feature=10))]
+
+
+@pytest.fixture(scope="module")
+def reference(synced: Synced, texts: list[str]) -> list[dict[str, Any]]:
+    """What spaCy itself gives: `spacy.load` of the synced directory, one `nlp(text)` per text."""
+    nlp = spacy.load(synced.path)
+    return [expected(nlp(text)) for text in texts]
+
+
+def batches(texts: Sequence[str]) -> Iterator[tuple[int, int]]:
+    start = 0
+    while start < len(texts):
+        end, chars = start, 0
+        while end < len(texts) and end - start < BATCH_TEXTS and chars + len(texts[end]) <= BATCH_CHARS:
+            chars += len(texts[end])
+            end += 1
+        yield start, max(end, start + 1)
+        start = max(end, start + 1)
+
+
+def entities_only(fields: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{k: e[k] for k in ("text", "label", "start", "end")} for e in fields["entities"]]
+
+
+def test_the_real_sync_installs_the_teams_wheel_from_a_private_bucket_by_its_sha256(synced):
+    first, again = synced.results
+    assert first["status"] == "installed", first
+    assert again["status"] == "already_present", again
+    assert sorted(p.name for p in synced.root.iterdir() if not p.name.startswith(".")) == [team_pipeline.NAME]
+    meta = json.loads((synced.path / "meta.json").read_text())
+    assert (meta["lang"], meta["name"], meta["version"]) == ("en", "acme_support", "1.0.0")
+    manifest = json.loads((synced.path / ".sync-manifest.json").read_text())
+    assert manifest["wheel_sha256"] == synced.sha256
+    assert {"ner", "entity_ruler", "span_ruler", "textcat"} <= set(meta["pipeline"])
+
+
+def test_entities_equal_spacy_load_of_the_synced_model_alone_and_in_batches(serving, texts, reference):
+    want = [entities_only(fields) for fields in reference]
+    found = {e["label"] for answer in want for e in answer}
+    assert found >= TEAM_LABELS and found & {"ORG", "GPE", "PERSON"}, found
+    alone = [post_entities({"text": text}) for text in texts]
+    assert [i for i, answer in enumerate(alone) if answer != (200, want[i])] == []
+    for start, end in batches(texts):
+        assert post_entities({"texts": texts[start:end]}) == (200, want[start:end]), (start, end)
+
+
+def test_analyze_equals_spacy_load_of_the_synced_model_alone_and_in_batches(serving, texts, reference):
+    cats = set(team_pipeline.CATEGORIES)
+    assert all(set(fields["cats"]) == cats for fields in reference)
+    assert {s["label"] for f in reference for s in f["spans"][team_pipeline.SPANS_KEY]} == {
+        "ERROR_CODE",
+        "SYMPTOM",
+    }
+    assert "router" in {e.get("id") for f in reference for e in f["entities"]}
+    alone = [post_analyze({"text": text}) for text in texts]
+    assert [i for i, answer in enumerate(alone) if answer != (200, reference[i])] == []
+    include = ["entities", "spans", "cats", "sents"]
+    for start, end in batches(texts):
+        want = [{field: fields[field] for field in include} for fields in reference[start:end]]
+        assert post_analyze({"texts": texts[start:end], "include": include}) == (200, want), (start, end)
+
+
+def test_health_names_the_synced_model_and_its_components(serving):
+    status, _, health = call(http_event("GET", "/health"))
+    assert status == 200
+    assert health["model"] == {"name": team_pipeline.NAME, "version": team_pipeline.VERSION}
+    assert health["components"][-3:] == ["entity_ruler", "span_ruler", "textcat"]
+
+
+def test_pnpm_serve_of_the_synced_model_answers_as_spacy_does(synced, texts, reference, tmp_path):
+    process, url, _ = start_server(
+        {
+            "MODEL_ROOT": str(synced.root),
+            "MODEL_NAME": team_pipeline.NAME,
+            "MODEL_VERSION": team_pipeline.VERSION,
+        },
+        tmp_path,
+    )
+    try:
+        team = len(TEAM_TEXTS)
+        body = json.dumps({"texts": texts[:team]}).encode()
+        status, _, answer = fetch(f"{url}/entities", data=body)
+        assert (status, json.loads(answer)) == (200, [entities_only(f) for f in reference[:team]])
+        status, _, answer = fetch(f"{url}/analyze", data=body)
+        assert (status, json.loads(answer)) == (200, reference[:team])
+    finally:
+        stop(process)
+
+
+def test_the_recipe_prints_the_wheel_its_sha256_and_the_config_entry_that_serves_it(recipe, team_wheel):
+    assert team_wheel.name == "en_acme_support-1.0.0-py3-none-any.whl"
+    assert recipe["sha256"] == team_pipeline.sha256_of(team_wheel)
+    key = f"support/{team_wheel.name}"
+    assert recipe["s3"] == f"s3://{BUCKET}/{key}"
+    assert recipe["model"] == {
+        "name": "en_acme_support",
+        "version": "1.0.0",
+        "source": {"kind": "s3", "bucket": BUCKET, "key": key, "sha256": recipe["sha256"]},
+    }
