@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -70,9 +70,12 @@ def spacy_package(
     name: str,
     version: str,
     *,
+    code: Sequence[str | os.PathLike] = (),
     python: str | None = None,
 ) -> Path:
     """``python -m spacy package PIPELINE_DIR PACKAGE_ROOT --build wheel``: the wheel it builds.
+
+    ``code``: Python files of the pipeline's own components, packaged with ``--code``.
 
     ``name`` is the package name (``en_acme_support``); spaCy prefixes the pipeline's language to
     ``--name``, so only the part after ``<lang>_`` is passed.
@@ -97,6 +100,8 @@ def spacy_package(
         "wheel",
         "--force",
     ]
+    if code:
+        cmd += ["--code", ",".join(str(path) for path in code)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     built = sorted((package_root / f"{name}-{version}" / "dist").glob("*.whl"))
     if proc.returncode != 0 or len(built) != 1:

@@ -24,8 +24,9 @@ import pytest
 import real_text
 import spacy
 from conftest import call, expected, http_event, post_analyze, post_entities
+from sync_errors import ModelSyncFailed
 from test_local_server import fetch, start_server, stop
-from testkit import team_pipeline
+from testkit import spacy_package, team_pipeline
 from testkit.s3 import REGION, ensure_bucket, moto_s3, s3_env
 
 pytestmark = [pytest.mark.pip, pytest.mark.model]
@@ -49,7 +50,6 @@ BATCH_TEXTS, BATCH_CHARS = 48, 40_000
 class Synced:
     root: Path
     sha256: str
-    key: str
     results: tuple[dict[str, Any], ...]
     """The sync's results: the first run, then a second run of the same configuration."""
 
@@ -73,33 +73,50 @@ def team_wheel(recipe: dict[str, Any]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def synced(tmp_path_factory: pytest.TempPathFactory, team_wheel: Path) -> Synced:
-    """The wheel put in a private bucket and installed from there by the real sync, twice."""
-    root = tmp_path_factory.mktemp("models")
-    sha256 = team_pipeline.sha256_of(team_wheel)
-    key = f"support/{team_wheel.name}"
+def bucket() -> Iterator[Any]:
+    """A private bucket on moto's S3 server, with boto3 (the sync's URL signer too) pointed at it."""
     with moto_s3() as endpoint, pytest.MonkeyPatch.context() as env:
         for name, value in s3_env(endpoint).items():
             env.setenv(name, value)
         client = boto3.client("s3", region_name=REGION)
         ensure_bucket(client, BUCKET)
-        client.put_object(Bucket=BUCKET, Key=key, Body=team_wheel.read_bytes())
-        # The sync function's environment, as ModelSync sets it from the config entry.
-        source = team_pipeline.config_entry(BUCKET, key, sha256)["source"]
-        for name, value in {
+        yield client
+
+
+def sync_from(bucket: Any, wheel: Path, root: Path, name: str, version: str, runs: int = 1) -> list[Any]:
+    """Upload the wheel and run the real sync ``runs`` times as ModelSync configures it for that object:
+    each run's result, or its failure summary."""
+    sha256 = team_pipeline.sha256_of(wheel)
+    key = f"support/{wheel.name}"
+    bucket.put_object(Bucket=BUCKET, Key=key, Body=wheel.read_bytes())
+    results: list[Any] = []
+    with pytest.MonkeyPatch.context() as env:
+        for var, value in {
             "MODEL_ROOT": str(root),
-            "MODEL_NAME": team_pipeline.NAME,
-            "MODEL_VERSION": team_pipeline.VERSION,
-            "MODEL_SOURCE_KIND": source["kind"],
-            "MODEL_SOURCE_BUCKET": source["bucket"],
-            "MODEL_SOURCE_KEY": source["key"],
-            "MODEL_SHA256": source["sha256"],
+            "MODEL_NAME": name,
+            "MODEL_VERSION": version,
+            "MODEL_SOURCE_KIND": "s3",
+            "MODEL_SOURCE_BUCKET": BUCKET,
+            "MODEL_SOURCE_KEY": key,
+            "MODEL_SHA256": sha256,
             "MODEL_SOURCE_LOCATION": "",
             "KEEP_VERSIONS": "",
         }.items():
-            env.setenv(name, value)
-        results = (model_sync.handler({}, None), model_sync.handler({}, None))
-    return Synced(root, sha256, key, results)
+            env.setenv(var, value)
+        for _ in range(runs):
+            try:
+                results.append(model_sync.handler({}, None))
+            except ModelSyncFailed as failure:
+                results.append(json.loads(str(failure)))
+    return results
+
+
+@pytest.fixture(scope="module")
+def synced(tmp_path_factory: pytest.TempPathFactory, team_wheel: Path, bucket: Any) -> Synced:
+    """The team's wheel installed from the private bucket by the real sync, then synced once more."""
+    root = tmp_path_factory.mktemp("models")
+    results = sync_from(bucket, team_wheel, root, team_pipeline.NAME, team_pipeline.VERSION, runs=2)
+    return Synced(root, team_pipeline.sha256_of(team_wheel), tuple(results))
 
 
 @pytest.fixture
@@ -213,3 +230,28 @@ def test_the_recipe_prints_the_wheel_its_sha256_and_the_config_entry_that_serves
         "version": "1.0.0",
         "source": {"kind": "s3", "bucket": BUCKET, "key": key, "sha256": recipe["sha256"]},
     }
+
+
+def test_a_pipeline_with_its_own_python_code_fails_the_sync_at_verify(tmp_path, bucket):
+    # docs/team-pipeline.md: the sync keeps the data directory and loads it by path, so code packaged
+    # with --code is never imported; the sync must refuse such a wheel before anything is served.
+    code = tmp_path / "acme_code.py"
+    code.write_text(
+        "from spacy.language import Language\n\n\n"
+        '@Language.component("acme_ticket_flag")\n'
+        "def acme_ticket_flag(doc):\n"
+        "    return doc\n"
+    )
+    spacy.util.import_file("acme_code", code)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("acme_ticket_flag")
+    nlp.meta.update(name="acme_code", version="1.0.0")
+    nlp.to_disk(tmp_path / "pipeline")
+    wheel = spacy_package(tmp_path / "pipeline", tmp_path / "package", "en_acme_code", "1.0.0", code=[code])
+    root = tmp_path / "models"
+    root.mkdir()
+    [result] = sync_from(bucket, wheel, root, "en_acme_code", "1.0.0")
+    assert result["status"] == "failed"
+    assert result["error"]["stage"] == "verify"
+    assert "Can't find factory for 'acme_ticket_flag'" in result["error"]["message"]
+    assert sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) == []
