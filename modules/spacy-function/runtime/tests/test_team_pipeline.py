@@ -20,10 +20,11 @@ from typing import Any
 
 import boto3
 import model_sync
+import ner_tables
 import pytest
 import real_text
 import spacy
-from conftest import call, expected, http_event, post_analyze, post_entities
+from conftest import call, expected, http_event, log_lines, post_analyze, post_entities
 from sync_errors import ModelSyncFailed
 from test_local_server import fetch, start_server, stop
 from testkit import spacy_package, team_pipeline
@@ -255,3 +256,18 @@ def test_a_pipeline_with_its_own_python_code_fails_the_sync_at_verify(tmp_path, 
     assert result["error"]["stage"] == "verify"
     assert "Can't find factory for 'acme_ticket_flag'" in result["error"]["message"]
     assert sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) == []
+
+
+def test_answers_stay_exact_when_the_hash_tables_are_rebuilt_after_every_request(
+    serving, texts, reference, monkeypatch, capsys
+):
+    # ner_tables rebuilds the string and lexeme tables between requests once they have grown; the
+    # team's rulers match on strings and lemmas, so their answers must survive a rebuild.
+    monkeypatch.setattr(ner_tables, "GROWTH_FACTOR", 1)
+    for _ in range(2):
+        for start, end in [(0, len(TEAM_TEXTS)), *list(batches(texts))[:2]]:
+            want = [{f: r[f] for f in ("entities", "spans", "cats")} for r in reference[start:end]]
+            include = ["entities", "spans", "cats"]
+            assert post_analyze({"texts": texts[start:end], "include": include}) == (200, want)
+    compactions = [line for line in log_lines(capsys.readouterr().out) if "tables_compacted" in line]
+    assert len(compactions) == 6
