@@ -46,6 +46,10 @@ ENTITY_PATTERNS: tuple[dict[str, Any], ...] = (
     # LEMMA: "premium plans" too. The lemma comes from the lemmatizer, which reads the tagger's tags,
     # so the served pipeline must keep both for this label to match.
     {"label": "PLAN", "pattern": [{"LOWER": {"IN": ["basic", "premium", "enterprise"]}}, {"LEMMA": "plan"}]},
+    # Firmware versions and addresses in tickets; they also occur in real text, where the ner has often
+    # labelled part of them already (a version as CARDINAL or DATE), and the ruler must then leave them.
+    {"label": "VERSION", "pattern": [{"TEXT": {"REGEX": r"^v?\d+\.\d+(\.\d+)*$"}}]},
+    {"label": "EMAIL", "pattern": [{"LIKE_EMAIL": True}]},
 )
 SPAN_PATTERNS: tuple[dict[str, Any], ...] = (
     {"label": "ERROR_CODE", "pattern": [{"TEXT": {"REGEX": r"^E\d{3}$"}}]},

@@ -33,13 +33,13 @@ from testkit.s3 import REGION, ensure_bucket, moto_s3, s3_env
 pytestmark = [pytest.mark.pip, pytest.mark.model]
 
 BUCKET = "acme-models"
-TEAM_LABELS = {"ACME_PRODUCT", "TICKET", "PLAN"}
+TEAM_LABELS = {"ACME_PRODUCT", "TICKET", "PLAN", "VERSION", "EMAIL"}
 TEAM_TEXTS = (
     "My Acme Router X2 crashed with E404 and I want to move to the premium plans. Ticket TCK-40401.",
     "I was billed twice for AcmeCloud by Acme Inc. in London, see TCK-1234 and TCK-99812.",
     "Please upgrade us from the basic plan to the enterprise plan before Monday.",
     "AcmeCloud froze again; our Acme Router X5 keeps disconnecting. Error E503.",
-    "Cannot reset the password of my account.",
+    "Cannot reset the password of my account; write to it-ops@acme.example about firmware v2.4.1.",
     "Ticket\tTCK-5555\r\nRouter: Acme router X1 — reboots every hour 🙁",
 )
 REAL_PARAGRAPHS = 300
@@ -172,6 +172,9 @@ def test_entities_equal_spacy_load_of_the_synced_model_alone_and_in_batches(serv
     want = [entities_only(fields) for fields in reference]
     found = {e["label"] for answer in want for e in answer}
     assert found >= TEAM_LABELS and found & {"ORG", "GPE", "PERSON"}, found
+    # The ruler after the ner meets the ner's own entities on real text too, not only on the team's.
+    real = want[len(TEAM_TEXTS) :]
+    assert sum(any(e["label"] in TEAM_LABELS for e in answer) for answer in real) >= 5
     alone = [post_entities({"text": text}) for text in texts]
     assert [i for i, answer in enumerate(alone) if answer != (200, want[i])] == []
     for start, end in batches(texts):
