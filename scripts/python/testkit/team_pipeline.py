@@ -7,7 +7,7 @@ Training takes a few seconds; ``spacy package`` turns the directory into the whe
 
     PYTHONPATH=scripts/python .venv/bin/python -m testkit.team_pipeline dist/
 
-prints the wheel, its sha256, where to put it and the model entry of the config that serves it.
+prints the wheel, its sha256, where to put it and the entry of the config's ``models`` that serves it.
 """
 
 from __future__ import annotations
@@ -118,12 +118,12 @@ def sha256_of(path: str | os.PathLike) -> str:
 
 
 def config_entry(bucket: str, key: str, sha256: str) -> dict[str, Any]:
-    """The model entry of an environment config (apps/environments/src/config/schema.ts) for the wheel."""
-    return {
-        "name": NAME,
-        "version": VERSION,
-        "source": {"kind": "s3", "bucket": bucket, "key": key, "sha256": sha256},
-    }
+    """The pipeline's entry in an environment's ``models`` (apps/environments/src/config/schema.ts).
+
+    The memory and concurrency are those dev gives en_core_web_sm: a pipeline on the small model fits.
+    """
+    source = {"kind": "s3", "bucket": bucket, "key": key, "sha256": sha256}
+    return {"name": NAME, "version": VERSION, "source": source, "memorySize": 1024, "reservedConcurrency": 5}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,12 +19,23 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import catalog_handler
 import model_sync
 import ner_tables
 import pytest
 import real_text
 import spacy
-from conftest import call, expected, http_event, log_lines, post_analyze, post_entities
+from conftest import (
+    SEED_ANSWER,
+    SEED_TEXT,
+    SM_DATA_DIR,
+    call,
+    expected,
+    http_event,
+    log_lines,
+    post_analyze,
+    post_entities,
+)
 from sync_errors import ModelSyncFailed
 from test_local_server import fetch, start_server, stop
 from testkit import spacy_package, team_pipeline
@@ -197,29 +208,68 @@ def test_analyze_equals_spacy_load_of_the_synced_model_alone_and_in_batches(serv
         assert post_analyze({"texts": texts[start:end], "include": include}) == (200, want), (start, end)
 
 
-def test_health_names_the_synced_model_and_its_components(serving):
+def test_the_models_route_health_and_catalog_name_the_team_model(serving, reference, monkeypatch):
     status, _, health = call(http_event("GET", "/health"))
     assert status == 200
     assert health["model"] == {"name": team_pipeline.NAME, "version": team_pipeline.VERSION}
     assert health["components"][-3:] == ["entity_ruler", "span_ruler", "textcat"]
+    # The routes an environment gives the model: /models/<name>/…, the same answers.
+    team = len(TEAM_TEXTS)
+    status, _, answer = call(
+        http_event("POST", f"/models/{team_pipeline.NAME}/analyze", {"texts": list(TEAM_TEXTS)})
+    )
+    assert (status, answer) == (200, reference[:team])
+    status, _, answer = call(http_event("POST", "/models/en_core_web_sm/entities", {"text": TEAM_TEXTS[0]}))
+    assert (status, answer["error"]["code"]) == (404, "model_not_found")
+    # GET /models (the catalog function) lists the team's labels and categories from the synced meta.json.
+    entry = {"name": team_pipeline.NAME, "version": team_pipeline.VERSION, "default": True}
+    monkeypatch.setenv("MODEL_CATALOG", json.dumps([entry]))
+    result = catalog_handler.handler(http_event("GET", "/models"), None)
+    [listed] = json.loads(result["body"])["models"]
+    assert (result["statusCode"], listed["synced"], listed["components"][-3:]) == (
+        200,
+        True,
+        ["entity_ruler", "span_ruler", "textcat"],
+    )
+    assert set(listed["labels"]["entity_ruler"]) == TEAM_LABELS
+    assert listed["labels"]["textcat"] == list(team_pipeline.CATEGORIES)
+    assert set(listed["labels"]["span_ruler"]) == {"ERROR_CODE", "SYMPTOM"}
 
 
 def test_pnpm_serve_of_the_synced_model_answers_as_spacy_does(synced, texts, reference, tmp_path):
-    process, url, _ = start_server(
-        {
-            "MODEL_ROOT": str(synced.root),
-            "MODEL_NAME": team_pipeline.NAME,
-            "MODEL_VERSION": team_pipeline.VERSION,
-        },
-        tmp_path,
-    )
+    team = len(TEAM_TEXTS)
+    body = json.dumps({"texts": texts[:team]}).encode()
+    served = {"MODEL_ROOT": str(synced.root), "MODEL_NAME": team_pipeline.NAME}
+    process, url, _ = start_server(served | {"MODEL_VERSION": team_pipeline.VERSION}, tmp_path)
     try:
-        team = len(TEAM_TEXTS)
-        body = json.dumps({"texts": texts[:team]}).encode()
         status, _, answer = fetch(f"{url}/entities", data=body)
         assert (status, json.loads(answer)) == (200, [entities_only(f) for f in reference[:team]])
         status, _, answer = fetch(f"{url}/analyze", data=body)
         assert (status, json.loads(answer)) == (200, reference[:team])
+    finally:
+        stop(process)
+
+
+def test_pnpm_serve_with_the_stock_model_beside_it_routes_each_by_name(synced, reference, tmp_path):
+    serve = f"en_core_web_sm={SM_DATA_DIR},{team_pipeline.NAME}={synced.path}"
+    process, url, _ = start_server({"SERVE_MODELS": serve}, tmp_path)
+    try:
+        status, _, listing = fetch(f"{url}/models")
+        models = {m["name"]: m for m in json.loads(listing)["models"]}
+        assert (status, list(models)) == (200, ["en_core_web_sm", team_pipeline.NAME])
+        assert set(models[team_pipeline.NAME]["labels"]["entity_ruler"]) == TEAM_LABELS
+        team = len(TEAM_TEXTS)
+        body = json.dumps({"texts": list(TEAM_TEXTS)}).encode()
+        status, _, answer = fetch(f"{url}/models/{team_pipeline.NAME}/analyze", data=body)
+        assert (status, json.loads(answer)) == (200, reference[:team])
+        # The bare routes serve the default (first) model: the stock one, without the team's labels.
+        status, _, answer = fetch(f"{url}/entities", data=body)
+        assert status == 200
+        assert not TEAM_LABELS & {e["label"] for ents in json.loads(answer) for e in ents}
+        assert (
+            json.loads(fetch(f"{url}/entities", data=json.dumps({"text": SEED_TEXT}).encode())[2])
+            == SEED_ANSWER
+        )
     finally:
         stop(process)
 
@@ -233,6 +283,8 @@ def test_the_recipe_prints_the_wheel_its_sha256_and_the_config_entry_that_serves
         "name": "en_acme_support",
         "version": "1.0.0",
         "source": {"kind": "s3", "bucket": BUCKET, "key": key, "sha256": recipe["sha256"]},
+        "memorySize": 1024,
+        "reservedConcurrency": 5,
     }
 
 
