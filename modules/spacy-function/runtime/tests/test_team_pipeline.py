@@ -95,22 +95,21 @@ def bucket() -> Iterator[Any]:
         yield client
 
 
-def sync_from(bucket: Any, wheel: Path, root: Path, name: str, version: str, runs: int = 1) -> list[Any]:
-    """Upload the wheel and run the real sync ``runs`` times as ModelSync configures it for that object:
-    each run's result, or its failure summary."""
-    sha256 = team_pipeline.sha256_of(wheel)
-    key = f"support/{wheel.name}"
-    bucket.put_object(Bucket=BUCKET, Key=key, Body=wheel.read_bytes())
+def sync_from(bucket: Any, wheel: Path, entry: dict[str, Any], root: Path, runs: int = 1) -> list[Any]:
+    """Upload the wheel where the config entry's s3 source says and run the real sync ``runs`` times as
+    ModelSync configures it from that entry: each run's result, or its failure summary."""
+    source = entry["source"]
+    bucket.put_object(Bucket=source["bucket"], Key=source["key"], Body=wheel.read_bytes())
     results: list[Any] = []
     with pytest.MonkeyPatch.context() as env:
         for var, value in {
             "MODEL_ROOT": str(root),
-            "MODEL_NAME": name,
-            "MODEL_VERSION": version,
-            "MODEL_SOURCE_KIND": "s3",
-            "MODEL_SOURCE_BUCKET": BUCKET,
-            "MODEL_SOURCE_KEY": key,
-            "MODEL_SHA256": sha256,
+            "MODEL_NAME": entry["name"],
+            "MODEL_VERSION": entry["version"],
+            "MODEL_SOURCE_KIND": source["kind"],
+            "MODEL_SOURCE_BUCKET": source["bucket"],
+            "MODEL_SOURCE_KEY": source["key"],
+            "MODEL_SHA256": source["sha256"],
             "MODEL_SOURCE_LOCATION": "",
             "KEEP_VERSIONS": "",
         }.items():
@@ -124,10 +123,12 @@ def sync_from(bucket: Any, wheel: Path, root: Path, name: str, version: str, run
 
 
 @pytest.fixture(scope="module")
-def synced(tmp_path_factory: pytest.TempPathFactory, team_wheel: Path, bucket: Any) -> Synced:
-    """The team's wheel installed from the private bucket by the real sync, then synced once more."""
+def synced(
+    tmp_path_factory: pytest.TempPathFactory, recipe: dict[str, Any], team_wheel: Path, bucket: Any
+) -> Synced:
+    """The team's wheel installed by the real sync from the config entry the recipe printed, twice."""
     root = tmp_path_factory.mktemp("models")
-    results = sync_from(bucket, team_wheel, root, team_pipeline.NAME, team_pipeline.VERSION, runs=2)
+    results = sync_from(bucket, team_wheel, recipe["model"], root, runs=2)
     return Synced(root, team_pipeline.sha256_of(team_wheel), tuple(results))
 
 
@@ -306,7 +307,10 @@ def test_a_pipeline_with_its_own_python_code_fails_the_sync_at_verify(tmp_path, 
     wheel = spacy_package(tmp_path / "pipeline", tmp_path / "package", "en_acme_code", "1.0.0", code=[code])
     root = tmp_path / "models"
     root.mkdir()
-    [result] = sync_from(bucket, wheel, root, "en_acme_code", "1.0.0")
+    key = f"support/{wheel.name}"
+    entry = {"name": "en_acme_code", "version": "1.0.0"}
+    entry["source"] = {"kind": "s3", "bucket": BUCKET, "key": key, "sha256": team_pipeline.sha256_of(wheel)}
+    [result] = sync_from(bucket, wheel, entry, root)
     assert result["status"] == "failed"
     assert result["error"]["stage"] == "verify"
     assert "Can't find factory for 'acme_ticket_flag'" in result["error"]["message"]
