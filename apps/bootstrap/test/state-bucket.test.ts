@@ -58,7 +58,9 @@ describe("state bucket", () => {
     Object.keys(s.resource.aws_iam_role)
       .map((id) => `\${aws_iam_role.${id}.arn}`)
       .sort();
-  const root = expect.stringMatching(/^arn:\$\{data\.aws_partition\.\S+\.partition\}:iam::\$\{data\.aws_caller_identity\.\S+\.account_id\}:root$/);
+  const root = expect.stringMatching(
+    /^arn:\$\{data\.aws_partition\.\S+\.partition\}:iam::\$\{data\.aws_caller_identity\.\S+\.account_id\}:root$/,
+  );
 
   test("TLS only: every S3 action is denied without it", () => {
     const [statement] = bucketPolicy();
@@ -78,7 +80,10 @@ describe("state bucket", () => {
     expect(deny.Resource).toHaveLength(2);
     expect(Object.keys(deny.Condition)).toEqual(["ArnNotEquals"]);
     const allowed = deny.Condition.ArnNotEquals["aws:PrincipalArn"];
-    expect(allowed.slice(0, 1 + bootstrap.stateAdministrators.length)).toEqual([root, ...bootstrap.stateAdministrators]);
+    expect(allowed.slice(0, 1 + bootstrap.stateAdministrators.length)).toEqual([
+      root,
+      ...bootstrap.stateAdministrators,
+    ]);
     expect([...allowed].slice(1 + bootstrap.stateAdministrators.length).sort()).toEqual(ciRoleArns());
     // No wildcard principal can slip through the ArnNotEquals list.
     expect(allowed.some((a: string) => a.includes("*"))).toBe(false);
@@ -106,7 +111,11 @@ describe("state bucket", () => {
     const statements = JSON.parse(key.policy).Statement;
 
     test("rotation on, kept from destruction, aliased for the backends", () => {
-      expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+      expect(key).toMatchObject({
+        enable_key_rotation: true,
+        deletion_window_in_days: 30,
+        lifecycle: { prevent_destroy: true },
+      });
       expect(only(s, "aws_kms_alias").name).toBe("alias/serverless-spacy-tfstate");
     });
 

@@ -60,7 +60,8 @@ export interface ProvisionedScalingProps {
   readonly tags: Record<string, string>;
 }
 
-const SCHEDULE_EXPRESSION = /^(cron\([^()]+\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
+const SCHEDULE_EXPRESSION =
+  /^(cron\([^()]+\)|rate\([1-9]\d* (minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\))$/;
 
 /**
  * Checks the scaling settings against each other, the starting value and the reservation; each message names
@@ -77,7 +78,14 @@ export function validateProvisionedScaling(
   const maxAllowed = ceiling ? reservedConcurrency : MAX_PROVISIONED_INSTANCES;
   const bounds = (prefix: string, min: number, max: number) => {
     assertIntegerInRange(path, `${prefix}min`, min, 1, maxAllowed, "instances");
-    assertIntegerInRange(path, `${prefix}max`, max, 1, maxAllowed, ceiling ? "instances, at most reservedConcurrency" : "instances");
+    assertIntegerInRange(
+      path,
+      `${prefix}max`,
+      max,
+      1,
+      maxAllowed,
+      ceiling ? "instances, at most reservedConcurrency" : "instances",
+    );
     if (!Token.isUnresolved(min) && !Token.isUnresolved(max) && max < min) {
       invalid(path, `${prefix}max`, `at least ${prefix}min (${min})`, max);
     }
@@ -107,8 +115,20 @@ export function validateProvisionedScaling(
       invalid(path, `${prefix}name`, "unique among the schedules", s.name);
     }
     names.add(s.name);
-    assertMatches(path, `${prefix}schedule`, s.schedule, SCHEDULE_EXPRESSION, "cron(…), rate(n minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)");
-    assertMatches(path, `${prefix}timezone`, s.timezone, /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'an IANA time zone like "Europe/Dublin"');
+    assertMatches(
+      path,
+      `${prefix}schedule`,
+      s.schedule,
+      SCHEDULE_EXPRESSION,
+      "cron(…), rate(n minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)",
+    );
+    assertMatches(
+      path,
+      `${prefix}timezone`,
+      s.timezone,
+      /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/,
+      'an IANA time zone like "Europe/Dublin"',
+    );
     bounds(prefix, s.min, s.max);
   });
 }

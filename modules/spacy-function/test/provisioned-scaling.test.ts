@@ -63,10 +63,22 @@ describe("provisioned concurrency scaling", () => {
     const actions = Object.values(all(out, "aws_appautoscaling_scheduled_action"));
     const rows = actions.map((a) => [a.name, a.schedule, a.timezone, a.scalable_target_action]);
     expect(rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
-      [`\${aws_lambda_function.${fn}.function_name}-weekday-evening`, "cron(0 19 ? * MON-FRI *)", "Europe/Dublin", { min_capacity: "1", max_capacity: "4" }],
-      [`\${aws_lambda_function.${fn}.function_name}-weekday-morning`, "cron(0 7 ? * MON-FRI *)", "Europe/Dublin", { min_capacity: "4", max_capacity: "8" }],
+      [
+        `\${aws_lambda_function.${fn}.function_name}-weekday-evening`,
+        "cron(0 19 ? * MON-FRI *)",
+        "Europe/Dublin",
+        { min_capacity: "1", max_capacity: "4" },
+      ],
+      [
+        `\${aws_lambda_function.${fn}.function_name}-weekday-morning`,
+        "cron(0 7 ? * MON-FRI *)",
+        "Europe/Dublin",
+        { min_capacity: "4", max_capacity: "8" },
+      ],
     ]);
-    expect(only(out, "aws_appautoscaling_target").lifecycle).toEqual({ ignore_changes: ["min_capacity", "max_capacity"] });
+    expect(only(out, "aws_appautoscaling_target").lifecycle).toEqual({
+      ignore_changes: ["min_capacity", "max_capacity"],
+    });
     expect(only(out, "aws_appautoscaling_policy").target_tracking_scaling_policy_configuration.target_value).toBe(0.6);
   });
 
@@ -98,7 +110,13 @@ describe("provisioned concurrency scaling", () => {
     ],
     [
       "a schedule in crontab syntax",
-      { provisionedConcurrencyScaling: { min: 1, max: 2, schedules: [{ name: "am", schedule: "0 7 * * 1-5", min: 1, max: 2 }] } },
+      {
+        provisionedConcurrencyScaling: {
+          min: 1,
+          max: 2,
+          schedules: [{ name: "am", schedule: "0 7 * * 1-5", min: 1, max: 2 }],
+        },
+      },
       /provisionedConcurrencyScaling\.schedules\[0\]\.schedule must be cron\(…\), rate\(n minutes\|hours\|days\) or at\(yyyy-mm-ddThh:mm:ss\), got "0 7 \* \* 1-5"/,
     ],
     [
@@ -117,7 +135,13 @@ describe("provisioned concurrency scaling", () => {
     ],
     [
       "a schedule above the reservation",
-      { provisionedConcurrencyScaling: { min: 1, max: 2, schedules: [{ name: "peak", schedule: "rate(1 day)", min: 1, max: 20 }] } },
+      {
+        provisionedConcurrencyScaling: {
+          min: 1,
+          max: 2,
+          schedules: [{ name: "peak", schedule: "rate(1 day)", min: 1, max: 20 }],
+        },
+      },
       /provisionedConcurrencyScaling\.schedules\[0\]\.max must be an integer in 1–10/,
     ],
   ])("refuses %s, naming the field", (_, overrides, message) => {
