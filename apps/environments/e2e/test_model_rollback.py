@@ -18,25 +18,19 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Deployment, tail
+from conftest import Deployment, tail, ts_app, variant
 from emulator import REGION
 from test_dev_lifecycle import CDKTF, LOCK, SYNC_RESULT, UNDELETABLE_IN_MOTO
 
 STACK = "dev-rollback"
 OLD, NEW = "3.7.1", "3.8.0"
 API_FUNCTION, SYNC_FUNCTION = f"spacy-{STACK}-api", f"spacy-{STACK}-model-sync"
-# As cdktf.json's app: against the workspace packages' sources, built or not.
-APP = (
-    "ts-node -r ./scripts/register-source-paths.js --project apps/environments/tsconfig.json "
-    f"{Path(__file__).with_name('rollback_app.ts')}"
-)
+APP = ts_app(Path(__file__).with_name("rollback_app.ts"))
 
 
 @pytest.fixture(scope="module")
 def base(deployment: Deployment, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    outdir = tmp_path_factory.mktemp("cdktf-rollback") / "cdktf.out"
-    env = {**deployment.env, "CDKTF_OUTDIR": str(outdir)}
-    return Deployment(env=env, outdir=outdir, logs=deployment.logs, moto=deployment.moto, stack_name=STACK)
+    return variant(deployment, tmp_path_factory, STACK)
 
 
 def _at(base: Deployment, version: str) -> Deployment:
@@ -117,26 +111,25 @@ def test_deploy_the_old_version(base: Deployment) -> None:
     _replans_clean(old, "rollback-replan-old")
 
 
-def test_switch_to_the_new_version(base: Deployment) -> None:
-    new = _at(base, NEW)
-    synth = _cdktf(new, "synth", name="rollback-synth-new")
+def _switch(base: Deployment, version: str, sync_status: str, name: str) -> None:
+    """Change the configured version and apply: the plan is exactly SWITCH, the re-plan clean."""
+    d = _at(base, version)
+    synth = _cdktf(d, "synth", name=f"{name}-synth")
     assert synth.returncode == 0, tail(synth)
-    assert _planned_changes(new, "rollback-switch") == SWITCH
-    _apply(new, NEW, "installed", name="rollback-deploy-new")
-    assert _configured_versions(new) == {API_FUNCTION: NEW, SYNC_FUNCTION: NEW}
-    _replans_clean(new, "rollback-replan-new")
+    assert _planned_changes(d, name) == SWITCH
+    _apply(d, version, sync_status, name=f"{name}-deploy")
+    assert _configured_versions(d) == {API_FUNCTION: version, SYNC_FUNCTION: version}
+    _replans_clean(d, f"{name}-replan")
+
+
+def test_switch_to_the_new_version(base: Deployment) -> None:
+    _switch(base, NEW, "installed", "rollback-switch")
 
 
 def test_roll_back_in_one_step(base: Deployment) -> None:
     # The previous version is still on the store (keepVersions >= 1): the sync finds it and the apply only
     # points the function back at it.
-    old = _at(base, OLD)
-    synth = _cdktf(old, "synth", name="rollback-synth-back")
-    assert synth.returncode == 0, tail(synth)
-    assert _planned_changes(old, "rollback-back") == SWITCH
-    _apply(old, OLD, "already_present", name="rollback-deploy-back")
-    assert _configured_versions(old) == {API_FUNCTION: OLD, SYNC_FUNCTION: OLD}
-    _replans_clean(old, "rollback-replan-back")
+    _switch(base, OLD, "already_present", "rollback-back")
 
 
 def test_destroy_leaves_nothing(base: Deployment) -> None:
