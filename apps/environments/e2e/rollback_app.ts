@@ -32,7 +32,7 @@ const dev = environments.dev;
 const variant: EnvironmentConfigInput = {
   ...dev,
   network: { ...dev.network, cidr: "10.50.0.0/16" },
-  model: { ...dev.model, name: "en_core_web_sm", version, source: { kind: "wheel_url", ...wheel } },
+  models: dev.models.map((model) => ({ ...model, version, source: { kind: "wheel_url" as const, ...wheel } })),
 };
 
 buildApp({ environments: { [ROLLBACK_STACK]: variant } }).synth();

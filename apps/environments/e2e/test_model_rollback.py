@@ -3,8 +3,8 @@
 The stack is dev in its own address range with the model version from SPACY_E2E_MODEL_VERSION
 (rollback_app.ts), deployed with the documented `cdktf deploy` pointed at that app. The procedure is
 docs/operations.md's: change the version in the config and apply; roll back by applying the previous
-version again. Each apply changes exactly two things: the one-shot sync is invoked again for the new
-version (its invocation replaced), then both functions' configuration names it; nothing else is touched.
+version again. Each apply changes exactly this: the one-shot sync is invoked again for the new version (its
+invocation replaced), then the model's function, its sync and the catalog name it; nothing else is touched.
 moto does not run the sync's Python (see SYNC_RESULT in test_dev_lifecycle.py); that the store keeps the
 previous version and switches atomically is packages/shared/model-sync/tests/test_atomic_switch.py.
 Runs after the dev lifecycle (file order) on the same emulator and leaves nothing behind.
@@ -24,7 +24,9 @@ from test_dev_lifecycle import CDKTF, LOCK, SYNC_RESULT, UNDELETABLE_IN_MOTO
 
 STACK = "dev-rollback"
 OLD, NEW = "3.7.1", "3.8.0"
-API_FUNCTION, SYNC_FUNCTION = f"spacy-{STACK}-api", f"spacy-{STACK}-model-sync"
+API_FUNCTION = f"spacy-{STACK}-en_core_web_sm"  # the model's function (modelFunctionName)
+SYNC_FUNCTION = f"{API_FUNCTION}-sync"
+CATALOG_FUNCTION = f"spacy-{STACK}-catalog"  # GET /models: lists each model's configured version
 APP = ts_app(Path(__file__).with_name("rollback_app.ts"))
 
 
@@ -59,10 +61,17 @@ def _queue_sync_result(d: Deployment, version: str, status: str) -> dict:
 
 
 def _configured_versions(d: Deployment) -> dict[str, str]:
+    """The version each function is configured with: the model's function, its sync, the catalog's list."""
     lam = d.client("lambda")
+    variables = {
+        fn: lam.get_function_configuration(FunctionName=fn)["Environment"]["Variables"]
+        for fn in (API_FUNCTION, SYNC_FUNCTION, CATALOG_FUNCTION)
+    }
+    (listed,) = json.loads(variables[CATALOG_FUNCTION]["MODEL_CATALOG"])
     return {
-        fn: lam.get_function_configuration(FunctionName=fn)["Environment"]["Variables"]["MODEL_VERSION"]
-        for fn in (API_FUNCTION, SYNC_FUNCTION)
+        API_FUNCTION: variables[API_FUNCTION]["MODEL_VERSION"],
+        SYNC_FUNCTION: variables[SYNC_FUNCTION]["MODEL_VERSION"],
+        CATALOG_FUNCTION: listed["version"],
     }
 
 
@@ -108,8 +117,10 @@ def _replans_clean(d: Deployment, name: str) -> None:
 
 
 # What a version change plans, and nothing more: the sync invoked again for the new version (its invocation
-# replaced, because its input names the version), then both functions' environment updated in place.
+# replaced, because its input names the version), then the environment of the model's function, its sync
+# function and the catalog function updated in place.
 SWITCH = [
+    ("aws_lambda_function", ("update",)),
     ("aws_lambda_function", ("update",)),
     ("aws_lambda_function", ("update",)),
     ("aws_lambda_invocation", ("delete", "create")),
@@ -119,7 +130,7 @@ SWITCH = [
 def test_deploy_the_old_version(base: Deployment) -> None:
     old = _at(base, OLD)
     _apply(old, OLD, "installed", name="rollback-deploy-old")
-    assert _configured_versions(old) == {API_FUNCTION: OLD, SYNC_FUNCTION: OLD}
+    assert _configured_versions(old) == dict.fromkeys((API_FUNCTION, SYNC_FUNCTION, CATALOG_FUNCTION), OLD)
     _replans_clean(old, "rollback-replan-old")
 
 
@@ -130,7 +141,7 @@ def _switch(base: Deployment, version: str, sync_status: str, name: str) -> None
     assert synth.returncode == 0, tail(synth)
     assert _planned_changes(d, name) == SWITCH
     _apply(d, version, sync_status, name=f"{name}-deploy")
-    assert _configured_versions(d) == {API_FUNCTION: version, SYNC_FUNCTION: version}
+    assert _configured_versions(d) == dict.fromkeys((API_FUNCTION, SYNC_FUNCTION, CATALOG_FUNCTION), version)
     _replans_clean(d, f"{name}-replan")
 
 
