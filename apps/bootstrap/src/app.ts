@@ -54,7 +54,8 @@ export function buildBootstrapApp(options: BuildBootstrapOptions = {}): App {
   });
   if (config.stateAdministrators.includes(EXAMPLE_STATE_ADMINISTRATOR)) {
     Annotations.of(stack).addWarning(
-      `stateAdministrators holds the checked-in example "${EXAMPLE_STATE_ADMINISTRATOR}": name the roles that run the bootstrap and may repair state, or only the account root can`,
+      `stateAdministrators holds the checked-in example "${EXAMPLE_STATE_ADMINISTRATOR}": name the roles that ` +
+        "run the bootstrap and may repair state, or only the account root can",
     );
   }
   if (config.githubRepository === EXAMPLE_GITHUB_REPOSITORY) {

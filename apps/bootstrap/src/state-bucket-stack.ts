@@ -21,10 +21,10 @@ export interface StateBucketStackOptions {
 
 /**
  * The bucket every environment keeps its Terraform state in: versioned (a bad apply or a deleted state can
- * be rolled back), private (public access blocked, bucket-owner-enforced), and locked per state file with S3-native lockfiles (`use_lockfile`, no DynamoDB table). Its own state is
- * local: it is the one stack that cannot keep state in the bucket it creates before it exists. Its customer-managed
- * key, TLS-only and principal-restricted policy are added by StateAccess (state-access.ts), which names the CI
- * roles.
+ * be rolled back), private (public access blocked, bucket-owner-enforced), and locked per state file with
+ * S3-native lockfiles (`use_lockfile`, no DynamoDB table). Its own state is local: it is the one stack that
+ * cannot keep state in the bucket it creates before it exists. Its customer-managed key, TLS-only and
+ * principal-restricted policy are added by StateAccess (state-access.ts), which names the CI roles.
  */
 export class StateBucketStack extends TerraformStack {
   /** Name of the bucket. */

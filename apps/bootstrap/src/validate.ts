@@ -37,7 +37,8 @@ export function validateBootstrap(config: BootstrapConfig, environments: Record<
     if (!match) {
       field(
         `stateAdministrators[${i}]`,
-        "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), not an assumed-role session or a wildcard",
+        "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), " +
+          "not an assumed-role session or a wildcard",
         arn,
       );
     } else if (!config.allowedAccountIds.includes(match[1]!)) {

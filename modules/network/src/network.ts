@@ -342,7 +342,10 @@ export class Network extends Construct {
  */
 export const S3_ENDPOINT_ACTIONS = ["s3:GetObject"];
 
-/** The S3 gateway endpoint's policy: object reads from the account's own buckets, plus the named buckets of other accounts. */
+/**
+ * The S3 gateway endpoint's policy: object reads from the account's own buckets, plus the named buckets of other
+ * accounts.
+ */
 export function s3EndpointPolicy(accountId: string, extraBuckets: string[]): object {
   const statements: object[] = [
     {

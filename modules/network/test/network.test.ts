@@ -122,7 +122,7 @@ describe("Network", () => {
     expect(JSON.parse(plain.policy).Statement).toHaveLength(1);
   });
 
-  test("the S3 endpoint only reads objects: no PutObject, no delete, no listing (what the sync's presigned GET needs)", () => {
+  test("the S3 endpoint only reads objects: no PutObject, delete or listing (the sync needs none)", () => {
     const [endpoint] = values(
       synth({ s3GatewayEndpoint: true, s3EndpointExtraBuckets: ["models-bucket"] }),
       "aws_vpc_endpoint",

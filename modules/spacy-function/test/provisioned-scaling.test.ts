@@ -38,9 +38,8 @@ describe("provisioned concurrency scaling", () => {
       max_capacity: 6,
     });
     // The target registers only once the alias has its provisioned concurrency.
-    expect(target.depends_on).toEqual([
-      `aws_lambda_provisioned_concurrency_config.${Object.keys(all(out, "aws_lambda_provisioned_concurrency_config"))[0]}`,
-    ]);
+    const configId = Object.keys(all(out, "aws_lambda_provisioned_concurrency_config"))[0];
+    expect(target.depends_on).toEqual([`aws_lambda_provisioned_concurrency_config.${configId}`]);
     expect(target.lifecycle).toBeUndefined();
     const policy = only(out, "aws_appautoscaling_policy");
     expect(policy).toMatchObject({
