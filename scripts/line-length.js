@@ -19,11 +19,6 @@ const UNBREAKABLE = [
 // Being reshaped on other branches (multi-model serving; the OpenAPI client); wrapped once those land. The
 // check fails when a file listed here has no long line left, so the list only shrinks.
 const PENDING = new Set([
-  "apps/environments/src/config/environment-rules.ts",
-  "apps/environments/src/config/load.ts",
-  "apps/environments/src/config/schema.ts",
-  "modules/spacy-function/src/api-alarms.ts",
-  "modules/spacy-function/src/function-alarms.ts",
   "packages/shared/src/api/analysis.ts",
   "packages/shared/src/api/entity.ts",
   "packages/shared/src/api/errors.ts",

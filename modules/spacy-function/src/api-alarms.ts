@@ -59,7 +59,9 @@ export class ApiAlarms extends Construct {
     });
     alarm("api-4xx-rate", {
       alarmName: `${props.name}-api-4xx-rate`,
-      alarmDescription: `More than ${ratePercent}% of requests to the HTTP API ${props.name} answered 4xx (rejected auth, bad input), with at least ${minRequests} requests per period`,
+      alarmDescription:
+        `More than ${ratePercent}% of requests to the HTTP API ${props.name} answered 4xx (rejected ` +
+        `auth, bad input), with at least ${minRequests} requests per period`,
       comparisonOperator: "GreaterThanThreshold",
       threshold: ratePercent,
       metricQuery: [

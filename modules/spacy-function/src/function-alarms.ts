@@ -14,13 +14,19 @@ export interface SpacyAlarmsProps {
   readonly throttlesThreshold?: number;
   /** Alarm when the API's 5xx sum in a period reaches this (timeouts and init failures show up here). @default 1 */
   readonly serverErrorsThreshold?: number;
-  /** Alarm when the API's 4xx share of requests in a period exceeds this percentage (clients failing auth or sending bad input). @default 10 */
+  /**
+   * Alarm when the API's 4xx share of requests in a period exceeds this percentage (clients failing auth or sending
+   * bad input). @default 10
+   */
   readonly clientErrorRatePercent?: number;
   /** Fewest requests in a period for the 4xx rate to count; below it a handful of bad calls is no trend. @default 20 */
   readonly clientErrorMinRequests?: number;
   /** Alarm when the function's p99 duration exceeds this percentage of its timeout. @default 80 */
   readonly durationPercentOfTimeout?: number;
-  /** Alarm when concurrent executions reach this percentage of the reserved concurrency (only with a reservation). @default 80 */
+  /**
+   * Alarm when concurrent executions reach this percentage of the reserved concurrency (only with a reservation).
+   * @default 80
+   */
   readonly concurrencyPercentOfReserved?: number;
   /** Length of one evaluated period, in seconds (a multiple of 60). @default 60 */
   readonly periodSeconds?: number;
@@ -100,7 +106,9 @@ export class FunctionAlarms extends Construct {
     alarm("errors", {
       ...sum,
       alarmName: `${props.name}-errors`,
-      alarmDescription: `${props.functionName} failed invocations (an out-of-memory kill logs "Runtime exited with error: signal: killed")`,
+      alarmDescription:
+        `${props.functionName} failed invocations (an out-of-memory kill logs "Runtime exited with ` +
+        `error: signal: killed")`,
       namespace: "AWS/Lambda",
       metricName: "Errors",
       dimensions: fnDimensions,
@@ -118,7 +126,9 @@ export class FunctionAlarms extends Construct {
     const durationPercent = props.durationPercentOfTimeout ?? 80;
     alarm("duration-p99", {
       alarmName: `${props.name}-duration-p99`,
-      alarmDescription: `p99 duration of ${props.functionName} above ${durationPercent}% of its ${props.timeoutSeconds} s timeout: requests are about to time out`,
+      alarmDescription:
+        `p99 duration of ${props.functionName} above ${durationPercent}% of its ` +
+        `${props.timeoutSeconds} s timeout: requests are about to time out`,
       comparisonOperator: "GreaterThanThreshold",
       namespace: "AWS/Lambda",
       metricName: "Duration",
@@ -133,7 +143,9 @@ export class FunctionAlarms extends Construct {
       const concurrencyPercent = props.concurrencyPercentOfReserved ?? 80;
       alarm("concurrency", {
         alarmName: `${props.name}-concurrency`,
-        alarmDescription: `Concurrent executions of ${props.functionName} at ${concurrencyPercent}% of its reserved ${props.reservedConcurrency}: requests beyond the reservation are throttled`,
+        alarmDescription:
+          `Concurrent executions of ${props.functionName} at ${concurrencyPercent}% of its reserved ` +
+          `${props.reservedConcurrency}: requests beyond the reservation are throttled`,
         comparisonOperator: "GreaterThanOrEqualToThreshold",
         namespace: "AWS/Lambda",
         metricName: "ConcurrentExecutions",
@@ -148,7 +160,9 @@ export class FunctionAlarms extends Construct {
       alarm("provisioned-spillover", {
         ...sum,
         alarmName: `${props.name}-provisioned-spillover`,
-        alarmDescription: `Invocations of ${props.functionName}:${props.provisionedAlias} beyond its provisioned concurrency (served by cold instances that load the model first)`,
+        alarmDescription:
+          `Invocations of ${props.functionName}:${props.provisionedAlias} beyond its provisioned ` +
+          `concurrency (served by cold instances that load the model first)`,
         namespace: "AWS/Lambda",
         metricName: "ProvisionedConcurrencySpilloverInvocations",
         dimensions: { FunctionName: props.functionName, Resource: `${props.functionName}:${props.provisionedAlias}` },

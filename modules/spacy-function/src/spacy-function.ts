@@ -376,6 +376,15 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
       this.aliasArn = alias.arn;
     }
 
+    // Set before the API below reads them (addModel integrates and permits this function).
+    this.functionName = fn.functionName;
+    this.functionArn = fn.arn;
+    this.roleArn = fnConstruct.roleArn;
+    this.roleName = fnConstruct.roleName;
+    this.role = fnConstruct.role;
+    this.lambdaFunction = fn;
+    this.securityGroupId = fnConstruct.securityGroup.id;
+    this.logGroupName = fnConstruct.logGroup.name;
     this.modelName = props.model.name;
     this.invokeArn = invokeArn;
     this.qualifier = qualifier;
@@ -410,14 +419,6 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
       this.alarmNames.push(...this.httpApi.alarmNames);
     }
 
-    this.functionName = fn.functionName;
-    this.functionArn = fn.arn;
-    this.roleArn = fnConstruct.roleArn;
-    this.roleName = fnConstruct.roleName;
-    this.role = fnConstruct.role;
-    this.lambdaFunction = fn;
-    this.securityGroupId = fnConstruct.securityGroup.id;
-    this.logGroupName = fnConstruct.logGroup.name;
   }
 
   /** Base URL of the function's own API: the `$default` stage's invoke URL. */

@@ -262,6 +262,8 @@ describe("SpacyFunction with defaults", () => {
     for (const permission of permissions) {
       expect(permission).toMatchObject({ principal: "apigateway.amazonaws.com", action: "lambda:InvokeFunction" });
       expect(permission.qualifier).toBeUndefined();
+      // The function this construct created, not a value read before it existed.
+      expect(permission.function_name).toMatch(/^\$\{aws_lambda_function\.\S+\.function_name\}$/);
     }
   });
 

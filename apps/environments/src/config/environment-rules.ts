@@ -37,7 +37,9 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
     if (longest.length > LAMBDA_FUNCTION_NAME_MAX) {
       issues.push({
         path: `models.${index}.name`,
-        message: `makes the function name "${longest}" ${longest.length} characters long, over Lambda's ${LAMBDA_FUNCTION_NAME_MAX}`,
+        message:
+          `makes the function name "${longest}" ${longest.length} characters long, over Lambda's ` +
+          `${LAMBDA_FUNCTION_NAME_MAX}`,
       });
     }
   });
@@ -60,7 +62,9 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
     if (over >= 0) {
       issues.push({
         path: `models.${over}.reservedConcurrency`,
-        message: `must keep the models' reservations at most ${OPEN_API_LIMITS.reservedConcurrency} in all (they sum to ${reserved}): ${why}`,
+        message:
+          `must keep the models' reservations at most ${OPEN_API_LIMITS.reservedConcurrency} in all ` +
+          `(they sum to ${reserved}): ${why}`,
       });
     }
     if (config.api.throttlingRateLimit > OPEN_API_LIMITS.throttlingRateLimit) {
@@ -81,7 +85,9 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
     if (!config.backend) {
       issues.push({
         path: "backend",
-        message: `is required when ${why}: every run starts on a fresh runner, so local state would begin empty and the apply would fail on names that exist`,
+        message:
+          `is required when ${why}: every run starts on a fresh runner, so local state would begin ` +
+          `empty and the apply would fail on names that exist`,
       });
     }
     if (!config.allowedAccountIds) {
@@ -93,7 +99,9 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
     if (!config.permissionsBoundaryPolicy) {
       issues.push({
         path: "permissionsBoundaryPolicy",
-        message: `is required when ${why}: the deploy role may only create roles that carry the boundary apps/bootstrap creates`,
+        message:
+          `is required when ${why}: the deploy role may only create roles that carry the boundary ` +
+          `apps/bootstrap creates`,
       });
     }
   }
@@ -101,7 +109,9 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
     if (!config.backend) {
       issues.push({
         path: "backend",
-        message: `is required in ${environment}: a local state file can be lost and cannot be shared (create the bucket with apps/bootstrap)`,
+        message:
+          `is required in ${environment}: a local state file can be lost and cannot be shared (create ` +
+          `the bucket with apps/bootstrap)`,
       });
     }
     if (!config.allowedAccountIds) {
@@ -116,7 +126,9 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
     if (config.alarms.subscriptions.length === 0) {
       issues.push({
         path: "alarms.subscriptions",
-        message: `needs at least one subscriber (e-mail or https) in ${environment}: an alarm that notifies nobody is not monitoring`,
+        message:
+          `needs at least one subscriber (e-mail or https) in ${environment}: an alarm that notifies ` +
+          `nobody is not monitoring`,
       });
     }
   }

@@ -43,7 +43,8 @@ export function loadEnvironments(raw: Record<string, EnvironmentConfigInput>): R
   for (const [name, input] of Object.entries(raw)) {
     if (!/^[a-z][a-z0-9-]{0,19}$/.test(name)) {
       problems.push(
-        `environment "${name}": the name must be lowercase letters, digits and dashes (max 20), as it prefixes resource names`,
+        `environment "${name}": the name must be lowercase letters, digits and dashes (max 20), as ` +
+          `it prefixes resource names`,
       );
       continue;
     }
@@ -73,7 +74,8 @@ export function loadEnvironments(raw: Record<string, EnvironmentConfigInput>): R
     names.slice(i + 1).forEach((b) => {
       if (cidrsOverlap(configs[a].network.cidr, configs[b].network.cidr)) {
         problems.push(
-          `environment "${b}", field network.cidr: ${configs[b].network.cidr} overlaps environment "${a}" (${configs[a].network.cidr}); every environment needs its own address range`,
+          `environment "${b}", field network.cidr: ${configs[b].network.cidr} overlaps environment ` +
+            `"${a}" (${configs[a].network.cidr}); every environment needs its own address range`,
         );
       }
     }),

@@ -49,7 +49,10 @@ const modelSchema = z.strictObject({
   keepVersions: z.int().min(KEEP_VERSIONS_LIMITS.min).max(KEEP_VERSIONS_LIMITS.max).default(2),
   /** Memory of the model's function, in MB: the model loads whole (see MODEL_MEMORY_GUIDE). */
   memorySize: z.int().min(MEMORY_LIMITS.min).max(MEMORY_LIMITS.max),
-  /** Concurrent executions reserved for, and capping, the model's function; required so no model can drain the account's pool. */
+  /**
+   * Concurrent executions reserved for, and capping, the model's function; required so no model can drain the
+   * account's pool.
+   */
   reservedConcurrency: z.int().min(1),
   /** Instances kept warm with the model loaded (behind the function's "live" alias). */
   provisionedConcurrency: z.int().min(0).default(0),
@@ -129,7 +132,10 @@ export const environmentConfigSchema = z
       .optional(),
     /** Who deploys it: the pipeline (remote state, account pin and boundary required) or people, with the reason. */
     delivery: deliverySchema,
-    /** Managed policy (name, in the environment's account) every role the stack creates carries as its permissions boundary. */
+    /**
+     * Managed policy (name, in the environment's account) every role the stack creates carries as its permissions
+     * boundary.
+     */
     permissionsBoundaryPolicy: z.string().regex(IAM_POLICY_NAME_PATTERN, "must be an IAM policy name").optional(),
     tags: z.record(z.string(), z.string()).default({}),
   })
@@ -146,7 +152,8 @@ export const environmentConfigSchema = z
           code: "custom",
           path: ["models", index, "source", "kind"],
           message:
-            'must be "s3" when network.natGateways is "none": without NAT the sync reaches only S3, through the gateway endpoint',
+            'must be "s3" when network.natGateways is "none": without NAT the sync reaches only S3, ' +
+            "through the gateway endpoint",
         });
       }
       if (config.models.findIndex((other) => other.name === model.name) !== index) {
@@ -160,7 +167,9 @@ export const environmentConfigSchema = z
         ctx.addIssue({
           code: "custom",
           path: ["models", index, "reservedConcurrency"],
-          message: `must cover provisionedConcurrency (${model.provisionedConcurrency}): provisioned instances count against the reservation`,
+          message:
+            `must cover provisionedConcurrency (${model.provisionedConcurrency}): provisioned instances ` +
+            `count against the reservation`,
         });
       }
     });
@@ -185,7 +194,9 @@ export const environmentConfigSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["network", "subnetPrefixLength"],
-        message: `leaves room for ${Math.max(available, 0)} subnets in ${config.network.cidr}, ${needed} are needed (one public and one private per AZ)`,
+        message:
+          `leaves room for ${Math.max(available, 0)} subnets in ${config.network.cidr}, ${needed} are ` +
+          `needed (one public and one private per AZ)`,
       });
     }
   });
@@ -221,7 +232,8 @@ export function productionIssues(config: EnvironmentConfig): { path: string; mes
     issues.push({
       path: "delivery.pullRequestPlans",
       message:
-        "must be false in prod: any branch of a pull request could then use prod's plan role; prod is planned on main and reviewed before its apply",
+        "must be false in prod: any branch of a pull request could then use prod's plan role; prod " +
+        "is planned on main and reviewed before its apply",
     });
   }
   if (config.network.natGateways !== "one-per-az") {
