@@ -31,6 +31,8 @@ export const API_ERROR_CODES = [
   "response_too_large",
   /** 404: no such route. */
   "not_found",
+  /** 404: `/models/{model}/…` names a model this API does not serve (`GET /models` lists those it does). */
+  "model_not_found",
   /** 405: the route exists but not with this method (the answer's Allow header lists the right one). */
   "method_not_allowed",
   /** 503: the function has no model configured (MODEL_NAME/MODEL_VERSION or MODEL_PATH). */
