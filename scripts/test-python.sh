@@ -44,9 +44,9 @@ typecheck() { # MYPYPATH, then mypy arguments
     --no-error-summary "${@:2}"
 }
 runtime=modules/spacy-function/runtime sync=packages/shared/model-sync layer=modules/spacy-function/layer
-typecheck "$runtime/src:modules/spacy-function/bench" \
-  "$runtime/src" "$runtime/local_server.py" modules/spacy-function/bench
-typecheck "$runtime/src:modules/spacy-function/bench" --no-check-untyped-defs "$runtime/tests"
+typecheck "$runtime/src:$runtime:modules/spacy-function/bench" \
+  "$runtime/src" "$runtime/local_server.py" "$runtime/local_openapi.py" modules/spacy-function/bench
+typecheck "$runtime/src:$runtime:modules/spacy-function/bench" --no-check-untyped-defs "$runtime/tests"
 typecheck "$sync/src:scripts/python" "$sync/src" scripts/python/testkit
 typecheck "$sync/src:scripts/python" --no-check-untyped-defs "$sync/tests"
 typecheck "$layer:$sync/src:scripts/python" "$layer/build_layer.py"

@@ -29,17 +29,24 @@ const string: SchemaObject = { type: "string" };
 const offset: SchemaObject = { type: "integer", minimum: 0 };
 const strings: SchemaObject = { type: "array", items: string };
 
-/** Single and batch body, mutually exclusive; `extra` are the properties both share (`include`). */
+/**
+ * Single or batch body. Open objects (the handler ignores properties it does not know), but never both
+ * "text" and "texts": that is a 400 ambiguous_input.
+ */
 function textOrTexts<Single, Batch>(
   name: string,
   single: Parameters<typeof objectSchema<Single>>[1],
   batch: Parameters<typeof objectSchema<Batch>>[1],
 ): SchemaObject {
+  const open = (schema: SchemaObject, other: string): SchemaObject => {
+    const { additionalProperties: _closed, ...rest } = schema;
+    return { ...rest, not: { required: [other] } };
+  };
   return {
-    description: `Body of ${name}: one text ("text") or a batch ("texts"), never both.`,
+    description: `Body of ${name}: one text ("text") or a batch ("texts"), never both. Other properties are ignored.`,
     oneOf: [
-      objectSchema<Single>("One text; answered with one result.", single),
-      objectSchema<Batch>("A batch; answered with one result per text, index-aligned.", batch),
+      open(objectSchema<Single>("One text; answered with one result.", single), "texts"),
+      open(objectSchema<Batch>("A batch; answered with one result per text, index-aligned.", batch), "text"),
     ],
   };
 }
