@@ -1,11 +1,16 @@
-import type { OpenAPIObject } from "openapi3-ts/oas31";
+/** What route matching reads of an OpenAPI document (kept structural: no OpenAPI types for callers to install). */
+export interface OpenApiPaths {
+  readonly paths?: Readonly<Record<string, object>>;
+}
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"] as const;
 
 /** An operation of the document as an API Gateway route key: "POST /models/{model}/entities". */
-export function documentRouteKeys(document: OpenAPIObject): string[] {
+export function documentRouteKeys(document: OpenApiPaths): string[] {
   return Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
-    METHODS.filter((method) => item[method] !== undefined).map((method) => `${method.toUpperCase()} ${path}`),
+    METHODS.filter((method) => (item as Record<string, unknown>)[method] !== undefined).map(
+      (method) => `${method.toUpperCase()} ${path}`,
+    ),
   );
 }
 
@@ -14,7 +19,7 @@ export function documentRouteKeys(document: OpenAPIObject): string[] {
  * templated one segment for segment (`POST /models/en_core_web_sm/entities` is `POST /models/{model}/entities`);
  * a template parameter never matches an empty segment or one with a slash.
  */
-export function documentRouteFor(document: OpenAPIObject, routeKey: string): string | undefined {
+export function documentRouteFor(document: OpenApiPaths, routeKey: string): string | undefined {
   const [method, path] = routeKey.split(" ");
   return documentRouteKeys(document).find((key) => {
     const [keyMethod, template] = key.split(" ");
