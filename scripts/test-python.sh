@@ -22,7 +22,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup-python.sh
 py=.venv/bin/python
-suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf)
+suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf packages/python-client)
 paths=()
 for suite in "${suites[@]}"; do
   [[ -d "$suite" ]] || { echo "missing Python suite: $suite" >&2; exit 1; }
@@ -52,6 +52,9 @@ typecheck "$sync/src:scripts/python" --no-check-untyped-defs "$sync/tests"
 typecheck "$layer:$sync/src:scripts/python" "$layer/build_layer.py"
 typecheck "$layer:$sync/src:scripts/python" --no-check-untyped-defs "$layer/tests"
 typecheck "apps/environments/e2e:scripts/tf" scripts/tf apps/environments/e2e
+client=packages/python-client
+typecheck "$client/src" "$client/src"
+typecheck "$client/src:$client/tests" --no-check-untyped-defs "$client/tests"
 selection=()
 if ((unit)); then
   selection=(-m "not (pip or rie or model or tools)")
