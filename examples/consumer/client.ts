@@ -15,12 +15,26 @@ async function main(baseUrl: string): Promise<void> {
   }
   try {
     await client.entitiesBatch([]);
+    throw new Error("an empty batch was accepted");
   } catch (err) {
     if (!(err instanceof SpacyApiError)) throw err;
     console.log(JSON.stringify({ status: err.status, code: err.code }));
-    return;
   }
-  throw new Error("an empty batch was accepted");
+  // Several models behind one API: GET /models, and a model chosen per client or per call.
+  console.log(JSON.stringify(await outcome(() => client.models())));
+  const sm = new SpacyApiClient({ baseUrl, model: "en_core_web_sm" });
+  console.log(JSON.stringify(await outcome(() => sm.entities("He works at Google."))));
+  console.log(JSON.stringify(await outcome(() => client.health({ model: "en_core_web_sm" }))));
+}
+
+/** The answer, or the status and code of the API's refusal. */
+async function outcome(call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return { ok: await call() };
+  } catch (err) {
+    if (!(err instanceof SpacyApiError)) throw err;
+    return { status: err.status, code: err.code };
+  }
 }
 
 main(process.argv[2] ?? "http://127.0.0.1:8080").catch((err) => {
