@@ -87,10 +87,12 @@ function inputRows(decl, decls, prefix = "") {
 function outputRows(decl) {
   const rows = [];
   for (const member of decl.node.members) {
-    if (!ts.isPropertyDeclaration(member)) continue;
+    // Read-only attributes: readonly properties and getters without a setter.
+    const getter = ts.isGetAccessorDeclaration(member);
+    if (!ts.isPropertyDeclaration(member) && !getter) continue;
     const mods = ts.getCombinedModifierFlags(member);
     if (mods & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected | ts.ModifierFlags.Static)) continue;
-    if (!(mods & ts.ModifierFlags.Readonly) || ts.isPrivateIdentifier(member.name)) continue;
+    if ((!getter && !(mods & ts.ModifierFlags.Readonly)) || ts.isPrivateIdentifier(member.name)) continue;
     const d = doc(member);
     if (!d) throw new Error(`${decl.node.name.text}.${member.name.getText(decl.source)} has no TSDoc`);
     rows.push(`| \`${member.name.getText(decl.source)}\` | ${cell(d.description)} |`);

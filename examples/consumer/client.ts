@@ -21,10 +21,14 @@ async function main(baseUrl: string): Promise<void> {
     console.log(JSON.stringify({ status: err.status, code: err.code }));
   }
   // Several models behind one API: GET /models, and a model chosen per client or per call.
-  console.log(JSON.stringify(await outcome(() => client.models())));
-  const sm = new SpacyApiClient({ baseUrl, model: "en_core_web_sm" });
-  console.log(JSON.stringify(await outcome(() => sm.entities("He works at Google."))));
-  console.log(JSON.stringify(await outcome(() => client.health({ model: "en_core_web_sm" }))));
+  const { models } = await client.models();
+  console.log(JSON.stringify(models.map(({ name, default: isDefault, synced }) => ({ name, isDefault, synced }))));
+  const chosen = new SpacyApiClient({ baseUrl, model: models[0].name });
+  console.log(JSON.stringify(await chosen.entities("He works at Google.")));
+  console.log(JSON.stringify((await client.health({ model: models[0].name })).status));
+  console.log(
+    JSON.stringify(await outcome(() => client.entities("He works at Google.", { model: "xx_no_such_model" }))),
+  );
 }
 
 /** The answer, or the status and code of the API's refusal. */

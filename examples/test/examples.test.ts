@@ -5,6 +5,7 @@ import { OwnVpcStack, TEAM_NETWORK } from "../src/bring-your-own-vpc";
 import { ExistingEfsStack } from "../src/existing-efs";
 import { SearchNerStack } from "../src/full-stack";
 import { iamClient } from "../src/iam-client";
+import { SeveralModelsStack } from "../src/several-models";
 
 type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> };
 const values = (s: Synth, type: string): any[] => Object.values(s.resource[type] ?? {});
@@ -33,6 +34,27 @@ describe("examples synthesize", () => {
     const invoke = values(s, "aws_iam_role_policy").find((p) => p.role === "${aws_iam_role.indexer.name}");
     expect(JSON.parse(invoke.policy).Statement[0].Action).toBe("execute-api:Invoke");
     expect(s.resource.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+
+  test("several models: one API, a function and a sync per model, the catalog, the sm model on the bare routes", () => {
+    const s: Synth = JSON.parse(Testing.synth(new SeveralModelsStack(Testing.app(), "support-ner")));
+    expect(
+      values(s, "aws_lambda_function")
+        .map((f) => f.function_name)
+        .sort(),
+    ).toEqual([
+      "support-en_acme_support",
+      "support-en_acme_support-sync",
+      "support-en_core_web_sm",
+      "support-en_core_web_sm-sync",
+      "support-models-catalog",
+    ]);
+    expect(values(s, "aws_apigatewayv2_api")).toHaveLength(1);
+    const routes = Object.fromEntries(values(s, "aws_apigatewayv2_route").map((r) => [r.route_key, r.target]));
+    expect(Object.keys(routes)).toHaveLength(10);
+    expect(routes["POST /entities"]).toBe(routes["POST /models/en_core_web_sm/entities"]);
+    expect(routes["GET /models"]).toBeDefined();
+    expect(values(s, "aws_apigatewayv2_route").every((r) => r.authorization_type === "AWS_IAM")).toBe(true);
   });
 
   test("bring your own VPC: the team's ids, zones, extra security group and boundary, no VPC created", () => {

@@ -11,15 +11,15 @@ const dev = environments.dev;
 const variant: EnvironmentConfigInput = {
   ...dev,
   network: { ...dev.network, cidr: "10.40.0.0/16", natGateways: "none", s3GatewayEndpoint: true },
-  model: {
-    ...dev.model,
+  models: dev.models.map((model) => ({
+    ...model,
     source: {
       kind: "s3",
       bucket: "spacy-e2e-private-models",
       key: "en_core_web_sm/en_core_web_sm-3.8.0-py3-none-any.whl",
       sha256: "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
     },
-  },
+  })),
 };
 
 buildApp({ environments: { [NAT_FREE_STACK]: variant } }).synth();

@@ -9,6 +9,7 @@ checks read the emulator's own APIs with boto3, not just Terraform's state.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import STACK, Deployment, tail
@@ -47,6 +48,13 @@ SYNC_RESULT = {
 # OpenTofu's registry.opentofu.org entry, and so runs `tofu providers lock`, which asks the registry for
 # checksums even when the provider comes from the filesystem mirror. `tofu init` still writes the lock file.
 CDKTF = ["pnpm", "exec", "cdktf"]
+# dev's one model's function; the second model the lifecycle adds (e2e/second-model.ts) and its app.
+FUNCTION = "spacy-dev-en_core_web_sm"
+SECOND = "en_acme_support"
+TWO_MODELS_APP = (
+    "ts-node -r ./scripts/register-source-paths.js --project apps/environments/tsconfig.json "
+    f"{Path(__file__).with_name('two_models_app.ts')}"
+)
 LOCK = "--skip-provider-lock"
 
 
@@ -98,7 +106,7 @@ def test_plan_review_before_deploy(deployment: Deployment) -> None:
     assert len(changes) == expected
     assert f"**Plan: {expected} to add, 0 to change, 0 to destroy**." in review
     assert "REPLACED" not in review and "DESTROYED" not in review
-    assert "| `aws_lambda_function` | 2 |" in review
+    assert "| `aws_lambda_function` | 3 |" in review  # the model, its sync, the catalog
     assert review == summarize(plan, STACK), "plan-review.md is the summarizer's output for plan.json"
 
 
@@ -127,7 +135,7 @@ def test_deploy(deployment: Deployment, state: dict) -> None:
     state["outputs"] = outputs
     assert json.loads(outputs["model_sync_result"]) == SYNC_RESULT
     assert outputs["api_url"].startswith("https://")
-    assert outputs["function_name"] == "spacy-dev-api"
+    assert outputs["function_name"] == FUNCTION
 
     listed = deployment.tofu("state", "list", name="state-list-after-deploy")
     assert listed.returncode == 0, tail(listed)
@@ -172,20 +180,25 @@ def test_emulator_has_the_model_store(deployment: Deployment, state: dict) -> No
 def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict) -> None:
     lam = deployment.client("lambda")
     names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
-    assert names == ["spacy-dev-api", "spacy-dev-model-sync"]
+    assert names == ["spacy-dev-catalog", FUNCTION, f"{FUNCTION}-sync"]
     # Execution roles carry inline policies only: no AWS-managed policy is attached to either.
     iam = deployment.client("iam")
-    for role in ("spacy-dev-api-role", "spacy-dev-model-sync-role"):
+    for role in (f"{FUNCTION}-role", f"{FUNCTION}-sync-role", "spacy-dev-catalog-role"):
         assert iam.list_attached_role_policies(RoleName=role)["AttachedPolicies"] == []
         inline = iam.list_role_policies(RoleName=role)["PolicyNames"]
         assert f"{role.removesuffix('-role')}-execution" in inline
     # Every role the stack created carries the workload boundary apps/bootstrap created (test_bootstrap.py).
     boundary = f"arn:aws:iam::{ACCOUNT_ID}:policy/serverless-spacy-workload-boundary"
     iam.get_policy(PolicyArn=boundary)
-    for role in ("spacy-dev-api-role", "spacy-dev-model-sync-role", "spacy-dev-flow-logs"):
+    for role in (
+        f"{FUNCTION}-role",
+        f"{FUNCTION}-sync-role",
+        "spacy-dev-catalog-role",
+        "spacy-dev-flow-logs",
+    ):
         carried = iam.get_role(RoleName=role)["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"]
         assert carried == boundary, role
-    fn = lam.get_function(FunctionName="spacy-dev-api")["Configuration"]
+    fn = lam.get_function(FunctionName=FUNCTION)["Configuration"]
     assert fn["Runtime"] == "python3.12" and fn["MemorySize"] == 1024
     assert fn["VpcConfig"]["SubnetIds"], "the function runs in the private subnets"
     # (FileSystemConfigs and LoggingConfig are not asserted: moto 5.2.5 drops them, see the docs.)
@@ -197,14 +210,22 @@ def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict)
     apis = api.get_apis()["Items"]
     assert [a["Name"] for a in apis] == ["spacy-dev-api"]
     routes = sorted(r["RouteKey"] for r in api.get_routes(ApiId=apis[0]["ApiId"])["Items"])
-    assert routes == ["GET /health", "POST /analyze", "POST /entities"]
+    assert routes == [
+        "GET /health",
+        "GET /models",
+        "GET /models/en_core_web_sm/health",
+        "POST /analyze",
+        "POST /entities",
+        "POST /models/en_core_web_sm/analyze",
+        "POST /models/en_core_web_sm/entities",
+    ]
 
     s3 = deployment.client("s3")
     buckets = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] != STATE_BUCKET]
     assert len(buckets) == 1 and buckets[0].startswith("spacy-dev-layer-")
     logs = deployment.client("logs")
     groups = {g["logGroupName"]: g.get("retentionInDays") for g in logs.describe_log_groups()["logGroups"]}
-    assert groups["/aws/lambda/spacy-dev-api"] == 14
+    assert groups[f"/aws/lambda/{FUNCTION}"] == 14
 
 
 def test_replan_has_no_changes(deployment: Deployment) -> None:
@@ -229,11 +250,15 @@ def test_plan_review_shows_security_and_cost_changes(deployment: Deployment) -> 
     (entities,) = [n for n, r in routes.items() if r["route_key"] == "POST /entities"]
     routes[entities]["authorization_type"] = "AWS_IAM"
     functions = stack["resource"]["aws_lambda_function"]
-    (api,) = [n for n, f in functions.items() if f["function_name"] == "spacy-dev-api"]
+    (api,) = [n for n, f in functions.items() if f["function_name"] == FUNCTION]
     functions[api]["memory_size"] = 2048
     functions[api]["reserved_concurrent_executions"] = 8
     policies = stack["resource"]["aws_iam_role_policy"]
-    (grant,) = [n for n, p in policies.items() if p["name"].endswith("-efs-read")]
+    (grant,) = [
+        n
+        for n, p in policies.items()
+        if p["name"].endswith("-efs-read") and "model-en_core_web_sm" in p["role"]
+    ]
     read_only = '"Action":["elasticfilesystem:ClientMount"]'
     assert read_only in policies[grant]["policy"]
     policies[grant]["policy"] = policies[grant]["policy"].replace(
@@ -275,6 +300,81 @@ def test_plan_review_calls_out_a_replacement(deployment: Deployment) -> None:
     assert "**Plan: 1 to add, 0 to change, 1 to destroy** (1 of them replacement)" in review
     assert "> [!WARNING]" in review and "REPLACED" in review
     assert f"**`{address}`** (destroy, then create): replacement was requested (-replace)" in review
+
+
+def test_adding_a_model_plans_only_its_resources_then_applies_and_replans_clean(
+    deployment: Deployment,
+) -> None:
+    synth = deployment.run(
+        [*CDKTF, "synth", "--app", TWO_MODELS_APP, "--output", str(deployment.outdir)],
+        name="synth-two-models",
+    )
+    assert synth.returncode == 0, tail(synth)
+    proc = deployment.run(
+        ["env", "SKIP_SYNTH=1", "bash", "scripts/tf/plan.sh", STACK], name="plan-two-models"
+    )
+    assert proc.returncode == 0, tail(proc)
+    plan = json.loads((deployment.stack_dir / "plan.json").read_text())
+    (deployment.logs / "plan-two-models.json").write_text(json.dumps(plan))
+    changes = collect(plan)
+    assert {c.kind for c in changes} == {"add", "change"}, [(c.address, c.kind) for c in changes]
+    changed = sorted(c.address for c in changes if c.kind == "change")
+    # The catalog's list of models and the store policy naming every role that may mount it; nothing of
+    # en_core_web_sm's function, sync, routes or alarms (the dashboard is off in the emulator).
+    assert [a.rsplit("_", 1)[0] for a in changed] == [
+        "aws_efs_file_system_policy.model-store_file-system-policy",
+        "aws_lambda_function.model-catalog_function",
+    ], changed
+    added = [c for c in changes if c.kind == "add"]
+    assert len(added) >= 10  # function, sync, roles, log groups, integration, 3 routes, 3 permissions, …
+    assert all(SECOND in c.address for c in added), [c.address for c in added if SECOND not in c.address]
+
+    second_sync = {
+        **SYNC_RESULT,
+        "model_name": SECOND,
+        "version": "1.0.0",
+        "path": f"/mnt/models/{SECOND}/1.0.0",
+    }
+    deployment.moto.post(
+        "/moto-api/static/lambda-simple/response", {"results": [json.dumps(second_sync)], "region": REGION}
+    )
+    deploy = deployment.run(
+        [
+            *CDKTF,
+            "deploy",
+            STACK,
+            "--app",
+            TWO_MODELS_APP,
+            "--auto-approve",
+            LOCK,
+            "--output",
+            str(deployment.outdir),
+        ],
+        name="deploy-two-models",
+    )
+    assert deploy.returncode == 0, tail(deploy)
+    lam = deployment.client("lambda")
+    names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
+    assert names == [
+        "spacy-dev-catalog",
+        f"spacy-dev-{SECOND}",
+        f"spacy-dev-{SECOND}-sync",
+        FUNCTION,
+        f"{FUNCTION}-sync",
+    ]
+    api = deployment.client("apigatewayv2")
+    (api_id,) = [a["ApiId"] for a in api.get_apis()["Items"]]
+    routes = {r["RouteKey"] for r in api.get_routes(ApiId=api_id)["Items"]}
+    assert {
+        f"POST /models/{SECOND}/entities",
+        "POST /models/en_core_web_sm/entities",
+        "GET /models",
+    } <= routes
+    replan = deployment.tofu(
+        "plan", "-input=false", "-no-color", "-detailed-exitcode", name="replan-two-models"
+    )
+    assert replan.returncode == 0, tail(replan, 120)
+    assert "No changes." in replan.stdout
 
 
 def test_destroy_leaves_nothing(deployment: Deployment, state: dict) -> None:

@@ -98,7 +98,7 @@ def test_private_subnets_reach_only_s3(private: Deployment, state: dict) -> None
     lists = ec2.describe_prefix_lists()["PrefixLists"]
     (s3_list,) = [p["PrefixListId"] for p in lists if p["PrefixListName"] == endpoint["ServiceName"]]
     lam = private.client("lambda")
-    vpc_config = lam.get_function(FunctionName="spacy-dev-private-model-sync")["Configuration"]["VpcConfig"]
+    vpc_config = lam.get_function(FunctionName="spacy-dev-private-en_core_web_sm-sync")["Configuration"]["VpcConfig"]
     rules = ec2.describe_security_group_rules(
         Filters=[{"Name": "group-id", "Values": vpc_config["SecurityGroupIds"]}]
     )["SecurityGroupRules"]
@@ -108,7 +108,7 @@ def test_private_subnets_reach_only_s3(private: Deployment, state: dict) -> None
 
 def test_sync_is_configured_for_the_private_wheel_and_may_read_only_it(private: Deployment) -> None:
     lam = private.client("lambda")
-    fn = lam.get_function(FunctionName="spacy-dev-private-model-sync")["Configuration"]
+    fn = lam.get_function(FunctionName="spacy-dev-private-en_core_web_sm-sync")["Configuration"]
     variables = fn["Environment"]["Variables"]
     configured = {k: v for k, v in variables.items() if k.startswith("MODEL_SOURCE_") or k == "MODEL_SHA256"}
     assert configured == {
@@ -118,7 +118,7 @@ def test_sync_is_configured_for_the_private_wheel_and_may_read_only_it(private: 
         "MODEL_SHA256": "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
     }
     iam = private.client("iam")
-    role = "spacy-dev-private-model-sync-role"
+    role = "spacy-dev-private-en_core_web_sm-sync-role"
     assert "read-model-wheel" in iam.list_role_policies(RoleName=role)["PolicyNames"]
     document = iam.get_role_policy(RoleName=role, PolicyName="read-model-wheel")["PolicyDocument"]
     if isinstance(document, str):

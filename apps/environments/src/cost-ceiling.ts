@@ -33,10 +33,12 @@ export interface CostCeiling {
  * EFS storage, alarms) come on top and do not grow with traffic.
  */
 export function costCeiling(config: EnvironmentConfig): CostCeiling {
-  const gb = config.function.memorySize / 1024;
-  const computePerHour = config.function.reservedConcurrency * gb * PRICES.lambdaGbSecond * 3600;
+  // Each model's function is capped by its own reservation; the stage's rate limit caps them all together.
+  const reservedGb = config.models.reduce((sum, m) => sum + (m.reservedConcurrency * m.memorySize) / 1024, 0);
+  const provisionedGb = config.models.reduce((sum, m) => sum + (m.provisionedConcurrency * m.memorySize) / 1024, 0);
+  const computePerHour = reservedGb * PRICES.lambdaGbSecond * 3600;
   const requestsPerMonth = config.api.throttlingRateLimit * 3600 * HOURS_PER_MONTH;
   const requests = (requestsPerMonth / 1e6) * (PRICES.lambdaRequestsPerMillion + PRICES.httpApiRequestsPerMillion);
-  const provisioned = config.function.provisionedConcurrency * gb * PRICES.provisionedGbSecond * 3600 * HOURS_PER_MONTH;
+  const provisioned = provisionedGb * PRICES.provisionedGbSecond * 3600 * HOURS_PER_MONTH;
   return { computePerHour, requestsPerMonth, perMonth: computePerHour * HOURS_PER_MONTH + requests + provisioned };
 }

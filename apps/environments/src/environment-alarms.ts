@@ -7,8 +7,8 @@ export const EFS_BURST_CREDIT_FLOOR_BYTES = 1024 ** 4; // 1 TiB, about half the 
 export interface EnvironmentAlarmsProps {
   /** Prefix of the alarm names. */
   readonly name: string;
-  /** The one-shot model sync function. */
-  readonly modelSyncFunctionName: string;
+  /** The one-shot sync function of each model, by model name. */
+  readonly modelSyncFunctionNames: Record<string, string>;
   /** The model store's file system. */
   readonly fileSystemId: string;
   /** The store's throughput mode; only "bursting" has credits to run out of. */
@@ -34,23 +34,26 @@ export class EnvironmentAlarms extends Construct {
     const common = { alarmActions: props.actions, okActions: props.actions, tags: props.tags };
 
     // One datapoint is enough here: the sync runs once per deploy, so a failure never repeats on its own.
-    const syncAlarm = `${props.name}-model-sync-errors`;
-    new CloudwatchMetricAlarm(this, "model-sync-errors", {
-      ...common,
-      alarmName: syncAlarm,
-      alarmDescription: `The model sync ${props.modelSyncFunctionName} failed: the store may lack the configured model (see its log group)`,
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: props.modelSyncFunctionName },
-      statistic: "Sum",
-      period: 300,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      comparisonOperator: "GreaterThanOrEqualToThreshold",
-      threshold: 1,
-      treatMissingData: "notBreaching",
-    });
-    this.alarmNames.push(syncAlarm);
+    // One alarm per model, keyed by its name: adding a model adds an alarm and changes none of the others.
+    for (const [model, functionName] of Object.entries(props.modelSyncFunctionNames)) {
+      const syncAlarm = `${props.name}-${model}-sync-errors`;
+      new CloudwatchMetricAlarm(this, `model-sync-errors-${model}`, {
+        ...common,
+        alarmName: syncAlarm,
+        alarmDescription: `The model sync ${functionName} failed: the store may lack ${model} (see its log group)`,
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: functionName },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
+        treatMissingData: "notBreaching",
+      });
+      this.alarmNames.push(syncAlarm);
+    }
 
     if (props.throughputMode === "bursting") {
       const creditsAlarm = `${props.name}-efs-burst-credits`;

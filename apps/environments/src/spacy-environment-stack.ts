@@ -6,14 +6,15 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
 import { ModelSync } from "@serverless-spacy/shared";
-import { LIVE_ALIAS, SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
+import { LIVE_ALIAS, ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 import { AlarmTopic } from "./alarm-topic";
 import { configureBackend } from "./backend";
 import { managedPolicyArn } from "./config/delivery";
 import { exampleValuesIn } from "./config/examples";
 import { EnvironmentDashboard } from "./dashboard";
 import { EnvironmentAlarms } from "./environment-alarms";
-import type { EnvironmentConfig } from "./config/schema";
+import { defaultModelOf, type EnvironmentConfig } from "./config/schema";
+import { modelFunctionName, modelSyncName } from "./config/environment-rules";
 import { EmulatorGaps, emulatorProviderSettings } from "./emulator";
 
 export interface SpacyEnvironmentStackOptions {
@@ -105,51 +106,78 @@ export class SpacyEnvironmentStack extends TerraformStack {
       forceDestroyArtifacts: environment !== "prod",
     });
 
-    const modelSync = new ModelSync(this, "model-sync", {
-      name: `${name}-model-sync`,
-      vpcId: network.vpcId,
-      subnetIds: network.privateSubnetIds,
-      modelStore,
-      model: { name: config.model.name, version: config.model.version, source: config.model.source },
-      keepVersions: config.model.keepVersions,
-      layerArns: [layer.layerArn],
-      internetEgress: network.internetEgress,
-      s3PrefixListId: network.s3PrefixListId,
-      architecture: config.function.architecture,
-      logRetentionDays: config.function.logRetentionDays,
-      permissionsBoundary,
-    });
-
-    const api = new SpacyFunction(this, "api", {
+    const api = new SpacyHttpApi(this, "http-api", {
       name: `${name}-api`,
-      vpcId: network.vpcId,
-      subnetIds: network.privateSubnetIds,
-      modelStore,
-      model: { name: config.model.name, version: config.model.version },
-      layer,
-      modelReady: [modelSync.invocation],
-      architecture: config.function.architecture,
-      memorySize: config.function.memorySize,
-      timeout: config.function.timeout,
-      reservedConcurrency: config.function.reservedConcurrency,
-      provisionedConcurrency: config.function.provisionedConcurrency,
-      tracing: config.function.tracing,
-      logRetentionDays: config.function.logRetentionDays,
-      permissionsBoundary,
-      api: {
-        auth: config.api.auth,
-        jwt: config.api.jwt,
-        throttlingBurstLimit: config.api.throttlingBurstLimit,
-        throttlingRateLimit: config.api.throttlingRateLimit,
-      },
+      auth: config.api.auth,
+      jwt: config.api.jwt,
+      throttlingBurstLimit: config.api.throttlingBurstLimit,
+      throttlingRateLimit: config.api.throttlingRateLimit,
+      accessLogRetentionDays: config.function.logRetentionDays,
       alarms: config.alarms.enabled ? { ...evaluation, alarmActions, okActions: alarmActions } : undefined,
     });
 
-    const alarmNames = [...api.alarmNames];
+    // One sync and one function per model, with construct ids keyed by the model's name: adding, removing
+    // or changing a model plans only its own resources (and the catalog's list).
+    const defaultModel = defaultModelOf(config);
+    const served = config.models.map((model) => {
+      const sync = new ModelSync(this, `model-sync-${model.name}`, {
+        name: modelSyncName(environment, model.name),
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        modelStore,
+        model: { name: model.name, version: model.version, source: model.source },
+        keepVersions: model.keepVersions,
+        layerArns: [layer.layerArn],
+        internetEgress: network.internetEgress,
+        s3PrefixListId: network.s3PrefixListId,
+        architecture: config.function.architecture,
+        logRetentionDays: config.function.logRetentionDays,
+        permissionsBoundary,
+      });
+      const fn = new SpacyFunction(this, `model-${model.name}`, {
+        name: modelFunctionName(environment, model.name),
+        vpcId: network.vpcId,
+        subnetIds: network.privateSubnetIds,
+        modelStore,
+        model: { name: model.name, version: model.version },
+        layer,
+        modelReady: [sync.invocation],
+        architecture: config.function.architecture,
+        memorySize: model.memorySize,
+        timeout: config.function.timeout,
+        reservedConcurrency: model.reservedConcurrency,
+        provisionedConcurrency: model.provisionedConcurrency,
+        tracing: config.function.tracing,
+        logRetentionDays: config.function.logRetentionDays,
+        permissionsBoundary,
+        createApi: false,
+        alarms: config.alarms.enabled ? { ...evaluation, alarmActions, okActions: alarmActions } : undefined,
+      });
+      api.addModel(fn, { default: model.name === defaultModel.name });
+      return { model, sync, fn };
+    });
+    const catalog = new ModelCatalog(this, "model-catalog", {
+      name: `${name}-catalog`,
+      vpcId: network.vpcId,
+      subnetIds: network.privateSubnetIds,
+      modelStore,
+      models: config.models.map((model) => ({
+        name: model.name,
+        version: model.version,
+        default: model.name === defaultModel.name,
+      })),
+      architecture: config.function.architecture,
+      logRetentionDays: config.function.logRetentionDays,
+      permissionsBoundary,
+    });
+    api.addCatalog(catalog);
+    const main = served.find((entry) => entry.model.name === defaultModel.name)!;
+
+    const alarmNames = [...api.alarmNames, ...served.flatMap((entry) => entry.fn.alarmNames)];
     if (config.alarms.enabled) {
       const environmentAlarms = new EnvironmentAlarms(this, "environment-alarms", {
         name,
-        modelSyncFunctionName: modelSync.functionName,
+        modelSyncFunctionNames: Object.fromEntries(served.map((entry) => [entry.model.name, entry.sync.functionName])),
         fileSystemId: modelStore.fileSystemId,
         throughputMode: config.modelStore.throughputMode,
         evaluation,
@@ -158,28 +186,42 @@ export class SpacyEnvironmentStack extends TerraformStack {
       });
       alarmNames.push(...environmentAlarms.alarmNames);
     }
+    // The default model's function: the one the seed's routes reach.
     const dashboard = new EnvironmentDashboard(this, "dashboard", {
       name,
       region: config.region,
-      functionName: api.functionName,
-      logGroupName: api.logGroupName,
+      functionName: main.fn.functionName,
+      logGroupName: main.fn.logGroupName,
       apiId: api.apiId,
-      stageName: api.apiStageName,
+      stageName: api.stageName,
       fileSystemId: modelStore.fileSystemId,
-      provisionedAlias: config.function.provisionedConcurrency > 0 ? LIVE_ALIAS : undefined,
+      provisionedAlias: main.model.provisionedConcurrency > 0 ? LIVE_ALIAS : undefined,
       alarmNames,
     });
 
     new TerraformOutput(this, "api_url", {
       value: api.apiUrl,
-      description: "Base URL of the HTTP API (POST /entities, GET /health)",
+      description: "Base URL of the HTTP API (POST /entities of the default model, /models/<name>/…, GET /models)",
     });
-    new TerraformOutput(this, "function_name", { value: api.functionName });
-    new TerraformOutput(this, "function_arn", { value: api.functionArn });
+    new TerraformOutput(this, "function_name", {
+      value: main.fn.functionName,
+      description: "Function of the default model",
+    });
+    new TerraformOutput(this, "function_arn", { value: main.fn.functionArn });
     new TerraformOutput(this, "model_sync_result", {
-      value: modelSync.result,
-      description: "What the one-shot model sync reported: installed or already present, bytes, seconds",
+      value: main.sync.result,
+      description: "What the default model's sync reported: installed or already present, bytes, seconds",
     });
+    new TerraformOutput(this, "models", {
+      value: Object.fromEntries(
+        served.map((entry) => [
+          entry.model.name,
+          { function_name: entry.fn.functionName, sync_result: entry.sync.result },
+        ]),
+      ),
+      description: "Each model's function and what its sync reported",
+    });
+    new TerraformOutput(this, "catalog_function_name", { value: catalog.functionName });
     new TerraformOutput(this, "vpc_id", { value: network.vpcId });
     new TerraformOutput(this, "file_system_id", { value: modelStore.fileSystemId });
     new TerraformOutput(this, "dashboard_name", { value: dashboard.dashboardName });

@@ -26,9 +26,9 @@ describe("environment config", () => {
     expect(Object.keys(configs)).toEqual(["dev", "staging", "prod"]);
     expect(configs.dev.network.natGateways).toBe("single");
     expect(configs.prod.network.natGateways).toBe("one-per-az");
-    expect(configs.dev.model).toMatchObject({ name: "en_core_web_sm", version: "3.8.0" });
-    expect(configs.prod.model).toMatchObject({ name: "en_core_web_lg", version: "3.8.0" });
-    expect(configs.prod.function.provisionedConcurrency).toBeGreaterThanOrEqual(1);
+    expect(configs.dev.models[0]).toMatchObject({ name: "en_core_web_sm", version: "3.8.0" });
+    expect(configs.prod.models[0]).toMatchObject({ name: "en_core_web_lg", version: "3.8.0" });
+    expect(configs.prod.models[0].provisionedConcurrency).toBeGreaterThanOrEqual(1);
     expect(configs.staging.function.timeout).toBe(30);
   });
 
@@ -56,13 +56,13 @@ describe("environment config", () => {
         withChange("dev", (c) => Object.assign(c.api, { throttlingRateLimit: 10, throttlingBurstLimit: 20 })),
       ),
     ).not.toThrow();
-    expect(() => loadEnvironments(withChange("dev", (c) => (c.function.reservedConcurrency = 10)))).not.toThrow();
+    expect(() => loadEnvironments(withChange("dev", (c) => (c.models[0].reservedConcurrency = 10)))).not.toThrow();
     expect(() =>
       loadEnvironments(
         withChange("dev", (c) =>
           Object.assign(c, {
             api: { auth: "iam", throttlingRateLimit: 500 },
-            function: { ...c.function, reservedConcurrency: 200 },
+            models: [{ ...c.models[0], reservedConcurrency: 200 }],
           }),
         ),
       ),
@@ -70,6 +70,31 @@ describe("environment config", () => {
   });
 
   test.each<[string, string, Patch, RegExp]>([
+    [
+      "two models of one name",
+      "staging",
+      (c) => c.models.push({ ...c.models[0] }),
+      /environment "staging", field models.1.name: must be unique: it names the model's routes, function and directory/,
+    ],
+    [
+      "a default model that is not listed",
+      "staging",
+      (c) => (c.defaultModel = "en_core_web_md"),
+      /environment "staging", field defaultModel: must be the name of one of the models \(en_core_web_lg\) \(got "en_core_web_md"\)/,
+    ],
+    [
+      "open API: two models whose reservations sum over the cap",
+      "dev",
+      (c) => c.models.push({ ...c.models[0], name: "en_acme_support", reservedConcurrency: 6 }),
+      /environment "dev", field models.1.reservedConcurrency: must keep the models' reservations at most 10 in all \(they sum to 11\)/,
+    ],
+    [
+      "a model name too long for the function names derived from it",
+      "staging",
+      (c) => (c.models[0].name = `en_${"x".repeat(50)}`),
+      /environment "staging", field models.0.name: makes the function name "spacy-staging-en_x+-sync" 72 characters long, over Lambda's 64/,
+    ],
+    ["no models", "dev", (c) => (c.models = []), /environment "dev", field models: must list at least one model/],
     [
       "bad CIDR",
       "dev",
@@ -91,14 +116,14 @@ describe("environment config", () => {
     [
       "memory too low",
       "dev",
-      (c) => (c.function.memorySize = 64),
-      /environment "dev", field function.memorySize: .*>=128 \(got 64\)/,
+      (c) => (c.models[0].memorySize = 64),
+      /environment "dev", field models.0.memorySize: .*>=128 \(got 64\)/,
     ],
     [
       "memory too high",
       "prod",
-      (c) => (c.function.memorySize = 20000),
-      /environment "prod", field function.memorySize: .*<=10240 \(got 20000\)/,
+      (c) => (c.models[0].memorySize = 20000),
+      /environment "prod", field models.0.memorySize: .*<=10240 \(got 20000\)/,
     ],
     [
       "unknown NAT mode",
@@ -121,21 +146,21 @@ describe("environment config", () => {
     [
       "bad model name",
       "dev",
-      (c) => (c.model.name = "en-core-web-sm"),
-      /field model.name: must be a spaCy package name "<lang>_<name>" in lower-case snake_case .* \(got "en-core-web-sm"\)/,
+      (c) => (c.models[0].name = "en-core-web-sm"),
+      /field models.0.name: must be a spaCy package name "<lang>_<name>" in lower-case snake_case .* \(got "en-core-web-sm"\)/,
     ],
     // Accepted by the old schema's looser pattern, refused by the construct with a plain Error: now in the report.
     [
       "model name without a language prefix",
       "dev",
-      (c) => (c.model.name = "spacymodel"),
-      /environment "dev", field model.name: must be a spaCy package name .* \(got "spacymodel"\)/,
+      (c) => (c.models[0].name = "spacymodel"),
+      /environment "dev", field models.0.name: must be a spaCy package name .* \(got "spacymodel"\)/,
     ],
     [
       "model version range",
       "dev",
-      (c) => (c.model.version = ">=3.8"),
-      /field model.version: must be an exact PEP 440 version .* \(got ">=3.8"\)/,
+      (c) => (c.models[0].version = ">=3.8"),
+      /field models.0.version: must be an exact PEP 440 version .* \(got ">=3.8"\)/,
     ],
     [
       "subnets do not fit",
@@ -159,8 +184,8 @@ describe("environment config", () => {
     [
       "prod without provisioned concurrency",
       "prod",
-      (c) => (c.function.provisionedConcurrency = 0),
-      /environment "prod", field function.provisionedConcurrency: must be at least 1 in prod.*\(got 0\)/,
+      (c) => (c.models[0].provisionedConcurrency = 0),
+      /environment "prod", field models.0.provisionedConcurrency: must be at least 1 in prod.*\(got 0\)/,
     ],
     [
       "prod without alarms",
@@ -177,63 +202,63 @@ describe("environment config", () => {
     [
       "model without a source",
       "dev",
-      (c) => delete c.model.source,
-      /environment "dev", field model.source: .*\(it is missing\)/,
+      (c) => delete c.models[0].source,
+      /environment "dev", field models.0.source: .*\(it is missing\)/,
     ],
     [
       "source without a hash",
       "dev",
-      (c) => delete c.model.source.sha256,
-      /environment "dev", field model.source.sha256: .*\(it is missing\)/,
+      (c) => delete c.models[0].source.sha256,
+      /environment "dev", field models.0.source.sha256: .*\(it is missing\)/,
     ],
     [
       "short hash",
       "dev",
-      (c) => (c.model.source.sha256 = "1932429d"),
-      /field model.source.sha256: must be the wheel's sha256: 64 lowercase hex digits \(got "1932429d"\)/,
+      (c) => (c.models[0].source.sha256 = "1932429d"),
+      /field models.0.source.sha256: must be the wheel's sha256: 64 lowercase hex digits \(got "1932429d"\)/,
     ],
     [
       "upper-case hash",
       "staging",
-      (c) => (c.model.source.sha256 = "AB".repeat(32)),
-      /environment "staging", field model.source.sha256: must be the wheel's sha256/,
+      (c) => (c.models[0].source.sha256 = "AB".repeat(32)),
+      /environment "staging", field models.0.source.sha256: must be the wheel's sha256/,
     ],
     [
       "s3 source without a key",
       "dev",
-      (c) => (c.model.source = { kind: "s3", bucket: "acme-models", sha256: "ab".repeat(32) }),
-      /field model.source.key: .*\(it is missing\)/,
+      (c) => (c.models[0].source = { kind: "s3", bucket: "acme-models", sha256: "ab".repeat(32) }),
+      /field models.0.source.key: .*\(it is missing\)/,
     ],
     [
       "s3 key that is not a wheel",
       "dev",
-      (c) => (c.model.source = { kind: "s3", bucket: "acme-models", key: "m.zip", sha256: "ab".repeat(32) }),
-      /field model.source.key: must name a .whl file \(got "m.zip"\)/,
+      (c) => (c.models[0].source = { kind: "s3", bucket: "acme-models", key: "m.zip", sha256: "ab".repeat(32) }),
+      /field models.0.source.key: must name a .whl file \(got "m.zip"\)/,
     ],
     [
       "s3 source with a location",
       "dev",
       (c) =>
-        (c.model.source = {
+        (c.models[0].source = {
           kind: "s3",
           bucket: "acme-models",
           key: "m.whl",
           location: "https://x",
           sha256: "ab".repeat(32),
         }),
-      /field model.source: unknown field\(s\) "location"/,
+      /field models.0.source: unknown field\(s\) "location"/,
     ],
     [
       "keepVersions 0 would retire the served version",
       "dev",
-      (c) => (c.model.keepVersions = 0),
-      /environment "dev", field model.keepVersions: .*>=1 \(got 0\)/,
+      (c) => (c.models[0].keepVersions = 0),
+      /environment "dev", field models.0.keepVersions: .*>=1 \(got 0\)/,
     ],
     [
       "no NAT with a download from the internet",
       "dev",
       (c) => (c.network.natGateways = "none"),
-      /environment "dev", field model.source.kind: must be "s3" when network.natGateways is "none"/,
+      /environment "dev", field models.0.source.kind: must be "s3" when network.natGateways is "none"/,
     ],
     [
       "no NAT and no S3 endpoint",
@@ -241,30 +266,32 @@ describe("environment config", () => {
       (c) =>
         Object.assign(c, {
           network: { ...c.network, natGateways: "none", s3GatewayEndpoint: false },
-          model: { ...c.model, source: { kind: "s3", bucket: "acme-models", key: "m.whl", sha256: "ab".repeat(32) } },
+          models: [
+            { ...c.models[0], source: { kind: "s3", bucket: "acme-models", key: "m.whl", sha256: "ab".repeat(32) } },
+          ],
         }),
       /field network.s3GatewayEndpoint: must be true when network.natGateways is "none"/,
     ],
     [
       "no reserved concurrency",
       "staging",
-      (c) => delete c.function.reservedConcurrency,
-      /environment "staging", field function.reservedConcurrency: .*\(it is missing\)/,
+      (c) => delete c.models[0].reservedConcurrency,
+      /environment "staging", field models.0.reservedConcurrency: .*\(it is missing\)/,
     ],
     [
       "reservation below provisioned",
       "prod",
       (c) => {
-        c.function.reservedConcurrency = 1;
-        c.function.provisionedConcurrency = 2;
+        c.models[0].reservedConcurrency = 1;
+        c.models[0].provisionedConcurrency = 2;
       },
-      /environment "prod", field function.reservedConcurrency: must cover function.provisionedConcurrency \(2\).*\(got 1\)/,
+      /environment "prod", field models.0.reservedConcurrency: must cover provisionedConcurrency \(2\).*\(got 1\)/,
     ],
     [
       "open API with a large reservation",
       "dev",
-      (c) => (c.function.reservedConcurrency = 11),
-      /environment "dev", field function.reservedConcurrency: must be at most 10: with api.auth "none" anyone who has the URL can invoke the function.*\(got 11\)/,
+      (c) => (c.models[0].reservedConcurrency = 11),
+      /environment "dev", field models.0.reservedConcurrency: must keep the models' reservations at most 10 in all \(they sum to 11\): with api.auth "none" anyone who has the URL can invoke the function.*\(got 11\)/,
     ],
     [
       "open API with a high rate",
@@ -379,8 +406,8 @@ describe("environment config", () => {
   });
 
   test("a PEP 440 pre-release model version is accepted, as the constructs accept it", () => {
-    const configs = loadEnvironments(withChange("dev", (c) => (c.model.version = "3.8.0rc1")));
-    expect(configs.dev.model.version).toBe("3.8.0rc1");
+    const configs = loadEnvironments(withChange("dev", (c) => (c.models[0].version = "3.8.0rc1")));
+    expect(configs.dev.models[0].version).toBe("3.8.0rc1");
   });
 
   test("the environments pin the published sha256 of the spaCy wheels they name", () => {
@@ -390,9 +417,9 @@ describe("environment config", () => {
       "en_core_web_sm-3.8.0": "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
       "en_core_web_lg-3.8.0": "293e9547a655b25499198ab15a525b05b9407a75f10255e405e8c3854329ab63",
     };
-    for (const config of Object.values(configs)) {
-      const release = `${config.model.name}-${config.model.version}`;
-      expect(config.model.source).toEqual({
+    for (const model of Object.values(configs).flatMap((config) => config.models)) {
+      const release = `${model.name}-${model.version}`;
+      expect(model.source).toEqual({
         kind: "wheel_url",
         location: `https://github.com/explosion/spacy-models/releases/download/${release}/${release}-py3-none-any.whl`,
         sha256: published[release],
@@ -404,7 +431,7 @@ describe("environment config", () => {
     const configs = loadEnvironments(
       withChange("dev", (c) => {
         c.network.natGateways = "none";
-        c.model.source = {
+        c.models[0].source = {
           kind: "s3",
           bucket: "acme-models",
           key: "en/en_core_web_sm-3.8.0-py3-none-any.whl",
@@ -413,7 +440,7 @@ describe("environment config", () => {
       }),
     );
     expect(configs.dev.network).toMatchObject({ natGateways: "none", s3GatewayEndpoint: true });
-    expect(configs.dev.model.source).toMatchObject({ kind: "s3", bucket: "acme-models" });
+    expect(configs.dev.models[0].source).toMatchObject({ kind: "s3", bucket: "acme-models" });
   });
 
   test("overlapping environment CIDRs name both environments", () => {
@@ -427,11 +454,11 @@ describe("environment config", () => {
     const message = problemsOf(
       withChange("dev", (c) => {
         c.network.cidr = "nope";
-        c.function.memorySize = 1;
+        c.models[0].memorySize = 1;
       }),
     );
     expect(message).toMatch(/network.cidr/);
-    expect(message).toMatch(/function.memorySize/);
+    expect(message).toMatch(/models.0.memorySize/);
   });
 
   test("environment names must be usable as resource prefixes", () => {

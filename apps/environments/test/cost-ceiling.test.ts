@@ -15,11 +15,11 @@ describe("cost ceiling", () => {
     // 5 instances × 1 GB × $0.0000166667/GB-s × 3600 s
     expect(dev.computePerHour).toBeCloseTo(0.3, 4);
     expect(dev.requestsPerMonth).toBe(5 * 3600 * 720);
-    const doubled = costCeiling({ ...configs.dev, function: { ...configs.dev.function, reservedConcurrency: 10 } });
+    const doubled = costCeiling({ ...configs.dev, models: [{ ...configs.dev.models[0], reservedConcurrency: 10 }] });
     expect(doubled.computePerHour).toBeCloseTo(2 * dev.computePerHour, 6);
     const withProvisioned = costCeiling({
       ...configs.prod,
-      function: { ...configs.prod.function, provisionedConcurrency: 2 },
+      models: [{ ...configs.prod.models[0], provisionedConcurrency: 2 }],
     });
     expect(withProvisioned.perMonth).toBeGreaterThan(costCeiling(configs.prod).perMonth);
   });
@@ -33,8 +33,8 @@ describe("cost ceiling", () => {
       const ceiling = costCeiling(config);
       const cells = row!.split("|").map((c) => c.trim());
       expect(cells.slice(2, 9)).toEqual([
-        String(config.function.reservedConcurrency),
-        `${config.function.memorySize} MB`,
+        String(config.models[0].reservedConcurrency),
+        `${config.models[0].memorySize} MB`,
         `${config.api.throttlingRateLimit} req/s (${config.api.throttlingBurstLimit})`,
         config.api.auth,
         money(ceiling.computePerHour, 2),

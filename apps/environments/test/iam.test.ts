@@ -82,7 +82,7 @@ describe.each(Object.keys(stacks))("IAM in %s", (environment) => {
 
   test("each Lambda execution role writes only to its own log group and denies its code the ENI calls", () => {
     const functions = Object.values(s.resource.aws_lambda_function ?? {});
-    expect(functions.length).toBe(2);
+    expect(functions.length).toBe(3); // the model's function, its sync and the catalog
     for (const fn of functions) {
       const roleId = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(fn.role)![1];
       const statements = Object.values(s.resource.aws_iam_role_policy)

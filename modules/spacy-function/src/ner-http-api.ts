@@ -1,23 +1,38 @@
+import { Lazy, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { API_ROUTES, skipCheckov } from "@serverless-spacy/shared";
+import { API_ROUTES, granteeKey, skipCheckov } from "@serverless-spacy/shared";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
 import { Apigatewayv2Route } from "@cdktf/provider-aws/lib/apigatewayv2-route";
 import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { ROUTE_AUTHORIZATION_TYPES, type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
+import { API_AUTH_MODES, ROUTE_AUTHORIZATION_TYPES, type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
+import { HTTP_API_MAX_INTEGRATION_TIMEOUT } from "./lambda-limits";
+import { ApiAlarms, type ApiAlarmsProps } from "./api-alarms";
+import { LOG_RETENTION_DAYS } from "./log-retention";
+import { assertAtLeast, assertMatches, assertOneOf, invalid } from "./validation";
 
 /**
- * The routes the Python handler dispatches on; they must equal `API_ROUTES` in `@serverless-spacy/shared`.
- * Keys are the construct ids of the route and its invoke permission.
+ * The routes of one model the Python handler dispatches on; they must equal `API_ROUTES` in
+ * `@serverless-spacy/shared`. The default model answers them as they are, every model under
+ * `/models/<name>`. Keys are the construct ids of the route and its invoke permission.
  */
 export const NER_ROUTES = {
   entities: { method: "POST", path: API_ROUTES.entities },
   analyze: { method: "POST", path: API_ROUTES.analyze },
   health: { method: "GET", path: API_ROUTES.health },
 } as const;
+
+/** `GET /models`, answered by a ModelCatalog. */
+export const CATALOG_ROUTE = { method: "GET", path: API_ROUTES.models } as const;
+
+/** Where a model's routes live in an API serving several: `/models/<name>`. */
+export function modelRoutePrefix(modelName: string): string {
+  return `${API_ROUTES.models}/${modelName}`;
+}
 
 /** JSON access log line: one object per request, fields named as in API Gateway's examples. */
 export const ACCESS_LOG_FORMAT = JSON.stringify({
@@ -43,34 +58,99 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   authorizerError: "$context.authorizer.error",
 });
 
-/** Settings of the HTTP API, as resolved by SpacyFunction (every default already applied). */
-export interface NerHttpApiProps {
-  /** Name of the API; also names its access log group and authorizer. */
-  readonly name: string;
+/** The settings of an API, defaults applied, as SpacyHttpApi and SpacyFunction's `api` take them. */
+export interface ApiSettings {
+  readonly auth: ApiAuthMode;
+  readonly throttlingBurstLimit: number;
+  readonly throttlingRateLimit: number;
+  readonly accessLogRetentionDays: number;
+}
+
+/** Checks an API's settings; `prefix` is how the caller's props name them ("api." in SpacyFunction). */
+export function validateApiSettings(
+  path: string,
+  prefix: string,
+  settings: ApiSettings,
+  jwt: JwtAuthorizerProps | undefined,
+): void {
+  assertOneOf(path, `${prefix}auth`, settings.auth, API_AUTH_MODES);
+  if (settings.auth === "jwt" && jwt === undefined) {
+    throw new Error(`${path}: ${prefix}jwt (issuer and audience) is required when ${prefix}auth is "jwt", got none`);
+  }
+  if (settings.auth !== "jwt" && jwt !== undefined) {
+    throw new Error(
+      `${path}: ${prefix}jwt is only allowed when ${prefix}auth is "jwt", got ${prefix}auth "${settings.auth}"`,
+    );
+  }
+  if (jwt) {
+    assertMatches(path, `${prefix}jwt.issuer`, jwt.issuer, /^https:\/\/[^\s]+$/, "an https URL");
+    if (jwt.audience.length === 0 || jwt.audience.some((a) => a.length === 0)) {
+      invalid(path, `${prefix}jwt.audience`, "a non-empty list of non-empty client ids", jwt.audience);
+    }
+  }
+  assertAtLeast(path, `${prefix}throttlingBurstLimit`, settings.throttlingBurstLimit, 0, true);
+  assertAtLeast(path, `${prefix}throttlingRateLimit`, settings.throttlingRateLimit, 0, false);
+  assertOneOf(
+    path,
+    `${prefix}accessLogRetentionDays`,
+    settings.accessLogRetentionDays,
+    LOG_RETENTION_DAYS as readonly number[],
+  );
+}
+
+/** What an API integrates to serve a model's routes: a SpacyFunction. */
+export interface ISpacyApiTarget {
+  /** Name of the model, the `<name>` of its `/models/<name>/…` routes. */
+  readonly modelName: string;
   /** Invoke ARN of the function or alias the API integrates. */
   readonly invokeArn: string;
   /** Name of the function, for the invoke permissions. */
   readonly functionName: string;
   /** Alias the API integrates, for the invoke permissions. @default the unqualified function */
   readonly qualifier?: string;
-  /** Who may call the API. */
-  readonly auth: ApiAuthMode;
-  /** JWT authorizer settings; present exactly when auth is "jwt". @default none */
-  readonly jwt?: JwtAuthorizerProps;
-  /** Stage-wide burst limit, in requests. */
-  readonly throttlingBurstLimit: number;
-  /** Stage-wide steady-state limit, in requests per second. */
-  readonly throttlingRateLimit: number;
-  /** Retention of the access log group, in days. */
-  readonly accessLogRetentionDays: number;
-  /** Longest the API waits for the function, in milliseconds (API Gateway caps it at 30000). */
-  readonly integrationTimeoutMs: number;
-  /** Tags added to every resource. */
-  readonly tags: Record<string, string>;
+  /** Timeout of the function, in seconds: the integration waits as long (at most API Gateway's 30 s). */
+  readonly timeoutSeconds: number;
 }
 
-/** An HTTP API with `POST /entities` and `GET /health` proxied to the NER function. */
-export class NerHttpApi extends Construct {
+/** How a model joins an API. */
+export interface AddModelOptions {
+  /** Also serve the bare routes (`POST /entities`, …): the environment's default model. @default false */
+  readonly default?: boolean;
+  /** Serve the `/models/<name>/…` routes; false only for an API of one model that has no catalog. @default true */
+  readonly modelRoutes?: boolean;
+}
+
+/** An IAM role that may call the API under IAM auth (`grantInvoke`). */
+export interface InvokeGrantee {
+  /** Name of the role to attach the execute-api:Invoke policy to. */
+  readonly roleName: string;
+}
+
+export interface SpacyHttpApiProps {
+  /** Name of the API; also names its access log group, authorizer and alarms. */
+  readonly name: string;
+  /** Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone. @default "iam" */
+  readonly auth?: ApiAuthMode;
+  /** JWT authorizer settings; required with, and only with, auth "jwt". @default none */
+  readonly jwt?: JwtAuthorizerProps;
+  /** Stage-wide burst limit, in requests. @default 50 */
+  readonly throttlingBurstLimit?: number;
+  /** Stage-wide steady-state limit, in requests per second. @default 100 */
+  readonly throttlingRateLimit?: number;
+  /** Retention of the access log group, in days. @default 30 */
+  readonly accessLogRetentionDays?: number;
+  /** Alarms on the API's 5xx count and 4xx rate. @default none */
+  readonly alarms?: ApiAlarmsProps;
+  /** Tags added to every resource. @default none */
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * An HTTP API in front of one or more spaCy models: each model's function answers `/models/<name>/entities`,
+ * `/analyze` and `/health`, the default model also the bare routes, and a ModelCatalog `GET /models`. Every
+ * route has its own integration permission, so adding a model adds resources and changes none of another's.
+ */
+export class SpacyHttpApi extends Construct {
   /** ID of the API. */
   public readonly apiId: string;
   /** Invoke URL of the `$default` stage. */
@@ -81,28 +161,41 @@ export class NerHttpApi extends Construct {
   public readonly stageName: string;
   /** Name of the access log group. */
   public readonly accessLogGroupName: string;
+  /** Who may call the API. */
+  public readonly auth: ApiAuthMode;
+  /** Names of the alarms created (empty without `alarms`). */
+  public readonly alarmNames: string[] = [];
+  /** Names of the models added, in order. */
+  public readonly modelNames: string[] = [];
+  /** Name of the default model (the bare routes), once one is added. */
+  public defaultModel?: string;
 
-  constructor(scope: Construct, id: string, props: NerHttpApiProps) {
+  private readonly props: SpacyHttpApiProps;
+  private readonly authorizer?: Apigatewayv2Authorizer;
+  /** `<METHOD> <path>` of every route, for the invoke grants (resolved at synth, after every addModel). */
+  private readonly routeKeys: string[] = [];
+
+  constructor(scope: Construct, id: string, props: SpacyHttpApiProps) {
     super(scope, id);
+    this.props = props;
+    this.auth = props.auth ?? "iam";
+    const settings: ApiSettings = {
+      auth: this.auth,
+      throttlingBurstLimit: props.throttlingBurstLimit ?? 50,
+      throttlingRateLimit: props.throttlingRateLimit ?? 100,
+      accessLogRetentionDays: props.accessLogRetentionDays ?? 30,
+    };
+    validateApiSettings(this.node.path, "", settings, props.jwt);
+    const tags = props.tags ?? {};
 
     const api = new Apigatewayv2Api(this, "api", {
       name: props.name,
       protocolType: "HTTP",
       description: "spaCy named-entity recognition",
-      tags: props.tags,
+      tags,
     });
-
-    const integration = new Apigatewayv2Integration(this, "integration", {
-      apiId: api.id,
-      integrationType: "AWS_PROXY",
-      integrationMethod: "POST",
-      integrationUri: props.invokeArn,
-      payloadFormatVersion: "2.0",
-      timeoutMilliseconds: props.integrationTimeoutMs,
-    });
-
-    const authorizer =
-      props.auth === "jwt" && props.jwt
+    this.authorizer =
+      this.auth === "jwt" && props.jwt
         ? new Apigatewayv2Authorizer(this, "jwt-authorizer", {
             apiId: api.id,
             name: `${props.name}-jwt`,
@@ -112,36 +205,10 @@ export class NerHttpApi extends Construct {
           })
         : undefined;
 
-    for (const [key, route] of Object.entries(NER_ROUTES)) {
-      const apiRoute = new Apigatewayv2Route(this, `${key}-route`, {
-        apiId: api.id,
-        routeKey: `${route.method} ${route.path}`,
-        target: `integrations/${integration.id}`,
-        authorizationType: ROUTE_AUTHORIZATION_TYPES[props.auth],
-        authorizerId: authorizer?.id,
-      });
-      if (props.auth === "none") {
-        apiRoute.addOverride(
-          "//.checkov.skip.CKV_AWS_309",
-          'The environment\'s config chose api.auth "none" (the config refuses it for prod); with "iam" or "jwt" ' +
-            "every route is authorized.",
-        );
-      }
-      // Scoped to the route, so adding routes to this API later grants them nothing.
-      new LambdaPermission(this, `${key}-permission`, {
-        statementId: `AllowHttpApi${key[0].toUpperCase()}${key.slice(1)}`,
-        action: "lambda:InvokeFunction",
-        principal: "apigateway.amazonaws.com",
-        functionName: props.functionName,
-        qualifier: props.qualifier,
-        sourceArn: `${api.executionArn}/*/${route.method}${route.path}`,
-      });
-    }
-
     const accessLogs = new CloudwatchLogGroup(this, "access-logs", {
       name: `/aws/apigateway/${props.name}/access`,
-      retentionInDays: props.accessLogRetentionDays,
-      tags: props.tags,
+      retentionInDays: settings.accessLogRetentionDays,
+      tags,
     });
     skipCheckov(accessLogs, "CKV_AWS_158");
     accessLogs.addOverride(
@@ -155,11 +222,11 @@ export class NerHttpApi extends Construct {
       name: "$default",
       autoDeploy: true,
       defaultRouteSettings: {
-        throttlingBurstLimit: props.throttlingBurstLimit,
-        throttlingRateLimit: props.throttlingRateLimit,
+        throttlingBurstLimit: settings.throttlingBurstLimit,
+        throttlingRateLimit: settings.throttlingRateLimit,
       },
       accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
-      tags: props.tags,
+      tags,
     });
 
     this.apiId = api.id;
@@ -167,5 +234,138 @@ export class NerHttpApi extends Construct {
     this.executionArn = api.executionArn;
     this.stageName = stage.name;
     this.accessLogGroupName = accessLogs.name;
+
+    if (props.alarms) {
+      const alarms = new ApiAlarms(this, "alarms", {
+        ...props.alarms,
+        name: props.name,
+        apiId: api.id,
+        stageName: stage.name,
+        tags,
+      });
+      this.alarmNames.push(...alarms.alarmNames);
+    }
+  }
+
+  /**
+   * Serve a model's routes (`/models/<name>/entities`, `/analyze`, `/health`) and, with `default`, the bare
+   * ones. Resources are keyed by the model's name, so one model's routes never move when another is added.
+   */
+  public addModel(target: ISpacyApiTarget, options: AddModelOptions = {}): void {
+    const name = target.modelName;
+    assertMatches(this.node.path, "addModel: modelName", name, /^[A-Za-z0-9_.-]+$/, "a model name");
+    if (this.modelNames.includes(name)) {
+      throw new Error(`${this.node.path}: addModel: model "${name}" is already served by this API`);
+    }
+    if (options.default && this.defaultModel !== undefined) {
+      throw new Error(
+        `${this.node.path}: addModel: "${name}" cannot be the default model, "${this.defaultModel}" already is`,
+      );
+    }
+    if (options.modelRoutes === false && !options.default) {
+      throw new Error(`${this.node.path}: addModel: "${name}" would have no routes (modelRoutes false, not default)`);
+    }
+    this.modelNames.push(name);
+    const integration = this.integration(`model-${name}`, target);
+    if (options.modelRoutes ?? true) {
+      for (const [key, route] of Object.entries(NER_ROUTES)) {
+        this.route(`${name}-${key}`, route.method, `${modelRoutePrefix(name)}${route.path}`, integration, target);
+      }
+    }
+    if (options.default) {
+      this.defaultModel = name;
+      // Ids without the model's name: switching the default moves these routes, and only these.
+      for (const [key, route] of Object.entries(NER_ROUTES)) {
+        this.route(key, route.method, route.path, integration, target);
+      }
+    }
+  }
+
+  /** Serve `GET /models` from a catalog function (its invoke target). */
+  public addCatalog(catalog: Omit<ISpacyApiTarget, "modelName">): void {
+    if (this.node.tryFindChild("catalog-route")) {
+      throw new Error(`${this.node.path}: addCatalog: this API already has a catalog`);
+    }
+    const integration = this.integration("catalog", catalog);
+    this.route("catalog", CATALOG_ROUTE.method, CATALOG_ROUTE.path, integration, catalog);
+  }
+
+  /**
+   * Let a role call every route of this API under IAM auth (execute-api:Invoke on each route, models added
+   * later included). The policy is named after the grantee, so granting or revoking another caller leaves it
+   * alone. Returns the policy, to depend on.
+   */
+  public grantInvoke(grantee: InvokeGrantee): ITerraformDependable {
+    if (this.auth !== "iam") {
+      throw new Error(
+        `${this.node.path}: grantInvoke needs auth "iam" (callers sign with SigV4); this API uses "${this.auth}"`,
+      );
+    }
+    const id = `invoke-${granteeKey(this, grantee.roleName)}`;
+    const existing = this.node.tryFindChild(id) as IamRolePolicy | undefined;
+    if (existing) {
+      return existing;
+    }
+    const policy = Lazy.stringValue({
+      produce: () => {
+        const routes = this.routeKeys.map((key) => {
+          const [method, path] = key.split(" ");
+          return `${this.executionArn}/*/${method}${path}`;
+        });
+        return JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Sid: "InvokeSpacyApi", Effect: "Allow", Action: "execute-api:Invoke", Resource: routes }],
+        });
+      },
+    });
+    return new IamRolePolicy(this, id, {
+      name: `invoke-${Token.isUnresolved(this.props.name) ? "api" : this.props.name}`,
+      role: grantee.roleName,
+      policy,
+    });
+  }
+
+  private integration(id: string, target: Omit<ISpacyApiTarget, "modelName">): Apigatewayv2Integration {
+    return new Apigatewayv2Integration(this, `${id}-integration`, {
+      apiId: this.apiId,
+      integrationType: "AWS_PROXY",
+      integrationMethod: "POST",
+      integrationUri: target.invokeArn,
+      payloadFormatVersion: "2.0",
+      timeoutMilliseconds: Math.min(target.timeoutSeconds, HTTP_API_MAX_INTEGRATION_TIMEOUT) * 1000,
+    });
+  }
+
+  private route(
+    id: string,
+    method: string,
+    path: string,
+    integration: Apigatewayv2Integration,
+    target: Omit<ISpacyApiTarget, "modelName">,
+  ): void {
+    const apiRoute = new Apigatewayv2Route(this, `${id}-route`, {
+      apiId: this.apiId,
+      routeKey: `${method} ${path}`,
+      target: `integrations/${integration.id}`,
+      authorizationType: ROUTE_AUTHORIZATION_TYPES[this.auth],
+      authorizerId: this.authorizer?.id,
+    });
+    this.routeKeys.push(`${method} ${path}`);
+    if (this.auth === "none") {
+      apiRoute.addOverride(
+        "//.checkov.skip.CKV_AWS_309",
+        'The environment\'s config chose api.auth "none" (the config refuses it for prod); with "iam" or "jwt" ' +
+          "every route is authorized.",
+      );
+    }
+    // Scoped to the route, so adding routes to this API later grants them nothing.
+    new LambdaPermission(this, `${id}-permission`, {
+      statementId: `AllowHttpApi-${id}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 100),
+      action: "lambda:InvokeFunction",
+      principal: "apigateway.amazonaws.com",
+      functionName: target.functionName,
+      qualifier: target.qualifier,
+      sourceArn: `${this.executionArn}/*/${method}${path}`,
+    });
   }
 }

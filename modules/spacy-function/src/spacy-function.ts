@@ -4,7 +4,6 @@ import {
   FUNCTION_NAME_PATTERN,
   MOUNT_PATH_PATTERN,
   VpcPythonFunction,
-  granteeKey,
   modelNameProblem,
   modelVersionProblem,
   skipCheckov,
@@ -14,11 +13,10 @@ import {
 import { Annotations, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { type IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
 import { type LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
-import { API_AUTH_MODES, type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
+import { type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
 import { ARCHITECTURES, type Architecture } from "./architecture";
 import { FunctionAlarms, type SpacyAlarmsProps } from "./function-alarms";
 import {
@@ -37,7 +35,7 @@ import {
   VECTORS_MODES,
   type VectorsMode,
 } from "./memory-sizing";
-import { NER_ROUTES, NerHttpApi } from "./ner-http-api";
+import { SpacyHttpApi, validateApiSettings, type InvokeGrantee, type ISpacyApiTarget } from "./ner-http-api";
 import type { ISpacyLayer } from "./spacy-layer";
 import { assertAtLeast, assertIntegerInRange, assertMatches, assertOneOf, invalid } from "./validation";
 
@@ -67,12 +65,6 @@ export const RESERVED_ENVIRONMENT_VARIABLES = [
 export const BLAS_LIBRARIES = ["blis", "openblas"] as const;
 /** One of {@link BLAS_LIBRARIES}. */
 export type BlasLibrary = (typeof BLAS_LIBRARIES)[number];
-
-/** An IAM role that may call the API under IAM auth (`SpacyFunction.grantInvoke`). */
-export interface InvokeGrantee {
-  /** Name of the role to attach the execute-api:Invoke policy to. */
-  readonly roleName: string;
-}
 
 /** The spaCy model package the function loads from the store, at `<mountPath>/<name>/<version>`. */
 export interface SpacyModel {
@@ -143,7 +135,9 @@ export interface SpacyFunctionProps {
   readonly logRetentionDays?: LogRetentionDays;
   /** Active X-Ray tracing, with an inline policy for xray:PutTraceSegments and xray:PutTelemetryRecords. @default false */
   readonly tracing?: boolean;
-  /** The HTTP API in front of the function. @default IAM auth, burst 50, rate 100 */
+  /** Create an HTTP API of its own in front of the function; false when a SpacyHttpApi shared with other models serves it (`api.addModel(fn)`). @default true */
+  readonly createApi?: boolean;
+  /** The function's own HTTP API (only with createApi). @default IAM auth, burst 50, rate 100 */
   readonly api?: SpacyApiProps;
   /** CloudWatch alarms (M-of-N) on errors, throttles, API 5xx and 4xx rate, p99 duration, concurrency, spillover. @default no alarms */
   readonly alarms?: SpacyAlarmsProps;
@@ -162,18 +156,23 @@ export interface SpacyFunctionProps {
 /**
  * spaCy named-entity recognition on Lambda, as in "Load a large spaCy model on AWS Lambda": a Python
  * function in private subnets that mounts the model store's access point read-only and loads the model
- * from it, behind an HTTP API (`POST /entities`, `GET /health`).
+ * from it, behind an HTTP API of its own (`POST /entities`, `POST /analyze`, `GET /health`) or, with
+ * `createApi: false`, one SpacyHttpApi shared with other models (`api.addModel(fn)`).
  *
  * Memory: the model is loaded whole on cold start. If `memorySize` is too small the runtime is killed and
  * the logs only say "Runtime exited with error: signal: killed"; see {@link MODEL_MEMORY_GUIDE}.
  */
-export class SpacyFunction extends Construct {
-  /** Base URL of the API: the `$default` stage's invoke URL. */
-  public readonly apiUrl: string;
-  /** ID of the HTTP API. */
-  public readonly apiId: string;
-  /** Execution ARN of the API; callers under IAM auth need execute-api:Invoke on `<this>/*\/POST/entities`. */
-  public readonly apiExecutionArn: string;
+export class SpacyFunction extends Construct implements ISpacyApiTarget {
+  /** The function's own HTTP API; undefined with createApi false. */
+  public readonly httpApi?: SpacyHttpApi;
+  /** Name of the model it serves, the `<name>` of its `/models/<name>/…` routes. */
+  public readonly modelName: string;
+  /** Invoke ARN the API integrates: the "live" alias's with provisioned concurrency, else the function's. */
+  public readonly invokeArn: string;
+  /** Alias the API integrates; undefined without provisioned concurrency. */
+  public readonly qualifier?: string;
+  /** Timeout of the function, in seconds. */
+  public readonly timeoutSeconds: number;
   /** Name of the function. */
   public readonly functionName: string;
   /** ARN of the function (unqualified). */
@@ -188,16 +187,10 @@ export class SpacyFunction extends Construct {
   public readonly securityGroupId: string;
   /** Name of the function's log group. */
   public readonly logGroupName: string;
-  /** Name of the API's access log group. */
-  public readonly accessLogGroupName: string;
   /** The Lambda function, for settings the props do not cover. */
   public readonly lambdaFunction: LambdaFunction;
   /** The execution role, when the construct created it (undefined when `role` was given). */
   public readonly role?: IamRole;
-  /** Who may call the API. */
-  public readonly auth: ApiAuthMode;
-  /** Name of the API's stage (for metrics' Stage dimension). */
-  public readonly apiStageName: string;
   /** Names of the alarms created (empty without `alarms`). */
   public readonly alarmNames: string[] = [];
 
@@ -287,19 +280,10 @@ export class SpacyFunction extends Construct {
       this.aliasArn = alias.arn;
     }
 
-    const api = new NerHttpApi(this, "http-api", {
-      name: s.name,
-      invokeArn,
-      functionName: fn.functionName,
-      qualifier,
-      auth: s.api.auth,
-      jwt: props.api?.jwt,
-      throttlingBurstLimit: s.api.throttlingBurstLimit,
-      throttlingRateLimit: s.api.throttlingRateLimit,
-      accessLogRetentionDays: s.api.accessLogRetentionDays,
-      integrationTimeoutMs: Math.min(s.timeout, HTTP_API_MAX_INTEGRATION_TIMEOUT) * 1000,
-      tags,
-    });
+    this.modelName = props.model.name;
+    this.invokeArn = invokeArn;
+    this.qualifier = qualifier;
+    this.timeoutSeconds = s.timeout;
 
     if (props.alarms) {
       const alarms = new FunctionAlarms(this, "alarms", {
@@ -309,16 +293,27 @@ export class SpacyFunction extends Construct {
         timeoutSeconds: s.timeout,
         reservedConcurrency: props.reservedConcurrency,
         provisionedAlias: qualifier,
-        apiId: api.apiId,
-        stageName: api.stageName,
         tags,
       });
       this.alarmNames.push(...alarms.alarmNames);
     }
 
-    this.apiUrl = api.apiUrl;
-    this.apiId = api.apiId;
-    this.apiExecutionArn = api.executionArn;
+    if (props.createApi ?? true) {
+      this.httpApi = new SpacyHttpApi(this, "http-api", {
+        name: s.name,
+        auth: s.api.auth,
+        jwt: props.api?.jwt,
+        throttlingBurstLimit: s.api.throttlingBurstLimit,
+        throttlingRateLimit: s.api.throttlingRateLimit,
+        accessLogRetentionDays: s.api.accessLogRetentionDays,
+        alarms: props.alarms,
+        tags,
+      });
+      // The seed's API: the bare routes of its one model, as before several models shared an API.
+      this.httpApi.addModel(this, { default: true, modelRoutes: false });
+      this.alarmNames.push(...this.httpApi.alarmNames);
+    }
+
     this.functionName = fn.functionName;
     this.functionArn = fn.arn;
     this.roleArn = fnConstruct.roleArn;
@@ -327,36 +322,55 @@ export class SpacyFunction extends Construct {
     this.lambdaFunction = fn;
     this.securityGroupId = fnConstruct.securityGroup.id;
     this.logGroupName = fnConstruct.logGroup.name;
-    this.accessLogGroupName = api.accessLogGroupName;
-    this.auth = s.api.auth;
-    this.apiStageName = api.stageName;
+  }
+
+  /** Base URL of the function's own API: the `$default` stage's invoke URL. */
+  public get apiUrl(): string {
+    return this.ownApi("apiUrl").apiUrl;
+  }
+
+  /** ID of the function's own HTTP API. */
+  public get apiId(): string {
+    return this.ownApi("apiId").apiId;
+  }
+
+  /** Execution ARN of the function's own API, the prefix of its routes' `execute-api:Invoke` resources. */
+  public get apiExecutionArn(): string {
+    return this.ownApi("apiExecutionArn").executionArn;
+  }
+
+  /** Name of the own API's access log group. */
+  public get accessLogGroupName(): string {
+    return this.ownApi("accessLogGroupName").accessLogGroupName;
+  }
+
+  /** Name of the own API's stage (for metrics' Stage dimension). */
+  public get apiStageName(): string {
+    return this.ownApi("apiStageName").stageName;
+  }
+
+  /** Who may call the function's own API. */
+  public get auth(): ApiAuthMode {
+    return this.ownApi("auth").auth;
   }
 
   /**
-   * Let a role call the API's routes under IAM auth (execute-api:Invoke on `POST /entities` and `GET /health`
-   * of this API only). The policy is named after the grantee, so granting or revoking another caller leaves
-   * it alone. Returns the policy, to depend on.
+   * Let a role call the function's own API under IAM auth (execute-api:Invoke on its routes only). The
+   * policy is named after the grantee, so granting or revoking another caller leaves it alone. Returns the
+   * policy, to depend on. With a shared API, grant on the SpacyHttpApi instead.
    */
   public grantInvoke(grantee: InvokeGrantee): ITerraformDependable {
-    if (this.auth !== "iam") {
+    return this.ownApi("grantInvoke").grantInvoke(grantee);
+  }
+
+  private ownApi(member: string): SpacyHttpApi {
+    if (!this.httpApi) {
       throw new Error(
-        `${this.node.path}: grantInvoke needs api.auth "iam" (callers sign with SigV4); this API uses "${this.auth}"`,
+        `${this.node.path}: ${member} is the function's own API's, and it has none (createApi is false): ` +
+          "use the SpacyHttpApi that serves it",
       );
     }
-    const id = `invoke-${granteeKey(this, grantee.roleName)}`;
-    const existing = this.node.tryFindChild(id) as IamRolePolicy | undefined;
-    if (existing) {
-      return existing;
-    }
-    const routes = Object.values(NER_ROUTES).map((r) => `${this.apiExecutionArn}/*/${r.method}${r.path}`);
-    return new IamRolePolicy(this, id, {
-      name: `invoke-${Token.isUnresolved(this.functionName) ? "api" : this.functionName}`,
-      role: grantee.roleName,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Sid: "InvokeSpacyApi", Effect: "Allow", Action: "execute-api:Invoke", Resource: routes }],
-      }),
-    });
+    return this.httpApi;
   }
 
   // Deployable but probably wrong: reported by `cdktf synth` without failing it.
@@ -561,28 +575,13 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   assertAtLeast(path, "maxTotalChars", props.maxTotalChars, 1, true);
   assertOneOf(path, "logRetentionDays", s.logRetentionDays, LOG_RETENTION_DAYS as readonly number[]);
 
-  assertOneOf(path, "api.auth", s.api.auth, API_AUTH_MODES);
-  const jwt = props.api?.jwt;
-  if (s.api.auth === "jwt" && jwt === undefined) {
-    throw new Error(`${path}: api.jwt (issuer and audience) is required when api.auth is "jwt", got none`);
+  if (props.createApi === false && props.api !== undefined) {
+    throw new Error(
+      `${path}: api configures the function's own API; with createApi false the SpacyHttpApi that serves it ` +
+        "(api.addModel(fn)) has these settings",
+    );
   }
-  if (s.api.auth !== "jwt" && jwt !== undefined) {
-    throw new Error(`${path}: api.jwt is only allowed when api.auth is "jwt", got api.auth "${s.api.auth}"`);
-  }
-  if (jwt) {
-    assertMatches(path, "api.jwt.issuer", jwt.issuer, /^https:\/\/[^\s]+$/, "an https URL");
-    if (jwt.audience.length === 0 || jwt.audience.some((a) => a.length === 0)) {
-      invalid(path, "api.jwt.audience", "a non-empty list of non-empty client ids", jwt.audience);
-    }
-  }
-  assertAtLeast(path, "api.throttlingBurstLimit", s.api.throttlingBurstLimit, 0, true);
-  assertAtLeast(path, "api.throttlingRateLimit", s.api.throttlingRateLimit, 0, false);
-  assertOneOf(
-    path,
-    "api.accessLogRetentionDays",
-    s.api.accessLogRetentionDays,
-    LOG_RETENTION_DAYS as readonly number[],
-  );
+  validateApiSettings(path, "api.", s.api, props.api?.jwt);
 
   const alarms = props.alarms;
   if (alarms) {

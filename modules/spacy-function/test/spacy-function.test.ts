@@ -698,7 +698,7 @@ describe("SpacyFunction for other teams", () => {
   test("grantInvoke is refused when the API does not use IAM auth", () => {
     const f = fixture();
     const fn = new SpacyFunction(f.stack, "api", functionProps(f, { api: { auth: "none" } }));
-    expect(() => fn.grantInvoke({ roleName: "caller" })).toThrow(/grantInvoke needs api\.auth "iam".*uses "none"/);
+    expect(() => fn.grantInvoke({ roleName: "caller" })).toThrow(/grantInvoke needs auth "iam".*uses "none"/);
   });
 
   test("mounts an existing file system wrapped with EfsModelStore.fromAttributes", () => {

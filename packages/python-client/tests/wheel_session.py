@@ -32,7 +32,9 @@ def main(url: str) -> None:
         lambda: client.analyze("He works at Google.", include=["cats"]),
         lambda: client.entities("x" * 100_001),
         lambda: client.models(),
-        lambda: SpacyClient(url, model="en_core_web_sm").entities("He works at Google."),
+        lambda: SpacyClient(url, model=client.models()["models"][0]["name"]).entities("He works at Google."),
+        lambda: client.analyze("He works at Google.", ["sents"], model=client.models()["models"][0]["name"]),
+        lambda: client.entities("He works at Google.", model="xx_no_such_model"),
         lambda: first_end,
     ]
     for call in calls:

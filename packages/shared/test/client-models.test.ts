@@ -3,8 +3,15 @@ import { SpacyApiClient, SpacyApiError, type ModelsResponse } from "../src";
 const GOOGLE = { text: "Google", label: "ORG", start: 12, end: 18 };
 const MODELS: ModelsResponse = {
   models: [
-    { name: "en_core_web_sm", version: "3.8.0", default: true, components: ["ner"], labels: { ner: ["ORG"] } },
-    { name: "en_team", version: "1.0.0", default: false, components: ["ner", "textcat"], labels: {} },
+    {
+      name: "en_core_web_sm",
+      version: "3.8.0",
+      default: true,
+      synced: true,
+      components: ["ner"],
+      labels: { ner: ["ORG"] },
+    },
+    { name: "en_team", version: "1.0.0", default: false, synced: false, components: [], labels: {} },
   ],
 };
 

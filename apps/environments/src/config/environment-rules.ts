@@ -1,5 +1,18 @@
 import type { EnvironmentConfig } from "./schema";
 
+/** Longest name Lambda accepts for a function. */
+export const LAMBDA_FUNCTION_NAME_MAX = 64;
+
+/** Name of a model's function: `spacy-<environment>-<model>`. */
+export function modelFunctionName(environment: string, model: string): string {
+  return `spacy-${environment}-${model}`;
+}
+
+/** Name of a model's sync function, the longest name derived from a model's. */
+export function modelSyncName(environment: string, model: string): string {
+  return `${modelFunctionName(environment, model)}-sync`;
+}
+
 /** Environments that others depend on: their state is shared and their alarms must reach someone. */
 export const SHARED_ENVIRONMENTS = ["staging", "prod"] as const;
 
@@ -18,13 +31,17 @@ export interface RuleIssue {
 /** Rules that span fields or depend on the environment's name; each names the field it is about. */
 export function environmentIssues(environment: string, config: EnvironmentConfig): RuleIssue[] {
   const issues: RuleIssue[] = [];
-  const fn = config.function;
-  if (fn.provisionedConcurrency > fn.reservedConcurrency) {
-    issues.push({
-      path: "function.reservedConcurrency",
-      message: `must cover function.provisionedConcurrency (${fn.provisionedConcurrency}): provisioned instances count against the reservation`,
-    });
-  }
+  config.models.forEach((model, index) => {
+    // Lambda's limit on function names, for the longest name the stack derives from the model's.
+    const longest = modelSyncName(environment, model.name);
+    if (longest.length > LAMBDA_FUNCTION_NAME_MAX) {
+      issues.push({
+        path: `models.${index}.name`,
+        message: `makes the function name "${longest}" ${longest.length} characters long, over Lambda's ${LAMBDA_FUNCTION_NAME_MAX}`,
+      });
+    }
+  });
+  const reserved = config.models.reduce((sum, model) => sum + model.reservedConcurrency, 0);
   if (config.alarms.datapointsToAlarm > config.alarms.evaluationPeriods) {
     issues.push({
       path: "alarms.datapointsToAlarm",
@@ -35,10 +52,15 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
     const why =
       'with api.auth "none" anyone who has the URL can invoke the function, so reservation and throttling are ' +
       "the only limits on the bill and on the account's shared concurrency pool";
-    if (fn.reservedConcurrency > OPEN_API_LIMITS.reservedConcurrency) {
+    // Reported on the model whose reservation takes the sum over the cap.
+    let sum = 0;
+    const over = config.models.findIndex(
+      (model) => (sum += model.reservedConcurrency) > OPEN_API_LIMITS.reservedConcurrency,
+    );
+    if (over >= 0) {
       issues.push({
-        path: "function.reservedConcurrency",
-        message: `must be at most ${OPEN_API_LIMITS.reservedConcurrency}: ${why}`,
+        path: `models.${over}.reservedConcurrency`,
+        message: `must keep the models' reservations at most ${OPEN_API_LIMITS.reservedConcurrency} in all (they sum to ${reserved}): ${why}`,
       });
     }
     if (config.api.throttlingRateLimit > OPEN_API_LIMITS.throttlingRateLimit) {

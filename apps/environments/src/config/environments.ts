@@ -32,9 +32,18 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     region: "eu-west-1",
     network: { cidr: "10.10.0.0/16", azCount: 2, natGateways: "single" },
     modelStore: { backups: false },
-    model: { name: "en_core_web_sm", version: "3.8.0", source: EN_CORE_WEB_SM_3_8_0, keepVersions: 1 },
-    // Open API (no auth): the reservation and throttling are what bound a stranger's use of it.
-    function: { memorySize: 1024, reservedConcurrency: 5, logRetentionDays: 14 },
+    // One small model. Open API (no auth): the reservation and throttling are what bound a stranger's use of it.
+    models: [
+      {
+        name: "en_core_web_sm",
+        version: "3.8.0",
+        source: EN_CORE_WEB_SM_3_8_0,
+        keepVersions: 1,
+        memorySize: 1024,
+        reservedConcurrency: 5,
+      },
+    ],
+    function: { logRetentionDays: 14 },
     api: { auth: "none", throttlingRateLimit: 5, throttlingBurstLimit: 10 },
     // Its alarms notify whoever subscribes.
     alarms: { enabled: true },
@@ -48,8 +57,16 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     region: "eu-west-1",
     network: { cidr: "10.20.0.0/16", azCount: 2, natGateways: "single" },
     modelStore: { backups: true },
-    model: { name: "en_core_web_lg", version: "3.8.0", source: EN_CORE_WEB_LG_3_8_0 },
-    function: { memorySize: 3008, reservedConcurrency: 10, logRetentionDays: 30 },
+    models: [
+      {
+        name: "en_core_web_lg",
+        version: "3.8.0",
+        source: EN_CORE_WEB_LG_3_8_0,
+        memorySize: 3008,
+        reservedConcurrency: 10,
+      },
+    ],
+    function: { logRetentionDays: 30 },
     api: { auth: "iam", throttlingRateLimit: 20, throttlingBurstLimit: 20 },
     alarms: { enabled: true, subscriptions: [{ protocol: "email", endpoint: "spacy-staging-alarms@example.com" }] },
     delivery: { pipeline: true, pullRequestPlans: true },
@@ -61,14 +78,17 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     region: "eu-west-1",
     network: { cidr: "10.30.0.0/16", azCount: 2, natGateways: "one-per-az" },
     modelStore: { backups: true, transitionToIa: "AFTER_90_DAYS" },
-    model: { name: "en_core_web_lg", version: "3.8.0", source: EN_CORE_WEB_LG_3_8_0 },
-    function: {
-      memorySize: 3008,
-      reservedConcurrency: 50,
-      provisionedConcurrency: 1,
-      tracing: true,
-      logRetentionDays: 90,
-    },
+    models: [
+      {
+        name: "en_core_web_lg",
+        version: "3.8.0",
+        source: EN_CORE_WEB_LG_3_8_0,
+        memorySize: 3008,
+        reservedConcurrency: 50,
+        provisionedConcurrency: 1,
+      },
+    ],
+    function: { tracing: true, logRetentionDays: 90 },
     api: { auth: "iam", throttlingRateLimit: 100, throttlingBurstLimit: 50 },
     alarms: { enabled: true, subscriptions: [{ protocol: "email", endpoint: "spacy-prod-oncall@example.com" }] },
     // Not planned on pull requests: its plan role trusts only the deploy workflow on main (see apps/bootstrap).

@@ -39,6 +39,22 @@ const modelSource = z.discriminatedUnion("kind", [
   }),
 ]);
 
+/** One model the environment serves; its name is the `<name>` of its `/models/<name>/…` routes. */
+const modelSchema = z.strictObject({
+  name: z.string().refine(isModelName, MODEL_NAME_RULE),
+  version: z.string().refine(isModelVersion, MODEL_VERSION_RULE),
+  /** Where the sync downloads the model from, pinned by the wheel's sha256. */
+  source: modelSource,
+  /** Earlier versions kept for rollback; at least 1, the one the API serves until a deploy switches it. */
+  keepVersions: z.int().min(KEEP_VERSIONS_LIMITS.min).max(KEEP_VERSIONS_LIMITS.max).default(2),
+  /** Memory of the model's function, in MB: the model loads whole (see MODEL_MEMORY_GUIDE). */
+  memorySize: z.int().min(MEMORY_LIMITS.min).max(MEMORY_LIMITS.max),
+  /** Concurrent executions reserved for, and capping, the model's function; required so no model can drain the account's pool. */
+  reservedConcurrency: z.int().min(1),
+  /** Instances kept warm with the model loaded (behind the function's "live" alias). */
+  provisionedConcurrency: z.int().min(0).default(0),
+});
+
 export const environmentConfigSchema = z
   .strictObject({
     /** AWS region the environment lives in. */
@@ -55,21 +71,14 @@ export const environmentConfigSchema = z
       backups: z.boolean(),
       transitionToIa: z.enum(IA_TRANSITIONS).optional(),
     }),
-    model: z.strictObject({
-      name: z.string().refine(isModelName, MODEL_NAME_RULE),
-      version: z.string().refine(isModelVersion, MODEL_VERSION_RULE),
-      /** Where the sync downloads the model from, pinned by the wheel's sha256. */
-      source: modelSource,
-      /** Earlier versions kept for rollback; at least 1, the one the API serves until a deploy switches it. */
-      keepVersions: z.int().min(KEEP_VERSIONS_LIMITS.min).max(KEEP_VERSIONS_LIMITS.max).default(2),
-    }),
+    /** The models the API serves, each synced, versioned and served by a function of its own. */
+    models: z.array(modelSchema).min(1, "must list at least one model"),
+    /** Name of the model the bare routes (`POST /entities`, …) serve. @default the first model */
+    defaultModel: z.string().optional(),
+    /** Settings every model's function shares; memory and concurrency are per model. */
     function: z.strictObject({
       architecture: z.enum(LAMBDA_ARCHITECTURES).default("x86_64"),
-      memorySize: z.int().min(MEMORY_LIMITS.min).max(MEMORY_LIMITS.max),
       timeout: z.int().min(TIMEOUT_LIMITS.min).max(TIMEOUT_LIMITS.max).default(30),
-      /** Concurrent executions reserved for, and capping, the API function; required so no environment can drain the account's pool. */
-      reservedConcurrency: z.int().min(1),
-      provisionedConcurrency: z.int().min(0).default(0),
       tracing: z.boolean().default(false),
       logRetentionDays: z.union(
         LOG_RETENTION_DAYS.map((d) => z.literal(d)),
@@ -110,12 +119,35 @@ export const environmentConfigSchema = z
     if (config.api.auth !== "jwt" && config.api.jwt) {
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is only allowed when api.auth is "jwt"' });
     }
-    if (config.network.natGateways === "none" && config.model.source.kind !== "s3") {
+    config.models.forEach((model, index) => {
+      if (config.network.natGateways === "none" && model.source.kind !== "s3") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", index, "source", "kind"],
+          message:
+            'must be "s3" when network.natGateways is "none": without NAT the sync reaches only S3, through the gateway endpoint',
+        });
+      }
+      if (config.models.findIndex((other) => other.name === model.name) !== index) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", index, "name"],
+          message: "must be unique: it names the model's routes, function and directory on the store",
+        });
+      }
+      if (model.provisionedConcurrency > model.reservedConcurrency) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["models", index, "reservedConcurrency"],
+          message: `must cover provisionedConcurrency (${model.provisionedConcurrency}): provisioned instances count against the reservation`,
+        });
+      }
+    });
+    if (config.defaultModel !== undefined && !config.models.some((model) => model.name === config.defaultModel)) {
       ctx.addIssue({
         code: "custom",
-        path: ["model", "source", "kind"],
-        message:
-          'must be "s3" when network.natGateways is "none": without NAT the sync reaches only S3, through the gateway endpoint',
+        path: ["defaultModel"],
+        message: `must be the name of one of the models (${config.models.map((model) => model.name).join(", ")})`,
       });
     }
     if (config.network.natGateways === "none" && !config.network.s3GatewayEndpoint) {
@@ -142,15 +174,22 @@ export type EnvironmentConfigInput = z.input<typeof environmentConfigSchema>;
 /** An environment's validated config with every default filled in. */
 export type EnvironmentConfig = z.output<typeof environmentConfigSchema>;
 
+/** The model the bare routes serve: `defaultModel`, else the first. */
+export function defaultModelOf(config: EnvironmentConfig): EnvironmentConfig["models"][number] {
+  return config.models.find((model) => model.name === config.defaultModel) ?? config.models[0];
+}
+
 /** Rules that only make sense for production. */
 export function productionIssues(config: EnvironmentConfig): { path: string; message: string }[] {
   const issues: { path: string; message: string }[] = [];
-  if (config.function.provisionedConcurrency < 1) {
-    issues.push({
-      path: "function.provisionedConcurrency",
-      message: "must be at least 1 in prod: cold starts load the model",
-    });
-  }
+  config.models.forEach((model, index) => {
+    if (model.provisionedConcurrency < 1) {
+      issues.push({
+        path: `models.${index}.provisionedConcurrency`,
+        message: "must be at least 1 in prod: cold starts load the model",
+      });
+    }
+  });
   if (!config.alarms.enabled) {
     issues.push({ path: "alarms.enabled", message: "must be true in prod" });
   }

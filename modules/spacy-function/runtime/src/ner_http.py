@@ -14,6 +14,8 @@ JSON_HEADERS = {"content-type": "application/json"}
 ECHO_CHARS = 100
 # path -> allowed methods; anything else under a known path is a 405.
 ROUTES: dict[str, tuple[str, ...]] = {"/entities": ("POST",), "/analyze": ("POST",), "/health": ("GET",)}
+# Routes of one model among several behind an API: /models/<name> + a route above.
+MODEL_ROUTE_PREFIX = "/models/"
 
 
 class ApiError(Exception):
@@ -88,9 +90,21 @@ def _normalise(path: str) -> str:
     return path or "/"
 
 
-def route(request: HttpRequest) -> str:
-    """The matched path, or ApiError 404/405."""
-    allowed = ROUTES.get(request.path)
+def model_route(path: str) -> tuple[str | None, str]:
+    """(model name, route) of `/models/<name>/<route>`; (None, path) for any other path."""
+    if not path.startswith(MODEL_ROUTE_PREFIX):
+        return None, path
+    name, slash, rest = path[len(MODEL_ROUTE_PREFIX) :].partition("/")
+    return (name, f"/{rest}") if name and slash else (None, path)
+
+
+def route(request: HttpRequest, served_model: str | None) -> str:
+    """The matched route (without a /models/<name> prefix), or ApiError 404/405."""
+    model, path = model_route(request.path)
+    if model is not None and model != served_model:
+        serves = f"serves {served_model}" if served_model else "serves no named model (MODEL_NAME is unset)"
+        raise ApiError(404, "model_not_found", f"No model {echo(model)} here; this function {serves}.")
+    allowed = ROUTES.get(path)
     if allowed is None:
         known = ", ".join(f"{' '.join(methods)} {path}" for path, methods in ROUTES.items())
         method, path = echo(request.method), echo(request.path)
@@ -99,11 +113,11 @@ def route(request: HttpRequest) -> str:
         raise ApiError(
             405,
             "method_not_allowed",
-            f"{request.path} does not accept {echo(request.method) or 'an empty method'}; "
+            f"{echo(request.path)} does not accept {echo(request.method) or 'an empty method'}; "
             f"use {', '.join(allowed)}.",
             headers={"allow": ", ".join(allowed)},
         )
-    return request.path
+    return path
 
 
 def json_body(request: HttpRequest) -> Any:

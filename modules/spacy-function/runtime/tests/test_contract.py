@@ -10,17 +10,15 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from catalog_handler import CATALOG_ROUTE
 from conftest import RUNTIME_DIR, SRC_DIR
 from local_openapi import load_document
-from ner_http import ROUTES
+from ner_http import MODEL_ROUTE_PREFIX, ROUTES
 
 ROOT = RUNTIME_DIR.parents[2]
 TS_API = ROOT / "packages" / "shared" / "src" / "api"
 
 
-# Codes the document and TypeScript announce for the multi-model API before the handler sends them. When the
-# handler starts sending one, the test below fails: remove it here.
-NOT_YET_SENT = {"model_not_found"}
 # ModelUnavailable carries no status; the handler answers every one with 503 (ner_handler._unavailable).
 MODEL_UNAVAILABLE_STATUS = 503
 
@@ -86,10 +84,9 @@ def _openapi_error_statuses() -> dict[str, int]:
 def test_the_error_codes_the_handler_sends_are_the_ones_typescript_openapi_and_the_readme_know():
     python = _python_error_codes()
     assert len(python) >= 20
-    assert not python & NOT_YET_SENT, "the handler sends these now: remove them from NOT_YET_SENT"
-    assert python | NOT_YET_SENT == _ts_error_codes()
-    assert python | NOT_YET_SENT == set(_openapi_error_statuses())
-    assert python | NOT_YET_SENT == set(_readme_error_statuses())
+    assert python == _ts_error_codes()
+    assert python == set(_openapi_error_statuses())
+    assert python == set(_readme_error_statuses())
 
 
 def test_each_code_is_sent_with_the_status_openapi_and_the_readme_give_it():
@@ -103,25 +100,15 @@ def _openapi_routes() -> dict[str, set[str]]:
     return {path: {method.upper() for method in item} for path, item in load_document()["paths"].items()}
 
 
-def test_the_handlers_routes_are_the_openapi_operations_of_the_default_model():
-    unprefixed = {
-        path: methods for path, methods in _openapi_routes().items() if not path.startswith("/models")
-    }
-    assert {path: set(methods) for path, methods in ROUTES.items()} == unprefixed
+def test_the_handlers_routes_are_the_openapi_operations():
+    """A model's function answers ROUTES bare and under /models/<name>; the catalog function GET /models."""
+    served = {path: set(methods) for path, methods in ROUTES.items()}
+    served |= {f"{MODEL_ROUTE_PREFIX}{{model}}{path}": set(methods) for path, methods in ROUTES.items()}
+    served[CATALOG_ROUTE] = {"GET"}
+    assert served == _openapi_routes()
     routes = (TS_API / "routes.ts").read_text()
-    assert set(ROUTES) == set(re.findall(r'^\s+\w+: "(/[a-z]+)",', routes, re.M))
-
-
-def test_the_model_routes_are_in_the_document_until_the_handler_serves_them():
-    """The multi-model routes: in the document now; the handler does not serve them yet (ROUTES). When it
-    does, this fails: compare its model routes with the document here instead."""
-    assert {path: methods for path, methods in _openapi_routes().items() if path.startswith("/models")} == {
-        "/models": {"GET"},
-        "/models/{model}/entities": {"POST"},
-        "/models/{model}/analyze": {"POST"},
-        "/models/{model}/health": {"GET"},
-    }
-    assert not any(path.startswith("/models") for path in ROUTES)
+    assert {*ROUTES, CATALOG_ROUTE} == set(re.findall(r'^\s+\w+: "(/[a-z]+)",', routes, re.M))
+    assert f"{CATALOG_ROUTE}/" == MODEL_ROUTE_PREFIX
 
 
 def test_a_code_missing_on_one_side_is_found(tmp_path: Path):

@@ -21,7 +21,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(ner_handler._load_backoff, "clock", fake)
+    monkeypatch.setattr(ner_handler.runtime.load_backoff, "clock", fake)
     return fake
 
 

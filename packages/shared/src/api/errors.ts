@@ -31,7 +31,7 @@ export const API_ERROR_CODES = [
   "response_too_large",
   /** 404: no such route. */
   "not_found",
-  /** 404: `/models/{model}/…` names a model this API does not serve (`GET /models` lists those it does). */
+  /** 404: `/models/<name>/…` names a model this API does not serve (`GET /models` lists them). */
   "model_not_found",
   /** 405: the route exists but not with this method (the answer's Allow header lists the right one). */
   "method_not_allowed",

@@ -4,7 +4,7 @@ import { API_ROUTES } from "./routes";
 export const MODEL_PATH_PARAMETER = "model";
 
 /** `GET` the `ModelsResponse`: every model the API serves. */
-export const MODELS_ROUTE = "/models";
+export const MODELS_ROUTE = API_ROUTES.models;
 
 /**
  * The unprefixed routes that also exist per model, under `/models/{model}`: the same bodies, served by that

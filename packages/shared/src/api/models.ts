@@ -6,9 +6,11 @@ export interface ModelInfo {
   readonly version: string;
   /** Whether the unprefixed routes (`POST /entities`, `POST /analyze`, `GET /health`) serve this model. */
   readonly default: boolean;
-  /** Pipeline components that run on every request, `nlp.pipe_names`. */
+  /** Whether the model is in the store: false while its sync has not put it there (then no components or labels). */
+  readonly synced: boolean;
+  /** The pipeline's components, as its meta.json lists them (`pipeline`). */
   readonly components: string[];
-  /** Labels per component that has them, e.g. `{ "ner": ["ORG", "PERSON"] }`. */
+  /** Labels per component that has them, from its meta.json, e.g. `{ "ner": ["ORG", "PERSON"] }`. */
   readonly labels: Record<string, string[]>;
 }
 

