@@ -98,7 +98,9 @@ def test_private_subnets_reach_only_s3(private: Deployment, state: dict) -> None
     lists = ec2.describe_prefix_lists()["PrefixLists"]
     (s3_list,) = [p["PrefixListId"] for p in lists if p["PrefixListName"] == endpoint["ServiceName"]]
     lam = private.client("lambda")
-    vpc_config = lam.get_function(FunctionName="spacy-dev-private-en_core_web_sm-sync")["Configuration"]["VpcConfig"]
+    vpc_config = lam.get_function(FunctionName="spacy-dev-private-en_core_web_sm-sync")["Configuration"][
+        "VpcConfig"
+    ]
     rules = ec2.describe_security_group_rules(
         Filters=[{"Name": "group-id", "Values": vpc_config["SecurityGroupIds"]}]
     )["SecurityGroupRules"]
