@@ -14,6 +14,7 @@ from catalog_handler import CATALOG_ROUTE
 from conftest import RUNTIME_DIR, SRC_DIR
 from local_openapi import load_document
 from ner_http import MODEL_ROUTE_PREFIX, ROUTES
+from openapi_spec_validator import validate
 
 ROOT = RUNTIME_DIR.parents[2]
 TS_API = ROOT / "packages" / "shared" / "src" / "api"
@@ -93,6 +94,12 @@ def test_each_code_is_sent_with_the_status_openapi_and_the_readme_give_it():
     documented = _openapi_error_statuses()
     assert {code: {documented[code]} for code in _python_error_statuses()} == _python_error_statuses()
     assert _readme_error_statuses() == documented
+
+
+def test_the_document_is_valid_openapi_3_1():
+    document = load_document()
+    assert document["openapi"] == "3.1.0"
+    validate(document)
 
 
 def _openapi_routes() -> dict[str, set[str]]:

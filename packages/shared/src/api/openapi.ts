@@ -28,6 +28,8 @@ export const API_CONTRACT_VERSION = "1.1.0";
 export const OPENAPI_DOCUMENT_FILE = "openapi.json";
 
 const JSON_MEDIA = "application/json";
+// The README's first request.
+const SEED_TEXT = "He works at Google.";
 const string: SchemaObject = { type: "string" };
 const offset: SchemaObject = { type: "integer", minimum: 0 };
 const strings: SchemaObject = { type: "array", items: string };
@@ -219,6 +221,8 @@ interface Operation {
   readonly operationId: string;
   readonly summary: string;
   readonly request?: string;
+  /** A request body schemathesis sends in its examples phase (and a reader copies). */
+  readonly example?: unknown;
   readonly response: string;
   readonly errors: readonly number[];
 }
@@ -233,6 +237,7 @@ const OPERATIONS: readonly Operation[] = [
     operationId: "entities",
     summary: "Named entities of one text or a batch, exactly as spacy.load(path) of the model finds them.",
     request: "EntitiesRequest",
+    example: { text: SEED_TEXT },
     response: "EntitiesResponse",
     errors: BODY_ERRORS,
   },
@@ -242,6 +247,7 @@ const OPERATIONS: readonly Operation[] = [
     operationId: "analyze",
     summary: "What the pipeline produces for one text or a batch: entities, spans, cats, sentences, tokens.",
     request: "AnalysisRequest",
+    example: { text: SEED_TEXT, include: ["entities", "sents"] },
     response: "AnalysisResponse",
     errors: BODY_ERRORS,
   },
@@ -261,7 +267,9 @@ function operation(op: Operation, modelScoped: boolean): OperationObject {
     operationId: modelScoped ? `model${op.operationId[0].toUpperCase()}${op.operationId.slice(1)}` : op.operationId,
     summary: modelScoped ? `${op.summary} Served by the named model (404 model_not_found if none).` : op.summary,
     ...(modelScoped ? { parameters: [MODEL_PARAMETER] } : {}),
-    ...(op.request ? { requestBody: { required: true, content: { [JSON_MEDIA]: { schema: ref(op.request) } } } } : {}),
+    ...(op.request
+      ? { requestBody: { required: true, content: { [JSON_MEDIA]: { schema: ref(op.request), example: op.example } } } }
+      : {}),
     responses: {
       "200": { description: "OK", content: { [JSON_MEDIA]: { schema: ref(op.response) } } },
       ...Object.fromEntries(
