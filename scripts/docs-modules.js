@@ -5,7 +5,7 @@
 // A generated block sits between two markers:
 //   <!-- BEGIN GENERATED inputs SpacyFunctionProps (pnpm docs:modules) -->   props table of an interface
 //   <!-- BEGIN GENERATED outputs SpacyFunction (pnpm docs:modules) -->       public readonly attributes of a class
-//   <!-- BEGIN GENERATED file examples/consumer/main.ts (pnpm docs:modules) --> a file, verbatim, as a code block
+//   <!-- BEGIN GENERATED file examples/src/full-stack.ts (pnpm docs:modules) --> a file, verbatim, as a code block
 //   <!-- END GENERATED -->
 // Inputs come from each property's TSDoc: the text is the description, `@default` the default (a property
 // without `?` is "required"). A property whose type is another `…Props` interface of the package gets a row

@@ -91,5 +91,6 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `pack:packages: ${packages.length} tarballs complete (content check + npm publish --dry-run) in ${path.relative(root, out) || out}`,
+  `pack:packages: ${packages.length} tarballs complete (content check + npm publish --dry-run) in ` +
+    `${path.relative(root, out) || out}`,
 );

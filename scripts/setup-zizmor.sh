@@ -17,6 +17,7 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/zizmor" ]]; t
 fi
 echo "zizmor venv: $PY_EXE (CPython $PY_VERSION)${PYTHON:+, from PYTHON=$PYTHON}" >&2
 [[ -x "$venv/bin/python" ]] || { rm -rf "$venv"; py_venv_create "$venv"; }
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps --only-binary=:all: -r "$req"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+  --only-binary=:all: -r "$req"
 echo "$want" >"$stamp"
 echo "zizmor venv: $venv ready ($("$venv/bin/zizmor" --version))" >&2

@@ -2,8 +2,8 @@
 # pnpm test:consumer: uses the packages the way another team would, outside this workspace.
 #   1. pnpm pack:packages (build, pack, content check, npm publish --dry-run)
 #   2. a fresh npm project in a temp directory: the tarballs + peers from the registry; the README's
-#      "Consuming a module" stack (examples/consumer/main.ts) run by ts-node and the same stack in plain
-#      CommonJS (main.js) -> cdktf synth -> tofu init + validate; both must synthesize the same Terraform;
+#      "Consuming a module" stack (examples/src/full-stack.ts) run by ts-node and compiled by tsc to plain
+#      CommonJS -> cdktf synth -> tofu init + validate; both must synthesize the same Terraform;
 #      the layer built with the package's own `serverless-spacy-layer` command; constructs at the newest 10.x
 #      (the top of the peer range) still gives one copy of constructs and the same Terraform
 #   3. a client-only project with nothing but @serverless-spacy/shared (no cdktf installed) calling
@@ -42,10 +42,12 @@ npm_install() { npm install --no-audit --no-fund --loglevel=error "$@"; }
 step "stack project: npm install ${#tarballs[@]} tarballs + cdktf $CDKTF, constructs $CONSTRUCTS, provider $PROVIDER"
 app="$work/stack"
 mkdir -p "$app"
-cp examples/consumer/main.ts examples/consumer/main.js examples/consumer/tsconfig.json "$app/"
+cp examples/src/full-stack.ts "$app/main.ts"
+cp examples/consumer/tsconfig.json "$app/"
 cd "$app"
 npm init -y >/dev/null
-printf '{"language":"typescript","app":"npx ts-node main.ts","projectId":"consumer-test","sendCrashReports":"false"}\n' >cdktf.json
+printf '%s\n' '{"language":"typescript","app":"npx ts-node main.ts","projectId":"consumer-test",' \
+  '"sendCrashReports":"false"}' >cdktf.json
 npm_install --save-exact "${tarballs[@]}" "cdktf@$CDKTF" "constructs@$CONSTRUCTS" "@cdktf/provider-aws@$PROVIDER" \
   "ts-node@$TS_NODE" "typescript@$TYPESCRIPT" "@types/node@$TYPES_NODE" "cdktf-cli@$CDKTF_CLI"
 
@@ -56,7 +58,8 @@ one_constructs() {
 const path = require("path");
 const libs = ["cdktf", "@cdktf/provider-aws", "@serverless-spacy/network", "@serverless-spacy/model-store",
   "@serverless-spacy/spacy-function", "@serverless-spacy/shared"];
-const copies = new Map(libs.map((lib) => [lib, require.resolve("constructs", { paths: [path.resolve("node_modules", lib)] })]));
+const resolve = (lib) => require.resolve("constructs", { paths: [path.resolve("node_modules", lib)] });
+const copies = new Map(libs.map((lib) => [lib, resolve(lib)]));
 if (new Set(copies.values()).size !== 1) {
   console.error([...copies].map(([lib, file]) => `${lib} -> ${file}`).join("\n"));
   process.exit(1);
@@ -66,35 +69,49 @@ EOF
 }
 one_constructs
 
+stack=search-ner # the id examples/src/full-stack.ts gives its stack when run as the app
+stack_json() { echo "$PWD/$1/stacks/$stack/cdk.tf.json"; }
 synth() { # $1 = output dir, rest = extra cdktf args
   local out="$1"
   shift
   npx cdktf synth --output "$out" "$@" >"$out.log" 2>&1 || { cat "$out.log" >&2; fail "cdktf synth ($*) failed"; }
-  [[ -f "$out/stacks/search/cdk.tf.json" ]] || fail "cdktf synth wrote no $out/stacks/search/cdk.tf.json"
+  [[ -f "$(stack_json "$out")" ]] || fail "cdktf synth wrote no $(stack_json "$out")"
 }
 # Terraform without cdktf's per-run metadata, to compare two syntheses.
-terraform_of() { node -e 'const j=require(process.argv[1]); delete j["//"]; console.log(JSON.stringify(j, null, 1))' "$1"; }
+terraform_of() {
+  node -e 'const j=require(process.argv[1]); delete j["//"]; console.log(JSON.stringify(j, null, 1))' "$1"
+}
+same_terraform() { # $1, $2 = output dirs, $3 = what differs
+  diff <(terraform_of "$(stack_json "$1")") <(terraform_of "$(stack_json "$2")") >/dev/null ||
+    fail "$3 synthesized different Terraform"
+}
 
-step "synth (a) TypeScript stack by ts-node (examples/consumer/main.ts = README example)"
+step "synth (a) TypeScript stack by ts-node (examples/src/full-stack.ts = README example)"
 synth cdktf.out.ts
-step "synth (b) plain CommonJS stack (examples/consumer/main.js)"
-synth cdktf.out.js --app "node main.js"
-diff <(terraform_of "$PWD/cdktf.out.ts/stacks/search/cdk.tf.json") <(terraform_of "$PWD/cdktf.out.js/stacks/search/cdk.tf.json") \
-  >/dev/null || fail "the TypeScript and the JavaScript stack synthesized different Terraform"
-resources="$(node -e 'const r=require(process.argv[1]).resource; console.log(Object.values(r).reduce((n, t) => n + Object.keys(t).length, 0))' "$PWD/cdktf.out.ts/stacks/search/cdk.tf.json")"
+step "synth (b) the same stack compiled to plain CommonJS by tsc: the packages work without TypeScript"
+npx tsc -p tsconfig.json --outDir js || fail "tsc could not compile the README stack"
+synth cdktf.out.js --app "node js/main.js"
+same_terraform cdktf.out.ts cdktf.out.js "the TypeScript and the JavaScript stack"
+resources="$(node -e '
+  const r = require(process.argv[1]).resource;
+  console.log(Object.values(r).reduce((n, t) => n + Object.keys(t).length, 0));' "$(stack_json cdktf.out.ts)")"
 echo "both stacks synthesized the same Terraform ($resources resources)"
 
 step "tofu init + validate of both syntheses"
 # shellcheck disable=SC1090
 source "$(bash "$root/tools/install.sh")"
 for out in cdktf.out.ts cdktf.out.js; do
-  dir="$out/stacks/search"
-  tofu -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1 || { cat "$dir/init.log" >&2; fail "tofu init in $dir"; }
+  dir="$out/stacks/$stack"
+  tofu -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1 || {
+    cat "$dir/init.log" >&2
+    fail "tofu init in $dir"
+  }
   tofu -chdir="$dir" validate -no-color || fail "tofu validate of $dir"
 done
 
 step "the layer from the installed package: npx serverless-spacy-layer build --arch x86_64 --out layers"
-npx serverless-spacy-layer build --arch x86_64 --out layers --python "${CONSUMER_PYTHON:-python3.11}" >layer.log 2>&1 || {
+npx serverless-spacy-layer build --arch x86_64 --out layers --python "${CONSUMER_PYTHON:-python3.11}" \
+  >layer.log 2>&1 || {
   cat layer.log >&2
   fail "serverless-spacy-layer build"
 }
@@ -105,15 +122,16 @@ names = set(zipfile.ZipFile(sys.argv[1]).namelist())
 assert "python/spacy/__init__.py" in names, "python/spacy/__init__.py missing"
 print(f"layer zip holds {len(names)} files, spaCy included")
 EOF
-if npx serverless-spacy-layer build --arch sparc >bad.log 2>&1; then fail "serverless-spacy-layer accepted --arch sparc"; fi
+if npx serverless-spacy-layer build --arch sparc >bad.log 2>&1; then
+  fail "serverless-spacy-layer accepted --arch sparc"
+fi
 grep -q -- '--arch must be one of x86_64, arm64' bad.log || { cat bad.log >&2; fail "no clear error for a bad --arch"; }
 
 step "constructs $CONSTRUCTS_NEWEST (newest in the peer range ^$CONSTRUCTS): one copy, same Terraform"
 npm_install --save-exact "constructs@$CONSTRUCTS_NEWEST"
 one_constructs
-synth cdktf.out.newest --app "node main.js"
-diff <(terraform_of "$PWD/cdktf.out.js/stacks/search/cdk.tf.json") <(terraform_of "$PWD/cdktf.out.newest/stacks/search/cdk.tf.json") \
-  >/dev/null || fail "constructs $CONSTRUCTS_NEWEST synthesized different Terraform"
+synth cdktf.out.newest --app "node js/main.js"
+same_terraform cdktf.out.js cdktf.out.newest "constructs $CONSTRUCTS_NEWEST"
 
 step "client-only project: only $(basename "$shared_tarball") (no cdktf), calling pnpm serve"
 client="$work/client"

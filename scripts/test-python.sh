@@ -46,7 +46,10 @@ typecheck() { # MYPYPATH, then mypy arguments
 runtime=modules/spacy-function/runtime sync=packages/shared/model-sync layer=modules/spacy-function/layer
 typecheck "$runtime/src:$runtime:modules/spacy-function/bench" \
   "$runtime/src" "$runtime/local_server.py" "$runtime/local_openapi.py" modules/spacy-function/bench
-typecheck "$runtime/src:$runtime:modules/spacy-function/bench" --no-check-untyped-defs "$runtime/tests"
+# The runtime's tests also import local_server.py (from the suite's folder, where pytest runs), the sync and
+# testkit (the team pipeline is synced before it is served).
+typecheck "$runtime:$runtime/src:modules/spacy-function/bench:$sync/src:scripts/python" --no-check-untyped-defs \
+  "$runtime/tests"
 typecheck "$sync/src:scripts/python" "$sync/src" scripts/python/testkit
 typecheck "$sync/src:scripts/python" --no-check-untyped-defs "$sync/tests"
 typecheck "$layer:$sync/src:scripts/python" "$layer/build_layer.py"

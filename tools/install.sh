@@ -130,7 +130,10 @@ tool_ldflags() {
     actionlint) echo "-s -w -X github.com/rhysd/actionlint.version=$v" ;;
     # Logged at provider start-up and sent in the User-Agent; record the real
     # upstream source (pseudo-version) rather than pretending to be a release.
-    terraform-provider-aws) echo "-s -w -X github.com/hashicorp/terraform-provider-aws/version.ProviderVersion=${AWS_PROVIDER_VERSION}+src.${v}" ;;
+    terraform-provider-aws)
+      local version_pkg=github.com/hashicorp/terraform-provider-aws/version
+      echo "-s -w -X $version_pkg.ProviderVersion=${AWS_PROVIDER_VERSION}+src.${v}"
+      ;;
   esac
 }
 

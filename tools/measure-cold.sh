@@ -63,12 +63,14 @@ measure() { # <label> <install.sh args...>
   printf '| %-28s | %10s | %12s | %14s |\n' "$label" "$wall" "$rss" "$sys"
 }
 
-echo "Go: $(go version 2>/dev/null || /usr/local/go/bin/go version); $(nproc) cores; $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+memory="$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "Go: $(go version 2>/dev/null || /usr/local/go/bin/go version); $(nproc) cores; $memory"
 printf '| %-28s | %10s | %12s | %14s |\n' "step" "wall" "max RSS" "system peak"
 printf '|%s|%s|%s|%s|\n' "------------------------------" "------------" "--------------" "----------------"
 for t in "${TOOLS[@]}"; do
   measure "cold $t" "$t"
 done
 measure "warm" "${TOOLS[@]}"
-echo "disk: GOMODCACHE $(du -sh "$GOMODCACHE" | cut -f1), GOCACHE $(du -sh "$GOCACHE" | cut -f1), tools $(du -sh "$SERVERLESS_SPACY_CACHE/tools" | cut -f1)"
+echo "disk: GOMODCACHE $(du -sh "$GOMODCACHE" | cut -f1), GOCACHE $(du -sh "$GOCACHE" | cut -f1)," \
+  "tools $(du -sh "$SERVERLESS_SPACY_CACHE/tools" | cut -f1)"
 ls -l "$SERVERLESS_SPACY_CACHE"/tools/*/*/bin/

@@ -1,5 +1,7 @@
 // The full stack from the packages: a VPC, an EFS model store, the spaCy layer, the one-shot model sync and
-// the NER function behind an IAM-auth HTTP API, with one caller role allowed to invoke it.
+// the NER function behind an IAM-auth HTTP API, with one caller role allowed to invoke it. The one consumer
+// stack of the repository: the README shows it (pnpm docs:modules), examples/test synthesizes it, and
+// `pnpm test:consumer` runs it from the packed tarballs, by ts-node and compiled to plain CommonJS.
 import { App, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -21,8 +23,9 @@ export class SearchNerStack extends TerraformStack {
       subnetIds: network.privateSubnetIds,
       availabilityZones: network.availabilityZones,
     });
-    // An existing layer version; without layerArn, SpacyLayer uploads the zip built by the layer build.
-    const layer = new SpacyLayer(this, "spacy", { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:3" });
+    // Written by `npx serverless-spacy-layer build --arch x86_64 --out layers`; uploaded to a bucket of its own.
+    // (`layerArn` instead uses a layer version published elsewhere, as the other examples do.)
+    const layer = new SpacyLayer(this, "spacy", { zipPath: "layers/spacy-layer-python3.12-x86_64.zip" });
     const sync = new ModelSync(this, "sync", {
       name: "search-model-sync",
       vpcId: network.vpcId,

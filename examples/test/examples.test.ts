@@ -22,9 +22,11 @@ describe("examples synthesize", () => {
     expect(values(s, "aws_efs_mount_target")[0].for_each).toMatch(
       /^\$\{zipmap\(\[element\(data\.aws_availability_zones\.network_zones_\w+\.names, 0\), .*, 1\)\], \[aws_subnet\./,
     );
-    expect(s.resource.aws_s3_bucket).toBeUndefined(); // an existing layer ARN needs no artifacts bucket
+    // The layer zip is uploaded to an artifacts bucket of its own and published from there.
+    expect(values(s, "aws_s3_bucket")).toHaveLength(1);
+    expect(values(s, "aws_lambda_layer_version")).toHaveLength(1);
     const ner = values(s, "aws_lambda_function").find((f) => f.function_name === "search-ner");
-    expect(ner.layers).toEqual(["arn:aws:lambda:eu-west-1:123456789012:layer:spacy:3"]);
+    expect(ner.layers).toEqual([expect.stringMatching(/^\$\{aws_lambda_layer_version\.spacy_layer_\w+\.arn\}$/)]);
     expect(ner.memory_size).toBe(2048);
     // Both functions mount through the store's single access point, and the store admits both SGs.
     values(s, "aws_lambda_function").forEach((f) =>

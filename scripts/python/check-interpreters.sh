@@ -68,7 +68,8 @@ check_venv_kind() { # <kind> <version> <exe> <requirements> <constraints> <own v
   fi
   "$python_of_venv/bin/python" "$here/lock_pins.py" check "$report" "$cons"
   local n
-  n="$("$python_of_venv/bin/python" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["install"]))' "$report")"
+  n="$("$python_of_venv/bin/python" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["install"]))' \
+    "$report")"
   local smoke
   smoke="$(cd "$tmp" && VENV="$python_of_venv" "$@" 2>&1)" || {
     echo "$smoke" >&2
@@ -101,7 +102,8 @@ print("\n".join(build_layer.pip_target_args("x86_64")))' "$layer")
     { echo "check-interpreters: layer install on $version has no spacy/pip" >&2; return 1; }
   local n
   n="$("$venv/bin/python" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["install"]))' "$report")"
-  echo "   layer on $version: real install for python3.12 by this pip; $n packages, all hash-pinned ($(($SECONDS - t)) s)"
+  echo "   layer on $version: real install for python3.12 by this pip;" \
+    "$n packages, all hash-pinned ($(($SECONDS - t)) s)"
   rm -rf "$target"
 }
 

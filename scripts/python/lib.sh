@@ -135,7 +135,8 @@ py_venv_check() {
     cfg_version="$(sed -n 's/^version[_info]* *= *//p' "$venv/pyvenv.cfg" 2>/dev/null | head -n1)"
     cfg_exe="$(sed -n 's/^executable *= *//p' "$venv/pyvenv.cfg" 2>/dev/null | head -n1)"
     if [[ -n "$line" && "$(cut -d' ' -f2 <<<"$line")" == "$PY_VERSION" && "$cfg_version" == "$PY_VERSION" &&
-      "$(realpath "$venv/bin/python")" == "$PY_EXE" && "$(realpath "${cfg_exe:-/nonexistent}" 2>/dev/null)" == "$PY_EXE" ]]; then
+      "$(realpath "$venv/bin/python")" == "$PY_EXE" &&
+      "$(realpath "${cfg_exe:-/nonexistent}" 2>/dev/null)" == "$PY_EXE" ]]; then
       return 0
     fi
     have="$have, but its bin/python or pyvenv.cfg no longer match it (python: ${line:-does not run};"

@@ -81,7 +81,8 @@ for kind in "${kinds[@]}"; do
     version="$(py_probe "$exe" | cut -d' ' -f2)"
     report="$tmp/$kind-$version.json"
     if ! resolve "$tmp/venv-$version/bin/python" "$req" "$constraints" "$report"; then
-      echo "lock.sh: $(basename "$req") does not resolve on CPython $version with the pins of $(basename "$out") above." >&2
+      echo "lock.sh: $(basename "$req") does not resolve on CPython $version" \
+        "with the pins of $(basename "$out") above." >&2
       echo "  Re-run with --upgrade-package NAME for the pin pip names (or --upgrade for all)." >&2
       exit 1
     fi

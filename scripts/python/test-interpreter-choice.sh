@@ -27,7 +27,9 @@ echo "interpreters: ${all[*]}"
 
 # A PATH with only the tools lib.sh needs and one directory per interpreter, as `python3.X` links.
 mkdir -p "$tmp/tools"
-for tool in env realpath sort head cut cat sed sha256sum rm mkdir; do ln -s "$(command -v "$tool")" "$tmp/tools/$tool"; done
+for tool in env realpath sort head cut cat sed sha256sum rm mkdir; do
+  ln -s "$(command -v "$tool")" "$tmp/tools/$tool"
+done
 for entry in "${all[@]}"; do
   v="${entry%% *}" exe="${entry#* }"
   mkdir -p "$tmp/dir-$v"
@@ -69,7 +71,8 @@ out="$(setup "$new_exe")"
 [[ "$out" == *"rebuilding $venv: it was built with $old_exe $old_v; chosen now: $new_exe $new_v"* ]] &&
   pass "other interpreter: venv rebuilt, and it says so" || fail "other interpreter: [$out]"
 expect_eq "rebuilt venv runs $new_v (ssl imports)" "$new_v" "$(venv_version)"
-expect_eq "pyvenv.cfg names $new_v" "$new_v" "$(sed -n 's/^version = //p; s/^version_info = //p' "$venv/pyvenv.cfg" | head -n1)"
+cfg_version="$(sed -n 's/^version = //p; s/^version_info = //p' "$venv/pyvenv.cfg" | head -n1)"
+expect_eq "pyvenv.cfg names $new_v" "$new_v" "$cfg_version"
 # The old set-up's corruption: another build's `-m venv` over the venv, record untouched.
 "$old_exe" -m venv "$venv" 2>/dev/null || true
 out="$(setup "$new_exe")"

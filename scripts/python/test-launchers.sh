@@ -27,11 +27,19 @@ for order in as-is debian-first; do
   [[ "$order" == debian-first ]] && path="/usr/bin:$PATH"
   want=""
   for launcher in pnpm npx corepack; do
-    out="$(PATH="$path" launch "$launcher" 2>&1)" || { echo "FAIL $launcher ($order): $out" >&2; failures=$((failures + 1)); continue; }
+    out="$(PATH="$path" launch "$launcher" 2>&1)" || {
+      echo "FAIL $launcher ($order): $out" >&2
+      failures=$((failures + 1))
+      continue
+    }
     # The choice is the line starting "CPython"; launchers may print their own warnings around it (npx under
     # `pnpm run` warns about the npm_config_* variables pnpm exports).
     chosen="$(grep -m1 '^CPython ' <<<"$out" || true)"
-    [[ -n "$chosen" ]] || { echo "FAIL $launcher ($order): no choice printed: $out" >&2; failures=$((failures + 1)); continue; }
+    [[ -n "$chosen" ]] || {
+      echo "FAIL $launcher ($order): no choice printed: $out" >&2
+      failures=$((failures + 1))
+      continue
+    }
     first="$(sed -n 's/^first python3.11 on PATH: //p' <<<"$out")"
     echo "$order, $launcher: chose $chosen (python3.11 first on its PATH: $first)"
     if [[ -z "$want" ]]; then

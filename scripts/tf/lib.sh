@@ -47,7 +47,8 @@ synth_bootstrap() {
   fi
   local synth_log
   synth_log="$(mktemp)"
-  (cd "$ROOT/apps/bootstrap" && "$ROOT/node_modules/.bin/cdktf" synth --output "$BOOTSTRAP_OUTDIR" >"$synth_log" 2>&1) || {
+  (cd "$ROOT/apps/bootstrap" &&
+    "$ROOT/node_modules/.bin/cdktf" synth --output "$BOOTSTRAP_OUTDIR" >"$synth_log" 2>&1) || {
     cat "$synth_log" >&2
     rm -f "$synth_log"
     log "cdktf synth of apps/bootstrap failed"

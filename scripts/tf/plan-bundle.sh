@@ -36,12 +36,14 @@ case "${1:-}" in
     dir="${2:?usage: verify <dir> <plan_sha256> <bundle_sha256>}"
     want_plan="${3:?usage: verify <dir> <plan_sha256> <bundle_sha256>}"
     want_bundle="${4:?usage: verify <dir> <plan_sha256> <bundle_sha256>}"
-    [[ "$want_plan" =~ ^[0-9a-f]{64}$ && "$want_bundle" =~ ^[0-9a-f]{64}$ ]] || die "the expected hashes are not sha256 digests"
+    [[ "$want_plan" =~ ^[0-9a-f]{64}$ && "$want_bundle" =~ ^[0-9a-f]{64}$ ]] ||
+      die "the expected hashes are not sha256 digests"
     [[ -f "$dir/plan.tfplan" && -f "$dir/MANIFEST.sha256" ]] || die "$dir holds no plan bundle"
     got="$(sha "$dir/plan.tfplan")"
     [[ "$got" == "$want_plan" ]] || die "plan.tfplan has sha256 $got, the reviewed plan $want_plan: refusing to apply"
     got="$(sha "$dir/MANIFEST.sha256")"
-    [[ "$got" == "$want_bundle" ]] || die "the manifest has sha256 $got, the reviewed bundle $want_bundle: refusing to apply"
+    [[ "$got" == "$want_bundle" ]] ||
+      die "the manifest has sha256 $got, the reviewed bundle $want_bundle: refusing to apply"
     (cd "$dir" && sha256sum --check --strict --quiet MANIFEST.sha256) || die "a file differs from the reviewed bundle"
     (cd "$dir" && cmp -s <(manifest | cut -c67-) <(cut -c67- MANIFEST.sha256)) ||
       die "the bundle holds files the reviewed one did not"

@@ -33,7 +33,8 @@ fi
 # zizmor (PyPI, hash-pinned in scripts/python/requirements-zizmor.txt) audits the workflows' security:
 # injection, credentials, permissions, pinning. Offline: this machine and CI reach no GitHub API.
 bash "$ROOT/scripts/setup-zizmor.sh"
-if (cd "$ROOT" && .venv-zizmor/bin/zizmor --offline --no-progress --format plain --config .github/zizmor.yml .github/); then
+if (cd "$ROOT" &&
+  .venv-zizmor/bin/zizmor --offline --no-progress --format plain --config .github/zizmor.yml .github/); then
   log "zizmor: workflows clean"
 else
   failed+=("zizmor")
@@ -42,4 +43,5 @@ if ((${#failed[@]} > 0)); then
   log "tofu validate FAILED for: ${failed[*]}"
   exit 1
 fi
-log "tofu validate, actionlint and zizmor passed for every environment ($(stacks | tr '\n' ' ')) and bootstrap in $(($(now) - start))s"
+log "tofu validate, actionlint and zizmor passed for every environment ($(stacks | tr '\n' ' '))" \
+  "and bootstrap in $(($(now) - start))s"

@@ -13,7 +13,10 @@ import { validateBootstrap } from "./validate";
 export interface BuildBootstrapOptions {
   /** The bucket and repository to set up. @default the ones in config.ts */
   readonly config?: BootstrapConfig;
-  /** The environments whose CI roles to create (those the pipeline deploys into this account). @default apps/environments' config */
+  /**
+   * The environments whose CI roles to create (those the pipeline deploys into this account). @default
+   * apps/environments' config
+   */
   readonly environments?: Record<string, EnvironmentConfigInput>;
   /** Process environment to read the emulator switch from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
@@ -43,7 +46,8 @@ export function buildBootstrapApp(options: BuildBootstrapOptions = {}): App {
   });
   if (config.githubRepository === EXAMPLE_GITHUB_REPOSITORY) {
     Annotations.of(stack).addWarning(
-      `githubRepository "${config.githubRepository}" is the checked-in example: set your repository in apps/bootstrap/src/config.ts, or no workflow can assume the CI roles`,
+      `githubRepository "${config.githubRepository}" is the checked-in example: set your repository in ` +
+        `apps/bootstrap/src/config.ts, or no workflow can assume the CI roles`,
     );
   }
   return app;

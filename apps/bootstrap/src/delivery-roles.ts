@@ -25,7 +25,10 @@ export interface DeliveryRolesProps {
   readonly environments: Record<string, EnvironmentConfig>;
   /** Name of the state bucket every environment keeps its state in. */
   readonly stateBucket: string;
-  /** Longest deploy session in seconds (a first prod apply creates NAT gateways, EFS and syncs a large model). @default 7200 */
+  /**
+   * Longest deploy session in seconds (a first prod apply creates NAT gateways, EFS and syncs a large model). @default
+   * 7200
+   */
   readonly deploySessionSeconds?: number;
 }
 
@@ -104,7 +107,9 @@ export class DeliveryRoles extends Construct {
       this.roleArns[environment] = { plan: plan.arn, deploy: deploy.arn };
       new TerraformOutput(this, `${environment}-plan-role-arn`, {
         value: plan.arn,
-        description: `PLAN_ROLE_ARN of the GitHub environment "${environment}-plan" (and PLAN_ROLE_ARN_${environment.toUpperCase()} for pull requests)`,
+        description:
+          `PLAN_ROLE_ARN of the GitHub environment "${environment}-plan" ` +
+          `(and PLAN_ROLE_ARN_${environment.toUpperCase()} for pull requests)`,
       });
       new TerraformOutput(this, `${environment}-deploy-role-arn`, {
         value: deploy.arn,

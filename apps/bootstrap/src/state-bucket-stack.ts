@@ -8,7 +8,12 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { EXAMPLE_STATE_BUCKET, EmulatorGaps, emulatorProviderSettings } from "@serverless-spacy/environments";
+import {
+  EXAMPLE_STATE_BUCKET,
+  EmulatorGaps,
+  emulatorProviderSettings,
+  skipCheckov,
+} from "@serverless-spacy/environments";
 import type { BootstrapConfig } from "./config";
 
 export interface StateBucketStackOptions {
@@ -42,7 +47,8 @@ export class StateBucketStack extends TerraformStack {
       Aspects.of(this).add(new EmulatorGaps());
     } else if (config.bucket === EXAMPLE_STATE_BUCKET) {
       Annotations.of(this).addWarning(
-        `bucket "${config.bucket}" is the checked-in example: set your own bucket name and account id in apps/bootstrap/src/config.ts ` +
+        `bucket "${config.bucket}" is the checked-in example: set your own bucket name and account id in ` +
+          `apps/bootstrap/src/config.ts ` +
           "(and the same bucket as backend.bucket in apps/environments/src/config/environments.ts)",
       );
     }
@@ -52,18 +58,21 @@ export class StateBucketStack extends TerraformStack {
       // State is the one thing here that cannot be rebuilt: Terraform refuses to plan its deletion.
       lifecycle: { preventDestroy: true },
     });
-    bucket.addOverride(
-      "//.checkov.skip.CKV_AWS_18",
+    skipCheckov(
+      bucket,
+      "CKV_AWS_18",
       "Server access logs would need a second bucket with no one to log to; CloudTrail records who reads and " +
         "writes state, and versioning keeps every write.",
     );
-    bucket.addOverride(
-      "//.checkov.skip.CKV_AWS_144",
+    skipCheckov(
+      bucket,
+      "CKV_AWS_144",
       "Versioning protects against bad applies and deletes; a replica in a second region doubles cost for a " +
         "regional outage during which the environments in that region cannot be changed anyway.",
     );
-    bucket.addOverride(
-      "//.checkov.skip.CKV2_AWS_62",
+    skipCheckov(
+      bucket,
+      "CKV2_AWS_62",
       "Nothing consumes events from the state bucket; Terraform reads and writes it directly.",
     );
     const publicAccessBlock = new S3BucketPublicAccessBlock(this, "state-public-access-block", {

@@ -37,7 +37,8 @@ export function validateBootstrap(config: BootstrapConfig, environments: Record<
     const where = `environment "${name}", field`;
     if (env.backend?.bucket !== config.bucket) {
       problems.push(
-        `${where} backend.bucket: must be the bootstrap bucket "${config.bucket}", the only one its CI roles may read (got ${JSON.stringify(env.backend?.bucket)})`,
+        `${where} backend.bucket: must be the bootstrap bucket "${config.bucket}", the only one its CI roles may ` +
+          `read (got ${JSON.stringify(env.backend?.bucket)})`,
       );
     }
     if ((env.backend?.key ?? stateKey(name)).includes("*")) {

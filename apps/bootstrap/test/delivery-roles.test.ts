@@ -55,7 +55,7 @@ describe.each(pipelineEnvironments)("CI roles of %s", (env) => {
   const deployTrust = trust(`serverless-spacy-ci-${env}-deploy`);
   const planTrust = trust(`serverless-spacy-ci-${env}-plan`);
 
-  test("deploy role: only the deploy workflow on main, in the GitHub environment of the same name, audience STS", () => {
+  test("deploy role: only the deploy workflow on main, in its own GitHub environment, audience STS", () => {
     expect(deployTrust).toHaveLength(1);
     expect(deployTrust[0]).toMatchObject({
       Effect: "Allow",
@@ -82,6 +82,7 @@ describe.each(pipelineEnvironments)("CI roles of %s", (env) => {
       },
     });
     const delivery = environments[env].delivery as { pullRequestPlans?: boolean };
+    const planWorkflow = `${REPO}/.github/workflows/plan.yml`;
     if (delivery.pullRequestPlans) {
       expect(pullRequest).toHaveLength(1);
       expect(pullRequest[0].Condition).toEqual({
@@ -90,7 +91,7 @@ describe.each(pipelineEnvironments)("CI roles of %s", (env) => {
           "token.actions.githubusercontent.com:sub": `repo:${REPO}:pull_request`,
         },
         StringLike: {
-          "token.actions.githubusercontent.com:job_workflow_ref": `${REPO}/.github/workflows/plan.yml@refs/pull/*/merge`,
+          "token.actions.githubusercontent.com:job_workflow_ref": `${planWorkflow}@refs/pull/*/merge`,
         },
       });
     } else {

@@ -32,8 +32,10 @@ export function configureBackend(
   if (!forceLocal) {
     // An annotation, not a stderr line: `cdktf synth` prints it as a warning (stderr shows up as [ERROR]).
     Annotations.of(stack).addWarning(
-      `environment "${environment}" has no backend configured: state is kept locally in terraform.${environment}.tfstate. ` +
-        `Create the state bucket with apps/bootstrap and set backend.bucket in apps/environments/src/config/environments.ts before sharing this environment.`,
+      `environment "${environment}" has no backend configured: state is kept locally in ` +
+        `terraform.${environment}.tfstate. ` +
+        `Create the state bucket with apps/bootstrap and set backend.bucket in ` +
+        `apps/environments/src/config/environments.ts before sharing this environment.`,
     );
   }
   new LocalBackend(stack, { path: `terraform.${environment}.tfstate` });

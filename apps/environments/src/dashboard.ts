@@ -82,8 +82,10 @@ export class EnvironmentDashboard extends Construct {
           view: "timeSeries",
           // JSON log format: the platform's REPORT line is a platform.report record.
           query:
-            `SOURCE '${props.logGroupName}' | filter type = "platform.report" and ispresent(record.metrics.initDurationMs) ` +
-            "| stats count(*) as coldStarts, avg(record.metrics.initDurationMs) as avgInit, max(record.metrics.initDurationMs) as maxInit by bin(5m)",
+            `SOURCE '${props.logGroupName}' | filter type = "platform.report" and ` +
+            `ispresent(record.metrics.initDurationMs) ` +
+            "| stats count(*) as coldStarts, avg(record.metrics.initDurationMs) as avgInit, " +
+            "max(record.metrics.initDurationMs) as maxInit by bin(5m)",
         },
       },
       graph(

@@ -61,7 +61,8 @@ export class EnvironmentAlarms extends Construct {
         ...common,
         alarmName: creditsAlarm,
         alarmDescription:
-          `EFS ${props.fileSystemId} has under 1 TiB of burst credits left: cold starts reading the model will slow to the ` +
+          `EFS ${props.fileSystemId} has under 1 TiB of burst credits left: cold starts reading the model will ` +
+          `slow to the ` +
           "baseline rate once they are gone (switch throughputMode to elastic)",
         namespace: "AWS/EFS",
         metricName: "BurstCreditBalance",

@@ -1,5 +1,5 @@
 // The packages as another team imports them: through their entry points. The stack such a team writes is
-// examples/src/full-stack.ts (synthesized by examples/test); `pnpm test:consumer` runs it from the tarballs.
+// examples/src/full-stack.ts (synthesized by examples/test); `pnpm test:consumer` runs that file from the tarballs.
 describe("the workspace packages", () => {
   test("resolve to their sources here and ship the built dist/ of those sources", () => {
     // Inside the workspace a package resolves to its src/index.ts (tsconfig paths, jest moduleNameMapper);

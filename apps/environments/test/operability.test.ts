@@ -91,7 +91,7 @@ describe("alarms that reach someone", () => {
     }
   });
 
-  test("duration p99 near the timeout, concurrency near the reservation, 4xx rate, spillover only with provisioned concurrency", () => {
+  test("p99 near the timeout, concurrency near the reservation, 4xx rate, spillover only if provisioned", () => {
     const prod = alarmsByName(stacks.prod);
     expect(prod["spacy-prod-en_core_web_lg-duration-p99"]).toMatchObject({
       extended_statistic: "p99",
@@ -137,7 +137,7 @@ describe("alarms that reach someone", () => {
     });
   });
 
-  test("one dashboard per environment: requests, errors, latency percentiles, init duration, concurrency, EFS, alarms", () => {
+  test("one dashboard per environment: requests, errors, latency, init duration, concurrency, EFS, alarms", () => {
     for (const [environment, s] of Object.entries(stacks)) {
       const [dashboard] = values(s, "aws_cloudwatch_dashboard");
       expect(dashboard.dashboard_name).toBe(`spacy-${environment}`);

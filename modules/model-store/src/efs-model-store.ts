@@ -69,7 +69,9 @@ export interface EfsModelStoreProps {
   readonly transitionToIa?: IaTransition;
   /** Customer-managed KMS key for encryption at rest. @default the AWS-managed key for EFS */
   readonly kmsKeyArn?: string;
-  /** The access point clients mount through. @default uid/gid 1001, permissions 750, path /models (the seed's values) */
+  /**
+   * The access point clients mount through. @default uid/gid 1001, permissions 750, path /models (the seed's values)
+   */
   readonly accessPoint?: ModelStoreAccessPointProps;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
@@ -292,7 +294,8 @@ function validate(path: string, props: EfsModelStoreProps, throughputMode: strin
   const zones = props.availabilityZones;
   if (zones !== undefined && zones.length !== props.subnetIds.length) {
     throw new Error(
-      `${path}: availabilityZones lists ${zones.length} zones for ${props.subnetIds.length} subnetIds; give the zone of each subnet`,
+      `${path}: availabilityZones lists ${zones.length} zones for ${props.subnetIds.length} subnetIds; give the ` +
+        `zone of each subnet`,
     );
   }
   const keys = zones ?? props.subnetIds;
@@ -306,7 +309,8 @@ function validate(path: string, props: EfsModelStoreProps, throughputMode: strin
   const duplicate = literalKeys.find((k, i) => literalKeys.indexOf(k) !== i);
   if (duplicate !== undefined) {
     throw new Error(
-      `${path}: ${zones ? "availabilityZones" : "subnetIds"} lists "${duplicate}" twice; EFS allows one mount target per zone`,
+      `${path}: ${zones ? "availabilityZones" : "subnetIds"} lists "${duplicate}" twice; EFS allows one mount ` +
+        `target per zone`,
     );
   }
   if (!THROUGHPUT_MODES.includes(throughputMode as ThroughputMode)) {

@@ -1,4 +1,4 @@
-import { Fn, TerraformStack, Token, type ITerraformDependable } from "cdktf";
+import { Fn, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
@@ -17,6 +17,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
+import { skipCheckov } from "@serverless-spacy/shared";
 import { NetworkAcls } from "./network-acls";
 import { assertCidr, splitCidr, cidrContains, cidrsOverlap } from "./cidr";
 import { NAT_GATEWAY_MODES, type NatGatewayMode } from "./nat-gateway-mode";
@@ -43,13 +44,22 @@ export interface NetworkProps {
   readonly natGateways?: NatGatewayMode;
   /** Add an S3 gateway endpoint on the private route tables (free; keeps S3 traffic off the NAT). @default false */
   readonly s3GatewayEndpoint?: boolean;
-  /** Buckets of other accounts (names) the S3 endpoint also lets through, e.g. a model bucket; the account's own buckets always pass. @default [] */
+  /**
+   * Buckets of other accounts (names) the S3 endpoint also lets through, e.g. a model bucket; the account's own buckets
+   * always pass. @default []
+   */
   readonly s3EndpointExtraBuckets?: string[];
-  /** Network ACLs on the public and private subnets matching what the security groups allow; false leaves the VPC's default (allow all). @default true */
+  /**
+   * Network ACLs on the public and private subnets matching what the security groups allow; false leaves the VPC's
+   * default (allow all). @default true
+   */
   readonly networkAcls?: boolean;
   /** VPC flow logs to CloudWatch Logs, or `false` for none. @default on: all traffic, kept 30 days */
   readonly flowLogs?: false | FlowLogsProps;
-  /** ARN of a managed policy set as the permissions boundary of the flow-logs role (the only role the network creates). @default none */
+  /**
+   * ARN of a managed policy set as the permissions boundary of the flow-logs role (the only role the network creates).
+   * @default none
+   */
   readonly permissionsBoundary?: string;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
@@ -87,7 +97,10 @@ export class Network extends Construct {
   public readonly internetEgress: ITerraformDependable[];
   /** Name of the flow logs' log group; undefined when flowLogs is false. */
   public readonly flowLogGroupName?: string;
-  /** ID of the region's S3 prefix list (the S3 gateway endpoint's), for security-group egress to S3 alone; undefined without s3GatewayEndpoint. */
+  /**
+   * ID of the region's S3 prefix list (the S3 gateway endpoint's), for security-group egress to S3 alone; undefined
+   * without s3GatewayEndpoint.
+   */
   public readonly s3PrefixListId?: string;
 
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
@@ -121,7 +134,8 @@ export class Network extends Construct {
     // A deployer limited to creating bounded roles is refused at apply time; say which value is wrong at synth.
     if (boundary !== undefined && !Token.isUnresolved(boundary) && !PERMISSIONS_BOUNDARY_ARN.test(boundary)) {
       throw new Error(
-        `${this.node.path}: permissionsBoundary must be a managed policy ARN like arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
+        `${this.node.path}: permissionsBoundary must be a managed policy ARN like ` +
+          `arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
       );
     }
 
@@ -146,10 +160,11 @@ export class Network extends Construct {
       zoneNames = props.availabilityZones;
     } else {
       const zones = new DataAwsAvailabilityZones(this, "zones", { state: "available" });
-      // cdktf rewrites a data source's "//" comment, so its checkov skip is filed on the stack, by logical id.
-      TerraformStack.of(this).addOverride(
-        `//.checkov.skip_data.${zones.friendlyUniqueId}.CKV_AWS_394`,
-        "Only the first azCount zone names are used (by index, names sorted); a zone AWS adds gets a later letter and " +
+      skipCheckov(
+        zones,
+        "CKV_AWS_394",
+        "Only the first azCount zone names are used (by index, names sorted); a zone AWS adds gets a later letter " +
+          "and " +
           "does not change the selection. Set availabilityZones to pin the zones explicitly.",
       );
       zoneNames = Array.from({ length: azCount }, (_, i) => Fn.element(zones.names, i));
@@ -267,13 +282,10 @@ export class Network extends Construct {
       retentionInDays: retentionDays,
       tags: { ...tags, Name: `${name}-flow-logs` },
     });
-    logGroup.addOverride(
-      "//.checkov.skip.CKV_AWS_158",
-      "Encrypted at rest by CloudWatch Logs with its service key; a customer-managed KMS key adds cost and a key " +
-        "policy to maintain without protecting against a threat the service key does not.",
-    );
-    logGroup.addOverride(
-      "//.checkov.skip.CKV_AWS_338",
+    skipCheckov(logGroup, "CKV_AWS_158");
+    skipCheckov(
+      logGroup,
+      "CKV_AWS_338",
       "Retention is a per-environment choice (flowLogs.retentionDays): flow logs serve incident response over " +
         "weeks, and keeping a year of them multiplies storage cost.",
     );

@@ -10,7 +10,8 @@ const path = require("node:path");
 const ARCHITECTURES = ["x86_64", "arm64"];
 const LAYER_RUNTIME = "python3.12";
 const BUILD_SCRIPT = path.join(__dirname, "..", "layer", "build_layer.py");
-const USAGE = `Usage: serverless-spacy-layer build [--arch x86_64|arm64] [--out DIR] [--python PYTHON] [--build-dir DIR] [-- build_layer.py options]
+const USAGE = `Usage: serverless-spacy-layer build [--arch x86_64|arm64] [--out DIR] [--python PYTHON]
+                                    [--build-dir DIR] [-- build_layer.py options]
 
 Builds ${"spacy-layer-" + LAYER_RUNTIME}-<arch>.zip into --out (default ./layers) for SpacyLayer's zipPath.
   --arch        instruction set of the function the layer is for (default x86_64)
@@ -109,5 +110,6 @@ if (build.status !== 0 || !fs.existsSync(zip)) {
 }
 const shown = path.relative(process.cwd(), zip) || zip;
 console.log(
-  `\nlayer zip: ${shown}\nuse it with: new SpacyLayer(stack, "spacy", { zipPath: "${shown}", architecture: "${opts.arch}" })`,
+  `\nlayer zip: ${shown}\nuse it with: new SpacyLayer(stack, "spacy", { zipPath: "${shown}", architecture: ` +
+    `"${opts.arch}" })`,
 );

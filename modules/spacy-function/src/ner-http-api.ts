@@ -211,8 +211,9 @@ export class SpacyHttpApi extends Construct {
       tags,
     });
     skipCheckov(accessLogs, "CKV_AWS_158");
-    accessLogs.addOverride(
-      "//.checkov.skip.CKV_AWS_338",
+    skipCheckov(
+      accessLogs,
+      "CKV_AWS_338",
       "Retention is a per-environment choice (the function's logRetentionDays): access logs record caller IPs, " +
         "kept only as long as operating the API needs.",
     );
@@ -352,8 +353,9 @@ export class SpacyHttpApi extends Construct {
     });
     this.routeKeys.push(`${method} ${path}`);
     if (this.auth === "none") {
-      apiRoute.addOverride(
-        "//.checkov.skip.CKV_AWS_309",
+      skipCheckov(
+        apiRoute,
+        "CKV_AWS_309",
         'The environment\'s config chose api.auth "none" (the config refuses it for prod); with "iam" or "jwt" ' +
           "every route is authorized.",
       );

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import {
+  DEFAULT_MOUNT_PATH,
   FUNCTION_NAME_PATTERN,
   MOUNT_PATH_PATTERN,
   VpcPythonFunction,
@@ -48,17 +49,41 @@ export const HANDLER_SOURCE_DIR = path.resolve(__dirname, "..", "runtime", "src"
 /** Name of the alias the API integrates when provisioned concurrency is on. */
 export const LIVE_ALIAS = "live";
 
-/** Variables the construct sets itself; `environment` may not override them. */
+/**
+ * Every environment variable the runtime (`runtime/src`) reads, by who sets it. All of them are reserved: a
+ * caller's `environment` that named one could change what the function serves (MODEL_PATH outranks the model
+ * the construct mounts). `runtime/tests/test_environment_contract.py` fails when the runtime reads a name
+ * missing here or this lists one it no longer reads; the construct's tests fail when `environment()` sets one
+ * not in `construct`.
+ */
+export const RUNTIME_ENVIRONMENT_VARIABLES = {
+  /** Set by the construct from its props. */
+  construct: [
+    "MODEL_ROOT",
+    "MODEL_NAME",
+    "MODEL_VERSION",
+    "MODEL_EXCLUDE",
+    "MAX_TEXT_CHARS",
+    "MAX_BATCH_TEXTS",
+    "MODEL_VECTORS",
+    "MAX_TOTAL_CHARS",
+    "BLAS",
+    "LOG_REQUEST_TEXT",
+  ],
+  /** Read when set, for local runs and benchmarks (`pnpm serve`, `pnpm bench`); never set on the function. */
+  local: ["MODEL_PATH", "PIPE_BATCH_SIZE", "PIPE_BATCH_CHARS", "CHARS_PER_VCPU_SECOND", "OPENBLAS_NUM_THREADS"],
+  /** Set by ModelCatalog on the catalog function (`catalog_handler`, from the same source folder), with MODEL_ROOT. */
+  catalog: ["MODEL_CATALOG"],
+  /** Set by Lambda itself. */
+  lambda: ["AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_RUNTIME_API"],
+} as const;
+
+/** Variables `environment` may not set: every one the runtime reads ({@link RUNTIME_ENVIRONMENT_VARIABLES}). */
 export const RESERVED_ENVIRONMENT_VARIABLES = [
-  "MODEL_ROOT",
-  "MODEL_NAME",
-  "MODEL_VERSION",
-  "MODEL_EXCLUDE",
-  "MAX_TEXT_CHARS",
-  "MAX_BATCH_TEXTS",
-  "MODEL_VECTORS",
-  "MAX_TOTAL_CHARS",
-  "BLAS",
+  ...RUNTIME_ENVIRONMENT_VARIABLES.construct,
+  ...RUNTIME_ENVIRONMENT_VARIABLES.local,
+  ...RUNTIME_ENVIRONMENT_VARIABLES.catalog,
+  ...RUNTIME_ENVIRONMENT_VARIABLES.lambda,
 ] as const;
 
 /** Matrix libraries the handler can run the pipeline's layers on (BLAS): spaCy's own, or numpy's OpenBLAS. */
@@ -89,7 +114,10 @@ export interface SpacyApiProps {
 }
 
 export interface SpacyFunctionProps {
-  /** Name of the function (1–64 of A-Z a-z 0-9 - _); the role is "<name>-role", the security group "<name>-lambda", the log group "/aws/lambda/<name>", the API "<name>". @default the construct id */
+  /**
+   * Name of the function (1–64 of A-Z a-z 0-9 - _); the role is "<name>-role", the security group "<name>-lambda", the
+   * log group "/aws/lambda/<name>", the API "<name>". @default the construct id
+   */
   readonly name?: string;
   /** VPC the function's network interfaces live in: the model store's VPC. */
   readonly vpcId: string;
@@ -101,53 +129,98 @@ export interface SpacyFunctionProps {
   readonly model: SpacyModel;
   /** The layer carrying spaCy, e.g. a SpacyLayer; its architecture and runtime must match the function's. */
   readonly layer: ISpacyLayer;
-  /** Resources that put the model on the store (the model sync's invocation); the function waits for them. @default [] */
+  /**
+   * Resources that put the model on the store (the model sync's invocation); the function waits for them. @default []
+   */
   readonly modelReady?: ITerraformDependable[];
   /** Where the access point is mounted in the function; one directory directly under /mnt/. @default "/mnt/models" */
   readonly mountPath?: string;
   /** Lambda runtime; must be one the layer was built for. @default "python3.12" */
   readonly runtime?: string;
-  /** Instruction set of the function; must match the layer's. @default the layer's architecture ("x86_64" unless the layer says otherwise) */
+  /**
+   * Instruction set of the function; must match the layer's. @default the layer's architecture ("x86_64" unless the
+   * layer says otherwise)
+   */
   readonly architecture?: Architecture;
-  /** Memory in MB (128–10240); too little for the model shows as "Runtime exited with error: signal: killed" (see MODEL_MEMORY_GUIDE). @default 3008 */
+  /**
+   * Memory in MB (128–10240); too little for the model shows as "Runtime exited with error: signal: killed" (see
+   * MODEL_MEMORY_GUIDE). @default 3008
+   */
   readonly memorySize?: number;
   /** Timeout in seconds (1–900); the HTTP API itself gives up after 30. @default 30 */
   readonly timeout?: number;
   /** Size of /tmp in MB (512–10240). @default 512 */
   readonly ephemeralStorageMb?: number;
-  /** How the model's static vectors are read (MODEL_VECTORS): "eager" copies the table into memory during init, "mmap" maps the file read-only and pages rows in as requests use them (see docs/benchmarks.md). @default the handler's default, "mmap" */
+  /**
+   * How the model's static vectors are read (MODEL_VECTORS): "eager" copies the table into memory during init, "mmap"
+   * maps the file read-only and pages rows in as requests use them (see docs/benchmarks.md). @default the handler's
+   * default, "mmap"
+   */
   readonly vectors?: VectorsMode;
   /** Concurrent executions reserved for (and capping) the function. @default unreserved: the account's shared pool */
   readonly reservedConcurrency?: number;
-  /** Instances kept initialised with the model loaded; > 0 publishes versions behind a "live" alias the API integrates. @default 0 */
+  /**
+   * Instances kept initialised with the model loaded; > 0 publishes versions behind a "live" alias the API integrates.
+   * @default 0
+   */
   readonly provisionedConcurrency?: number;
-  /** Pipeline components not to load (MODEL_EXCLUDE, comma-joined): an opt-in that can change answers; [] loads every component. @default what the handler proves the entities never read (answers equal spacy.load's) */
+  /**
+   * Pipeline components not to load (MODEL_EXCLUDE, comma-joined): an opt-in that can change answers; [] loads every
+   * component. @default what the handler proves the entities never read (answers equal spacy.load's)
+   */
   readonly excludeComponents?: string[];
-  /** Matrix library of the pipeline's layers (BLAS): "openblas" is faster but rounds differently from spaCy's "blis", an opt-in (docs/benchmarks.md#exactness). @default "blis", as spacy.load */
+  /**
+   * Matrix library of the pipeline's layers (BLAS): "openblas" is faster but rounds differently from spaCy's "blis", an
+   * opt-in (docs/benchmarks.md#exactness). @default "blis", as spacy.load
+   */
   readonly blas?: BlasLibrary;
   /** Longest text accepted per request, in characters (MAX_TEXT_CHARS). @default the handler's default */
   readonly maxTextChars?: number;
   /** Most texts accepted per request (MAX_BATCH_TEXTS). @default the handler's default */
   readonly maxBatchTexts?: number;
-  /** Most characters per request, all texts together (MAX_TOTAL_CHARS); raise it only with memory and timeout (docs/benchmarks.md). @default the handler's default, sized for 1024 MB and 30 s */
+  /**
+   * Most characters per request, all texts together (MAX_TOTAL_CHARS); raise it only with memory and timeout
+   * (docs/benchmarks.md). @default the handler's default, sized for 1024 MB and 30 s
+   */
   readonly maxTotalChars?: number;
   /** Retention of the function's log group, in days (one of CloudWatch's periods). @default 30 */
   readonly logRetentionDays?: LogRetentionDays;
-  /** Active X-Ray tracing, with an inline policy for xray:PutTraceSegments and xray:PutTelemetryRecords. @default false */
+  /**
+   * Add each request's text(s) to its log line (LOG_REQUEST_TEXT): the logs then hold what callers sent. @default false
+   */
+  readonly logRequestText?: boolean;
+  /**
+   * Active X-Ray tracing, with an inline policy for xray:PutTraceSegments and xray:PutTelemetryRecords. @default false
+   */
   readonly tracing?: boolean;
-  /** Create an HTTP API of its own in front of the function; false when a SpacyHttpApi shared with other models serves it (`api.addModel(fn)`). @default true */
+  /**
+   * Create an HTTP API of its own in front of the function; false when a SpacyHttpApi shared with other models
+   * serves it (`api.addModel(fn)`). @default true
+   */
   readonly createApi?: boolean;
   /** The function's own HTTP API (only with createApi). @default IAM auth, burst 50, rate 100 */
   readonly api?: SpacyApiProps;
-  /** CloudWatch alarms (M-of-N) on errors, throttles, API 5xx and 4xx rate, p99 duration, concurrency, spillover. @default no alarms */
+  /**
+   * CloudWatch alarms (M-of-N) on errors, throttles, API 5xx and 4xx rate, p99 duration, concurrency, spillover.
+   * @default no alarms
+   */
   readonly alarms?: SpacyAlarmsProps;
-  /** Security groups added to the function's own (which allows only NFS to the store), e.g. for egress to your services. @default [] */
+  /**
+   * Security groups added to the function's own (which allows only NFS to the store), e.g. for egress to your services.
+   * @default []
+   */
   readonly securityGroupIds?: string[];
-  /** Extra environment variables (configuration only: Lambda shows them to anyone who can read the function); the construct's own (RESERVED_ENVIRONMENT_VARIABLES) cannot be overridden. @default {} */
+  /**
+   * Extra environment variables (configuration only: Lambda shows them to anyone who can read the function); none of
+   * the names the runtime reads (RESERVED_ENVIRONMENT_VARIABLES). @default {}
+   */
   readonly environment?: Record<string, string>;
   /** ARN of a permissions boundary for the execution role the construct creates. @default none */
   readonly permissionsBoundary?: string;
-  /** Run as this existing role instead of creating one; the construct attaches its inline policies (logs, VPC, store) to it. @default a new role "<name>-role" */
+  /**
+   * Run as this existing role instead of creating one; the construct attaches its inline policies (logs, VPC, store) to
+   * it. @default a new role "<name>-role"
+   */
   readonly role?: ExistingRole;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
@@ -390,7 +463,8 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
     }
     if (!Token.isUnresolved(s.timeout) && s.timeout > HTTP_API_MAX_INTEGRATION_TIMEOUT) {
       Annotations.of(this).addWarning(
-        `timeout ${s.timeout} s only helps direct invocations: the HTTP API answers 503 after ${HTTP_API_MAX_INTEGRATION_TIMEOUT} s`,
+        `timeout ${s.timeout} s only helps direct invocations: the HTTP API answers 503 after ` +
+          `${HTTP_API_MAX_INTEGRATION_TIMEOUT} s`,
       );
     }
     const init = Token.isUnresolved(s.memorySize)
@@ -398,7 +472,8 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
       : expectedInitSeconds(props.model.name, s.memorySize, s.vectors);
     if (init !== undefined && init.seconds > ON_DEMAND_INIT_LIMIT_SECONDS) {
       Annotations.of(this).addWarning(
-        `expected init of ${props.model.name} at memorySize ${s.memorySize} MB is ~${init.seconds.toFixed(1)} s, over ` +
+        `expected init of ${props.model.name} at memorySize ${s.memorySize} MB is ~${init.seconds.toFixed(1)} s, ` +
+          `over ` +
           `Lambda's ${ON_DEMAND_INIT_LIMIT_SECONDS} s on-demand init limit (past it, init is re-run inside the first ` +
           `invocation, under its timeout): ${init.derivation}. Raise memorySize, set vectors: "mmap", or keep ` +
           "instances warm with provisionedConcurrency",
@@ -427,7 +502,7 @@ function resolve(id: string, props: SpacyFunctionProps): Settings {
   const logRetentionDays = props.logRetentionDays ?? 30;
   return {
     name: props.name ?? id,
-    mountPath: props.mountPath ?? "/mnt/models",
+    mountPath: props.mountPath ?? DEFAULT_MOUNT_PATH,
     runtime: props.runtime ?? "python3.12",
     architecture: props.architecture ?? props.layer.architecture,
     memorySize: props.memorySize ?? 3008,
@@ -471,6 +546,9 @@ function environment(props: SpacyFunctionProps, mountPath: string): Record<strin
   if (props.blas !== undefined) {
     variables.BLAS = props.blas;
   }
+  if (props.logRequestText !== undefined) {
+    variables.LOG_REQUEST_TEXT = String(props.logRequestText);
+  }
   return variables;
 }
 
@@ -494,7 +572,7 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
       invalid(
         path,
         "environment",
-        `free of the variables the construct sets (${RESERVED_ENVIRONMENT_VARIABLES.join(", ")})`,
+        `free of the variables the runtime reads (${RESERVED_ENVIRONMENT_VARIABLES.join(", ")})`,
         key,
       );
     }

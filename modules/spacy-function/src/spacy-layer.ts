@@ -1,6 +1,7 @@
 import * as path from "path";
 import { App, Fn, TerraformLocal, TerraformStack, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { skipCheckov } from "@serverless-spacy/shared";
 import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -26,19 +27,34 @@ export interface ISpacyLayer {
 export interface SpacyLayerProps {
   /** Name of the layer, and prefix of the artifacts bucket's name. @default the construct id */
   readonly name?: string;
-  /** ARN of an existing layer version (with its version number) to use as-is; nothing is created. @default a layer version is published from zipPath */
+  /**
+   * ARN of an existing layer version (with its version number) to use as-is; nothing is created. @default a layer
+   * version is published from zipPath
+   */
   readonly layerArn?: string;
-  /** Layer zip built by `serverless-spacy-layer build` (or `pnpm build:layer` here); a relative path resolves against the working directory. @default modules/spacy-function/layer/dist/spacy-layer-python3.12-<architecture>.zip */
+  /**
+   * Layer zip built by `serverless-spacy-layer build` (or `pnpm build:layer` here); a relative path resolves against
+   * the working directory. @default modules/spacy-function/layer/dist/spacy-layer-python3.12-<architecture>.zip
+   */
   readonly zipPath?: string;
   /** Instruction set the layer's wheels are built for; must match the function's. @default "x86_64" */
   readonly architecture?: Architecture;
-  /** Name of an existing private bucket to upload the zip to instead of creating one. @default a private, versioned, encrypted bucket is created */
+  /**
+   * Name of an existing private bucket to upload the zip to instead of creating one. @default a private, versioned,
+   * encrypted bucket is created
+   */
   readonly artifactsBucket?: string;
-  /** Customer-managed KMS key for the created bucket's default encryption (deployers need kms:GenerateDataKey and kms:Decrypt on it). @default SSE-S3 (AES256) */
+  /**
+   * Customer-managed KMS key for the created bucket's default encryption (deployers need kms:GenerateDataKey and
+   * kms:Decrypt on it). @default SSE-S3 (AES256)
+   */
   readonly kmsKeyArn?: string;
   /** Let `destroy` delete the created bucket with the zips still in it (dev environments). @default false */
   readonly forceDestroyArtifacts?: boolean;
-  /** Days an overwritten zip's old versions stay in the created bucket; published layer versions keep their own copy. @default 30 */
+  /**
+   * Days an overwritten zip's old versions stay in the created bucket; published layer versions keep their own copy.
+   * @default 30
+   */
   readonly noncurrentVersionRetentionDays?: number;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
@@ -109,7 +125,8 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
     const relativeZip = path.relative(stackDir, zipPath);
     const shownPath = path.relative(process.cwd(), zipPath) || zipPath;
     const missing =
-      `spaCy layer zip not found at ${shownPath}: build it with \`npx serverless-spacy-layer build --arch ${architecture} ` +
+      `spaCy layer zip not found at ${shownPath}: build it with \`npx serverless-spacy-layer build --arch ` +
+      `${architecture} ` +
       `--out ${path.dirname(shownPath)}\` (in the serverless-spacy repository: \`pnpm build:layer\`)`;
     // Terraform rejects a precondition that references nothing ("must refer to at least one object"),
     // so the path goes through a local rather than being a literal in the condition.
@@ -153,23 +170,27 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
       forceDestroy: props.forceDestroyArtifacts ?? false,
       tags: { ...tags, Name: `${name}-layer-artifacts` },
     });
-    bucket.addOverride(
-      "//.checkov.skip.CKV_AWS_18",
+    skipCheckov(
+      bucket,
+      "CKV_AWS_18",
       "Holds only the layer zip Terraform uploads; CloudTrail records who writes it, and server access logs would " +
         "need a second bucket that itself has no one to log to.",
     );
-    bucket.addOverride(
-      "//.checkov.skip.CKV2_AWS_62",
+    skipCheckov(
+      bucket,
+      "CKV2_AWS_62",
       "Nothing consumes events from this bucket: Terraform uploads the zip and publishes the layer from it itself.",
     );
-    bucket.addOverride(
-      "//.checkov.skip.CKV_AWS_144",
+    skipCheckov(
+      bucket,
+      "CKV_AWS_144",
       "The zip is a build artifact reproducible with `pnpm build:layer`, and each published layer version keeps its " +
         "own copy; a replica in a second region would protect nothing.",
     );
     if (!props.kmsKeyArn) {
-      bucket.addOverride(
-        "//.checkov.skip.CKV_AWS_145",
+      skipCheckov(
+        bucket,
+        "CKV_AWS_145",
         "Encrypted at rest by default with SSE-S3 (AES256), TLS-only by bucket policy; pass kmsKeyArn for a " +
           "customer-managed key.",
       );

@@ -1,12 +1,13 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { EfsModelStore } from "@serverless-spacy/model-store";
-import { SpacyFunction } from "../src/spacy-function";
+import { RESERVED_ENVIRONMENT_VARIABLES, RUNTIME_ENVIRONMENT_VARIABLES, SpacyFunction } from "../src/spacy-function";
 import {
   expectedInitSeconds,
   FULL_VCPU_MEMORY_MB,
   MODEL_INIT_SECONDS,
   ON_DEMAND_INIT_LIMIT_SECONDS,
 } from "../src/memory-sizing";
+import { ModelCatalog } from "../src/model-catalog";
 import { ACCESS_LOG_FORMAT } from "../src/ner-http-api";
 import {
   actionsOf,
@@ -181,9 +182,8 @@ describe("SpacyFunction with defaults", () => {
     // The function waits for the policy (CreateFunction checks the ENI permissions), so the policy names the
     // function by its parts, never by a reference to it.
     expect(execution.policy).not.toContain("aws_lambda_function.");
-    expect(only(out, "aws_lambda_function").depends_on).toContain(
-      `aws_iam_role_policy.${Object.keys(all(out, "aws_iam_role_policy")).find((id) => id.includes("execution-policy"))}`,
-    );
+    const executionPolicy = Object.keys(all(out, "aws_iam_role_policy")).find((id) => id.includes("execution-policy"));
+    expect(only(out, "aws_lambda_function").depends_on).toContain(`aws_iam_role_policy.${executionPolicy}`);
   });
 
   test("logs as JSON to /aws/lambda/<name> kept 30 days", () => {
@@ -327,6 +327,7 @@ describe("SpacyFunction options", () => {
       vectors: "mmap",
       maxTotalChars: 200000,
       blas: "openblas",
+      logRequestText: true,
       logRetentionDays: 90,
       mountPath: "/mnt/spacy",
       api: { throttlingBurstLimit: 5, throttlingRateLimit: 2.5, accessLogRetentionDays: 7 },
@@ -351,7 +352,12 @@ describe("SpacyFunction options", () => {
       MODEL_VECTORS: "mmap",
       MAX_TOTAL_CHARS: "200000",
       BLAS: "openblas",
+      LOG_REQUEST_TEXT: "true",
     });
+    // Every prop that becomes a variable is set here, so the names are exactly the contract's `construct` list.
+    expect(Object.keys(lambda.environment.variables).sort()).toEqual(
+      [...RUNTIME_ENVIRONMENT_VARIABLES.construct].sort(),
+    );
     const retention = Object.values(all(out, "aws_cloudwatch_log_group")).map((g) => [g.name, g.retention_in_days]);
     expect(retention).toEqual(
       expect.arrayContaining([
@@ -400,7 +406,7 @@ describe("SpacyFunction options", () => {
     });
   });
 
-  test("alarms: errors, throttles, 5xx, 4xx rate and p99 duration, M-of-N, notifying the given actions on alarm and OK", () => {
+  test("alarms: errors, throttles, 5xx, 4xx rate, p99 duration, M-of-N, notifying the actions on alarm and OK", () => {
     const topic = "arn:aws:sns:eu-west-1:123456789012:alerts";
     const out = synthFunction({ timeout: 20, alarms: { errorsThreshold: 3, alarmActions: [topic] } });
     const alarms = Object.values(all(out, "aws_cloudwatch_metric_alarm"));
@@ -583,6 +589,11 @@ describe("SpacyFunction validation", () => {
       { environment: { MODEL_NAME: "x" } },
       [/environment/, /"MODEL_NAME"/, /MODEL_ROOT/],
     ],
+    ...RESERVED_ENVIRONMENT_VARIABLES.map((name): [string, Record<string, unknown>, RegExp[]] => [
+      `environment setting ${name}, which the runtime reads`,
+      { environment: { [name]: "/elsewhere" } },
+      [/environment/, new RegExp(`"${name}"`), /MODEL_PATH/],
+    ]),
     ["environment key with a dash", { environment: { "MY-VAR": "x" } }, [/environment key/, /"MY-VAR"/]],
     ["extra security group by name", { securityGroupIds: ["web"] }, [/securityGroupIds\[\]/, /"web"/, /sg-/]],
     [
@@ -722,5 +733,24 @@ describe("SpacyFunction for other teams", () => {
       (r) => r.security_group_id === "sg-0fedcba9876543210",
     );
     expect(ingress).toHaveLength(1);
+  });
+});
+
+describe("the runtime's environment contract", () => {
+  // The catalog function runs from the runtime's source folder too; what ModelCatalog sets must be names the
+  // contract holds (runtime/tests/test_environment_contract.py pins those to what the Python reads).
+  test("ModelCatalog sets MODEL_ROOT and the contract's catalog variables, nothing else", () => {
+    const f = fixture();
+    new ModelCatalog(f.stack, "catalog", {
+      name: "spacy-catalog",
+      vpcId: "vpc-0123456789",
+      subnetIds: ["subnet-a", "subnet-b"],
+      modelStore: f.store,
+      models: [{ name: "en_core_web_sm", version: "3.8.0", default: true }],
+    });
+    const catalog = only(synth(f.stack), "aws_lambda_function");
+    expect(Object.keys(catalog.environment.variables).sort()).toEqual(
+      ["MODEL_ROOT", ...RUNTIME_ENVIRONMENT_VARIABLES.catalog].sort(),
+    );
   });
 });

@@ -34,7 +34,8 @@ describe("SpacyLayer from a zip", () => {
         condition: `\${fileexists(local.${localName})}`,
         error_message:
           `spaCy layer zip not found at ${path.relative(process.cwd(), MISSING_ZIP)}: build it with ` +
-          `\`npx serverless-spacy-layer build --arch x86_64 --out ${path.relative(process.cwd(), path.dirname(MISSING_ZIP))}\` ` +
+          `\`npx serverless-spacy-layer build --arch x86_64 --out ` +
+          `${path.relative(process.cwd(), path.dirname(MISSING_ZIP))}\` ` +
           "(in the serverless-spacy repository: `pnpm build:layer`)",
       },
     ]);

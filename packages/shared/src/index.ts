@@ -28,7 +28,13 @@ export {
   type ModelSpec,
   type ModelUrlSource,
 } from "./model-sync/model-source";
-export { MODEL_SYNC_CODE_DIR, MODEL_SYNC_HANDLER, ModelSync, type ModelSyncProps } from "./model-sync/model-sync";
+export {
+  MODEL_SYNC_CODE_DIR,
+  MODEL_SYNC_ENVIRONMENT_VARIABLES,
+  MODEL_SYNC_HANDLER,
+  ModelSync,
+  type ModelSyncProps,
+} from "./model-sync/model-sync";
 export * from "./constants";
 export { type IModelStore, type MountGrantee, type PolicyStatement } from "./model-store/model-store";
 export { CHECKOV_SKIP_REASONS, skipCheckov, type SharedCheckovSkip } from "./constructs/checkov";

@@ -338,7 +338,8 @@ describe("ModelSync validation", () => {
             layerArns: ["arn:aws:lambda:eu-west-1:123456789012:layer:spacy:1"],
           }),
       ).toThrow(
-        `test/sync: the sync handler ${handlerFile} is missing (handler "model_sync.handler"); the function has no code to package`,
+        `test/sync: the sync handler ${handlerFile} is missing (handler "model_sync.handler"); the function has no ` +
+          `code to package`,
       );
     });
   });

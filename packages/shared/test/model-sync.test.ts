@@ -6,7 +6,14 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { TestModelStore } from "./test-model-store";
 import * as path from "path";
-import { MODEL_SYNC_CODE_DIR, ModelSync, spacyModelWheel, spacyModelWheelUrl, type ModelSyncProps } from "../src";
+import {
+  MODEL_SYNC_CODE_DIR,
+  MODEL_SYNC_ENVIRONMENT_VARIABLES,
+  ModelSync,
+  spacyModelWheel,
+  spacyModelWheelUrl,
+  type ModelSyncProps,
+} from "../src";
 import { sourceHash } from "../src/model-sync/source-hash";
 
 type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> };
@@ -310,7 +317,7 @@ describe("ModelSync", () => {
     expect(one(synth({ logRetentionDays: 7 }), "aws_cloudwatch_log_group").retention_in_days).toBe(7);
   });
 
-  test("dependsOn: the function waits for mount targets, log group and VPC access; the invocation for egress and every grant", () => {
+  test("dependsOn: the function waits for mount targets, logs, VPC access; the invocation for egress, grants", () => {
     const fn = one(s, "aws_lambda_function");
     const mountTargets = Object.keys(s.resource.aws_efs_mount_target).map((k) => `aws_efs_mount_target.${k}`);
     expect(mountTargets).toHaveLength(2);
@@ -395,6 +402,11 @@ describe("ModelSync with a private wheel in S3", () => {
       MODEL_SOURCE_BUCKET: "acme-models",
       MODEL_SOURCE_KEY: "models/en_acme_ner-1.2.0-py3-none-any.whl",
     });
+    // With the URL source's MODEL_SOURCE_LOCATION, the two sources set exactly the contract's `construct` list.
+    const url = one(synth(), "aws_lambda_function").environment.variables;
+    expect([...new Set([...Object.keys(fn.environment.variables), ...Object.keys(url)])].sort()).toEqual(
+      [...MODEL_SYNC_ENVIRONMENT_VARIABLES.construct].sort(),
+    );
     const inv = one(s, "aws_lambda_invocation");
     expect(JSON.parse(inv.input).source).toEqual(source);
     expect(inv.triggers.source_location).toBe("s3://acme-models/models/en_acme_ner-1.2.0-py3-none-any.whl");

@@ -9,10 +9,11 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import cast
 
@@ -59,7 +60,31 @@ def build_model_wheel(
     nlp.meta["name"] = meta_name
     nlp.meta["version"] = version
     nlp.to_disk(pipeline_dir)
+    target = spacy_package(pipeline_dir, package_root, name, version, python=python)
+    return Path(shutil.copyfile(target, dist_dir / target.name))
 
+
+def spacy_package(
+    pipeline_dir: str | os.PathLike,
+    package_root: str | os.PathLike,
+    name: str,
+    version: str,
+    *,
+    code: Sequence[str | os.PathLike] = (),
+    python: str | None = None,
+) -> Path:
+    """``python -m spacy package PIPELINE_DIR PACKAGE_ROOT --build wheel``: the wheel it builds.
+
+    ``code``: Python files of the pipeline's own components, packaged with ``--code``.
+
+    ``name`` is the package name (``en_acme_support``); spaCy prefixes the pipeline's language to
+    ``--name``, so only the part after ``<lang>_`` is passed.
+    """
+    match = _NAME.fullmatch(name)
+    if not match:
+        raise ValueError(f"model name {name!r} must look like '<lang>_<name>', e.g. 'en_test_ner'")
+    package_root = Path(package_root)
+    package_root.mkdir(parents=True, exist_ok=True)
     cmd = [
         python or sys.executable,
         "-m",
@@ -68,13 +93,15 @@ def build_model_wheel(
         str(pipeline_dir),
         str(package_root),
         "--name",
-        meta_name,
+        match["rest"],
         "--version",
         version,
         "--build",
         "wheel",
         "--force",
     ]
+    if code:
+        cmd += ["--code", ",".join(str(path) for path in code)]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
     built = sorted((package_root / f"{name}-{version}" / "dist").glob("*.whl"))
     if proc.returncode != 0 or len(built) != 1:
@@ -82,9 +109,7 @@ def build_model_wheel(
             f"spacy package failed for {name}=={version} (exit {proc.returncode}):\n"
             f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
         )
-    target = dist_dir / built[0].name
-    target.write_bytes(built[0].read_bytes())
-    return target
+    return built[0]
 
 
 def _record_hash(data: bytes) -> str:

@@ -1,10 +1,10 @@
 """`POST /analyze`: what the loaded pipeline produces for a text, field by field, as spaCy's Doc has it.
 
 Fields are offered only where a loaded, enabled component assigns them (spaCy's own factory metadata,
-`assigns`; an attribute_ruler by the attributes its patterns set), so a caller asking for `cats` of a
-pipeline without a text classifier gets a 400 that names what the pipeline does produce. Every value
-is read from the Doc that `nlp.pipe` returns: the same as `spacy.load(path)` gives for the components
-loaded (tests/test_analyze.py).
+`assigns`; an attribute_ruler by the attributes its patterns set; a span_ruler also the entities when
+it annotates them), so a caller asking for `cats` of a pipeline without a text classifier gets a 400
+that names what the pipeline does produce. Every value is read from the Doc that `nlp.pipe` returns:
+the same as `spacy.load(path)` gives for the components loaded (tests/test_analyze.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from ner_http import ApiError
 from spacy.language import Language
-from spacy.pipeline import AttributeRuler
+from spacy.pipeline import AttributeRuler, SpanRuler
 from spacy.tokens import Doc, Span
 
 FIELDS = ("entities", "spans", "cats", "sents", "tokens")
@@ -54,6 +54,9 @@ def produces(nlp: Language) -> Produces:
             # Declares nothing; sets whatever its patterns say.
             patterns: list[dict[str, Any]] = list(component.patterns)  # typed loosely by spaCy
             assigns.update(f"token.{str(attr).lower()}" for pattern in patterns for attr in pattern["attrs"])
+        elif isinstance(component, SpanRuler) and component.annotate_ents:
+            # The span_ruler factory declares doc.spans only, whatever its config says.
+            assigns.add("doc.ents")
     fields = [field for field, needed in _FIELD_ASSIGNS.items() if assigns & needed] + ["tokens"]
     attributes = [name for key, name in _TOKEN_ATTRIBUTES.items() if key in assigns]
     return Produces(tuple(f for f in FIELDS if f in fields), tuple(attributes))

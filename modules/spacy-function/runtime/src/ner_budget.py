@@ -14,7 +14,8 @@ from ner_http import ApiError
 from ner_settings import Settings
 
 # Lambda gives a function one full vCPU at 1769 MB and a proportional share below; spaCy's inference
-# runs on one thread, so more memory than that does not make it faster.
+# runs on one thread, so more memory than that does not make it faster. FULL_VCPU_MEMORY_MB in
+# memory-sizing.ts sizes the construct with the same number; tests/test_shared_constants.py keeps them equal.
 FULL_VCPU_MB = 1769
 # Time kept back for writing the answer and the log line, and for the estimate's own error.
 MARGIN_SECONDS = 0.5

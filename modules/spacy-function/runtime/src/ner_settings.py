@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+# The constructs' default mount path (DEFAULT_MOUNT_PATH in packages/shared/src/constants/lambda.ts).
 DEFAULT_MODEL_ROOT = "/mnt/models"
 # Matrix libraries for the pipeline's layers: "blis" is spaCy's own (what spacy.load uses, so the
 # answers are spaCy's); "openblas" (numpy's) is faster on these small products but rounds differently,
@@ -29,14 +30,11 @@ DEFAULT_VECTORS_MODE = "mmap"
 # 11,000 chars/s (the most expensive text per character, dense two-token entities, which the exact
 # default parses) x 1024/1769 x 30 s x 0.5, rounded down; derivation in docs/benchmarks.md.
 DEFAULT_MAX_TOTAL_CHARS = 90_000
-# Texts per nlp.pipe minibatch when PIPE_BATCH_SIZE is unset: the pipeline's own [nlp] batch_size
-# (256 in en_core_web_*). spaCy's NER sorts each minibatch by length and predicts it in quarters, so
-# the size trades padding against per-call overhead; the model's value is the one its authors tuned.
-# Texts per CPU second on the bench sentences relative to the pipeline's own size: 0.949 at 128,
-# 0.923 at 593, 0.906 at 1000 (docs/benchmarks.md). PIPE_BATCH_CHARS bounds the memory.
-# ... and at most about this many characters per minibatch, which bounds its memory: the largest
-# allowed request (290,000 characters of one-letter tokens) peaks at 724 MiB of RSS in minibatches
-# of 128 texts, 459 MiB of 64, 230 MiB of 50,000 characters (22 texts) (docs/benchmarks.md).
+# Most characters per nlp.pipe minibatch (fewer texts when they are long), which bounds its memory: the
+# largest allowed request (290,000 characters of one-letter tokens) peaks at 724 MiB of RSS in minibatches
+# of 128 texts, 459 MiB of 64, 230 MiB of 50,000 characters (22 texts) (docs/benchmarks.md). The number of
+# texts is the pipeline's own [nlp] batch_size unless PIPE_BATCH_SIZE is set: the size its authors tuned,
+# faster on the bench sentences than 128, 593 or 1000 (docs/benchmarks.md).
 DEFAULT_PIPE_BATCH_CHARS = 50_000
 # Characters per CPU second of the slowest kind of text measured (dense percentages, `pnpm
 # bench:work-limit`), before the function's memory share of a vCPU is applied (ner_budget).

@@ -220,3 +220,37 @@ def post_entities(body: Any, **kwargs: Any) -> tuple[int, Any]:
 
 def log_lines(out: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+
+
+def post_analyze(body: Any) -> tuple[int, Any]:
+    status, _, payload = call(http_event("POST", "/analyze", body))
+    return status, payload
+
+
+def expected(doc: spacy.tokens.Doc) -> dict[str, Any]:
+    """The fields as read straight off spaCy's Doc, written out here rather than by the code under test."""
+
+    def span(s: spacy.tokens.Span) -> dict[str, Any]:
+        value = {"text": s.text, "label": s.label_, "start": s.start_char, "end": s.end_char}
+        return value | ({"kb_id": s.kb_id_} if s.kb_id_ else {}) | ({"id": s.id_} if s.id_ else {})
+
+    return {
+        "entities": [span(e) for e in doc.ents],
+        "spans": {key: [span(s) for s in group] for key, group in doc.spans.items()},
+        "cats": dict(doc.cats),
+        "sents": [{"text": s.text, "start": s.start_char, "end": s.end_char} for s in doc.sents],
+        "tokens": [
+            {
+                "text": t.text,
+                "start": t.idx,
+                "end": t.idx + len(t),
+                "tag": t.tag_,
+                "pos": t.pos_,
+                "morph": str(t.morph),
+                "lemma": t.lemma_,
+                "dep": t.dep_,
+                "head": t.head.i,
+            }
+            for t in doc
+        ],
+    }

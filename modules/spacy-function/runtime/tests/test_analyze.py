@@ -7,16 +7,13 @@ ner, with pattern ids), a span_ruler and a text classifier trained here in a few
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 import real_text
 import spacy
-from conftest import SEED_TEXT, SM_DATA_DIR, call, http_event, post_entities
+from conftest import SEED_TEXT, SM_DATA_DIR, expected, post_analyze, post_entities
 from spacy.training import Example
 from spacy.util import fix_random_seed
-
-pytestmark = pytest.mark.model
 
 TEAM_LABELS = {"PRODUCT_CODE", "LICENSE"}
 
@@ -58,40 +55,7 @@ def team_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def post_analyze(body: Any) -> tuple[int, Any]:
-    status, _, payload = call(http_event("POST", "/analyze", body))
-    return status, payload
-
-
-def expected(doc: spacy.tokens.Doc) -> dict[str, Any]:
-    """The fields as read straight off spaCy's Doc, written out here rather than by the code under test."""
-
-    def span(s: spacy.tokens.Span) -> dict[str, Any]:
-        value = {"text": s.text, "label": s.label_, "start": s.start_char, "end": s.end_char}
-        return value | ({"kb_id": s.kb_id_} if s.kb_id_ else {}) | ({"id": s.id_} if s.id_ else {})
-
-    return {
-        "entities": [span(e) for e in doc.ents],
-        "spans": {key: [span(s) for s in group] for key, group in doc.spans.items()},
-        "cats": dict(doc.cats),
-        "sents": [{"text": s.text, "start": s.start_char, "end": s.end_char} for s in doc.sents],
-        "tokens": [
-            {
-                "text": t.text,
-                "start": t.idx,
-                "end": t.idx + len(t),
-                "tag": t.tag_,
-                "pos": t.pos_,
-                "morph": str(t.morph),
-                "lemma": t.lemma_,
-                "dep": t.dep_,
-                "head": t.head.i,
-            }
-            for t in doc
-        ],
-    }
-
-
+@pytest.mark.model
 def test_a_teams_pipeline_answers_every_field_as_spacy_does_alone_and_in_batches(team_pipeline, monkeypatch):
     monkeypatch.setenv("MODEL_PATH", str(team_pipeline))
     texts = [SEED_TEXT, "Order SKU-1234 ships under the MIT License.", "It comes with NO WARRANTY."]
@@ -112,6 +76,7 @@ def test_a_teams_pipeline_answers_every_field_as_spacy_does_alone_and_in_batches
     )
 
 
+@pytest.mark.model
 def test_include_picks_fields_and_a_field_the_pipeline_cannot_produce_is_a_400_naming_what_it_has(
     monkeypatch,
 ):
@@ -136,3 +101,23 @@ def test_include_picks_fields_and_a_field_the_pipeline_cannot_produce_is_a_400_n
     # The default model leaves the tagger out: its tokens carry the parse only; MODEL_EXCLUDE="" loads it.
     tokens = post_analyze({"text": SEED_TEXT, "include": ["tokens"]})[1]["tokens"]
     assert set(tokens[0]) == {"text", "start", "end", "dep", "head"}
+
+
+def test_a_span_ruler_that_annotates_ents_offers_the_entities_it_writes(tmp_path, monkeypatch):
+    # spaCy's span_ruler declares only doc.spans, but with annotate_ents it writes doc.ents too (the
+    # successor of the entity_ruler): a pipeline whose only entity source it is still has entities.
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("span_ruler", config={"annotate_ents": True, "spans_key": "terms"})
+    ruler.add_patterns([{"label": "TICKET", "pattern": [{"TEXT": {"REGEX": r"^TCK-\d+$"}}], "id": "ticket"}])
+    nlp.to_disk(tmp_path / "model")
+    monkeypatch.setenv("MODEL_PATH", str(tmp_path / "model"))
+    text = "See TCK-4040 and TCK-1."
+    want = expected(spacy.load(tmp_path / "model")(text))
+    assert [e["label"] for e in want["entities"]] == ["TICKET", "TICKET"]
+    status, answer = post_analyze({"text": text})
+    assert (status, list(answer)) == (200, ["entities", "spans", "sents", "tokens"])
+    assert {f: answer[f] for f in ("entities", "spans", "sents")} == {
+        f: want[f] for f in ("entities", "spans", "sents")
+    }
+    assert post_analyze({"text": text, "include": ["entities"]}) == (200, {"entities": want["entities"]})

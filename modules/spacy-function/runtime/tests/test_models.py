@@ -114,7 +114,8 @@ def test_local_models_route_by_path_with_one_runtime_per_model(tmp_path: Path):
     build_ruler_pipeline().to_disk(first)
     other = build_ruler_pipeline()
     other.meta.update(name="other", version="2.0.0")
-    other.get_pipe("entity_ruler").add_patterns([{"label": "PRODUCT", "pattern": "Widget"}])  # type: ignore[attr-defined]
+    patterns = [{"label": "PRODUCT", "pattern": "Widget"}]
+    other.get_pipe("entity_ruler").add_patterns(patterns)  # type: ignore[attr-defined]
     other.to_disk(second)
     models = LocalModels([("en_first", first), ("en_other", second)], environ={})
     widget = {"text": "Google sells the Widget."}

@@ -9,18 +9,16 @@ and ``aws_lambda_invocation`` fails the apply; the exception message is the JSON
 from __future__ import annotations
 
 import json
-import logging
 import os
 import time
+import traceback
 from typing import Any
 
 from sync_errors import ModelSyncFailed, SyncFailure
 from sync_event import check_event, load_request
 from sync_flow import sync_model
+from sync_log import log
 from sync_settings import Deadline, load_settings
-
-log = logging.getLogger("model_sync")
-log.setLevel(logging.INFO)
 
 
 def _configured(key: str) -> str | None:
@@ -48,7 +46,9 @@ def handler(event: object, context: object = None) -> dict:
             "removed_versions": [],
             "error": {"stage": failure.stage, "message": failure.message},
         }
-        log.error(json.dumps(summary), exc_info=not isinstance(exc, SyncFailure))
+        # A SyncFailure is an expected stage failure whose message says it all; anything else is a bug.
+        detail = {} if isinstance(exc, SyncFailure) else {"exception": traceback.format_exc()}
+        log("ERROR", "model_sync_failed", **summary, **detail)
         raise ModelSyncFailed(json.dumps(summary)) from exc
-    log.info(json.dumps(result))
+    log("INFO", "model_synced", **result)
     return result

@@ -22,9 +22,11 @@ _EVENT_FIELDS = ("model_name", "version", "source", "keep_versions")
 # spaCy package names are '<lang>_<meta name>'; they double as a directory name on the mount,
 # so nothing that could climb out of it ('/', '..') or hide in it (leading '.') gets through.
 MODEL_NAME = re.compile(r"[a-z][a-z0-9]*_[a-z0-9][a-z0-9_]*")
+MAX_MODEL_NAME_LENGTH = 100
 # A canonical PEP 440 public version (no epoch, no local part): the exact string the wheel and
 # meta.json must carry, and a safe directory name.
 VERSION = re.compile(r"\d+(?:\.\d+)*(?:(?:a|b|rc)\d+)?(?:\.post\d+)?(?:\.dev\d+)?")
+MAX_VERSION_LENGTH = 64
 SHA256 = re.compile(r"[0-9a-f]{64}")
 # S3's rules for bucket names (no uppercase, no underscores, 3-63 characters).
 BUCKET = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
@@ -127,13 +129,13 @@ def check_s3_object(bucket: str, key: str) -> None:
 def load_request(env: Mapping[str, str]) -> SyncRequest:
     """The model this function is configured to install; every problem names its variable."""
     model_name = _required(env, "MODEL_NAME")
-    if len(model_name) > 100 or not MODEL_NAME.fullmatch(model_name):
+    if len(model_name) > MAX_MODEL_NAME_LENGTH or not MODEL_NAME.fullmatch(model_name):
         raise _config_fail(
             "MODEL_NAME must be a spaCy package name '<lang>_<name>' in lowercase letters, digits "
             f"and underscores, e.g. 'en_core_web_lg'; got {model_name!r}"
         )
     version = _required(env, "MODEL_VERSION")
-    if len(version) > 64 or not VERSION.fullmatch(version):
+    if len(version) > MAX_VERSION_LENGTH or not VERSION.fullmatch(version):
         raise _config_fail(
             f"MODEL_VERSION must be an exact release like '3.8.0' (PEP 440, no ranges); got {version!r}"
         )

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 import time
 from collections.abc import Iterator
 
 from sync_errors import SyncFailure, describe_os_error
 from sync_event import SyncRequest
 from sync_fetch import download_wheel
+from sync_log import log
 from sync_manifest import write_manifest
 from sync_settings import Deadline, Settings
 from sync_store import ModelStore, tree_bytes
 from sync_verify import check_loads, check_meta, check_wheel_identity, present_and_intact
 from sync_wheel import find_data_dir, unpack_wheel
-
-log = logging.getLogger("model_sync")
 
 
 def sync_model(request: SyncRequest, settings: Settings, deadline: Deadline) -> dict:
@@ -31,7 +29,7 @@ def sync_model(request: SyncRequest, settings: Settings, deadline: Deadline) -> 
     with store.lock(name, deadline.budget(settings.lock_timeout_seconds, "lock")):
         swept = store.sweep_stale_staging(settings.stale_staging_seconds)
         if swept:
-            log.info("removed stale staging from earlier runs: %s", swept)
+            log("INFO", "stale_staging_removed", paths=swept)
 
         problem = present_and_intact(target, request)
         if problem is None:
@@ -43,7 +41,7 @@ def sync_model(request: SyncRequest, settings: Settings, deadline: Deadline) -> 
         else:
             status = "installed"
             if problem != "not installed":
-                log.warning("replacing %s: %s", target, problem)
+                log("WARN", "damaged_version_replaced", path=target, problem=problem)
                 warnings.append(f"replaced a damaged {name}/{version}: {problem}")
             _install(request, settings, deadline, store)
 
@@ -97,4 +95,4 @@ def _install(request: SyncRequest, settings: Settings, deadline: Deadline, store
     finally:
         leftover = store.remove_tree(staging)
         if leftover:
-            log.warning("%s; the next sync's stale sweep will retry", leftover)
+            log("WARN", "staging_left_behind", message=f"{leftover}; the next sync's stale sweep will retry")

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from sync_errors import SyncFailure
 
+# The constructs' default mount path (DEFAULT_MOUNT_PATH in packages/shared/src/constants/lambda.ts).
+DEFAULT_MODEL_ROOT = "/mnt/models"
 # Lambda stops a function after at most 900 s, so staging older than this belongs to a dead run.
 _DEFAULT_STALE_MINUTES = 30
 
@@ -38,7 +40,7 @@ def _number(env: Mapping[str, str], key: str, default: float, *, integer: bool, 
 
 
 def load_settings(env: Mapping[str, str] = os.environ) -> Settings:
-    root = env.get("MODEL_ROOT") or "/mnt/models"
+    root = env.get("MODEL_ROOT") or DEFAULT_MODEL_ROOT
     if not os.path.isabs(root):
         raise SyncFailure("config", f"MODEL_ROOT must be an absolute path, got {root!r}")
     return Settings(

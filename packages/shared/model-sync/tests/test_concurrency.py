@@ -45,7 +45,10 @@ def _start(ev: dict, root: Path) -> subprocess.Popen:
 
 def test_two_concurrent_syncs_install_once(root, find_links):
     procs = [_start(event("2.0.0", "find_links", find_links), root) for _ in range(2)]
-    results = [json.loads(p.communicate(timeout=300)[0]) for p in procs]
+    outputs = [p.communicate(timeout=300)[0].strip().splitlines() for p in procs]
+    # stdout is the function's log: each run's JSON log lines come before the result the child prints.
+    assert all("model_synced" in [json.loads(line)["event"] for line in lines[:-1]] for lines in outputs)
+    results = [json.loads(lines[-1]) for lines in outputs]
     assert sorted(r["status"] for r in results) == ["already_present", "installed"]
     assert installed(root) == ["2.0.0"]
     assert_serves(root, "2.0.0")

@@ -8,34 +8,25 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
 from sync_fetch import PRESIGNED_URL_SECONDS, presigned_url
 from sync_testing import MODEL, assert_no_debris, assert_serves, event, installed, sync, sync_fails
+from testkit.s3 import REGION, ensure_bucket, moto_s3, s3_env
 
 BUCKET = "team-models"
-REGION = "eu-west-1"
 
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_s3() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
 def s3(s3_endpoint, monkeypatch, wheels):
-    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", s3_endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test")  # moto's test credentials
-    monkeypatch.setenv("AWS_REGION", REGION)
+    for name, value in s3_env(s3_endpoint, REGION).items():
+        monkeypatch.setenv(name, value)
     client = boto3.client("s3", region_name=REGION)
-    if BUCKET not in [b["Name"] for b in client.list_buckets()["Buckets"]]:
-        client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    ensure_bucket(client, BUCKET, REGION)
     for version, wheel in wheels.items():
         client.put_object(Bucket=BUCKET, Key=f"models/{version}/{wheel.name}", Body=wheel.read_bytes())
     return client

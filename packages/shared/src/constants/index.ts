@@ -1,4 +1,5 @@
 export {
+  DEFAULT_MOUNT_PATH,
   EPHEMERAL_STORAGE_LIMITS,
   FUNCTION_NAME_PATTERN,
   HTTP_API_MAX_INTEGRATION_TIMEOUT,
@@ -13,6 +14,7 @@ export {
 } from "./lambda";
 export { LOG_RETENTION_DAYS, isLogRetentionDays, type LogRetentionDays } from "./log-retention";
 export {
+  DEFAULT_KEEP_VERSIONS,
   KEEP_VERSIONS_LIMITS,
   MAX_MODEL_NAME_LENGTH,
   MAX_MODEL_VERSION_LENGTH,

@@ -33,5 +33,11 @@ export const MAX_LAYERS = 5;
 /** Function (and role) names: Lambda's and IAM's shared alphabet, at most 64 characters. */
 export const FUNCTION_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * Where the functions mount the model store unless told otherwise: the mount path the constructs default to and
+ * the MODEL_ROOT the runtime and the sync fall back to (their DEFAULT_MODEL_ROOT, checked equal by their tests).
+ */
+export const DEFAULT_MOUNT_PATH = "/mnt/models";
+
 /** Lambda's own rule for file_system_config.local_mount_path: one directory directly under /mnt. */
 export const MOUNT_PATH_PATTERN = /^\/mnt\/[A-Za-z0-9_.-]+$/;

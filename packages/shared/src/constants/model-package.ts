@@ -16,8 +16,11 @@ export const MODEL_VERSION_PATTERN = /^\d+(\.\d+)*((a|b|rc)\d+)?(\.post\d+)?(\.d
 /** Longest model version accepted. */
 export const MAX_MODEL_VERSION_LENGTH = 64;
 
-/** Earlier model versions the sync may keep beside the current one (sync_event.py's MAX_KEEP_VERSIONS). */
+/** Earlier model versions the sync may keep beside the current one (sync_event.py's MIN/MAX_KEEP_VERSIONS). */
 export const KEEP_VERSIONS_LIMITS = { min: 1, max: 100 } as const;
+
+/** Earlier versions kept when `keepVersions` is not given (sync_event.py's DEFAULT_KEEP_VERSIONS). */
+export const DEFAULT_KEEP_VERSIONS = 2;
 
 /** The rule for model names, in words, for error messages (the config report appends the value). */
 export const MODEL_NAME_RULE =

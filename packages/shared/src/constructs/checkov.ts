@@ -1,4 +1,4 @@
-import type { TerraformElement } from "cdktf";
+import { TerraformDataSource, TerraformStack, type TerraformElement } from "cdktf";
 
 /**
  * Reasons for the checkov checks this project skips, written once. `pnpm checkov` fails on a failed check
@@ -25,6 +25,8 @@ export type SharedCheckovSkip = keyof typeof CHECKOV_SKIP_REASONS;
 /**
  * Record on `resource` that checkov should skip `check`, with `reason`, or the shared reason when the
  * check is one of `CHECKOV_SKIP_REASONS`. Rendered as a `//` comment in cdk.tf.json, which Terraform ignores.
+ * The only way this project writes a skip (a test fails on a raw `//.checkov.skip` override elsewhere), so
+ * scripts/tf/checkov_scan.py has one shape to read.
  */
 export function skipCheckov(resource: TerraformElement, check: SharedCheckovSkip): void;
 export function skipCheckov(resource: TerraformElement, check: string, reason: string): void;
@@ -33,5 +35,10 @@ export function skipCheckov(resource: TerraformElement, check: string, reason?: 
   if (!text) {
     throw new Error(`skipCheckov: ${check} has no shared reason; pass one`);
   }
-  resource.addOverride(`//.checkov.skip.${check}`, text);
+  if (resource instanceof TerraformDataSource) {
+    // cdktf rewrites a data source's own "//" comment, so its skip is filed on the stack, by logical id.
+    TerraformStack.of(resource).addOverride(`//.checkov.skip_data.${resource.friendlyUniqueId}.${check}`, text);
+  } else {
+    resource.addOverride(`//.checkov.skip.${check}`, text);
+  }
 }

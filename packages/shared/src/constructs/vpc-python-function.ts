@@ -38,7 +38,9 @@ export const VPC_DESCRIBE_ACTIONS = ["ec2:DescribeNetworkInterfaces", "ec2:Descr
 
 /** Internal: settings of one Python function in the VPC, every default already applied by its owner. */
 export interface VpcPythonFunctionProps {
-  /** Function name; the role is "<name>-role", the security group "<name>-lambda", the log group "/aws/lambda/<name>". */
+  /**
+   * Function name; the role is "<name>-role", the security group "<name>-lambda", the log group "/aws/lambda/<name>".
+   */
   readonly name: string;
   /** Description of the function. */
   readonly description: string;

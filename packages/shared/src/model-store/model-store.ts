@@ -34,7 +34,9 @@ export interface IModelStore {
   readonly accessPointArn: string;
   /** Security group of the mount targets; clients open NFS egress to it. */
   readonly securityGroupId: string;
-  /** What a function mounting the store must wait for (the mount targets); Lambda refuses the mount before they exist. */
+  /**
+   * What a function mounting the store must wait for (the mount targets); Lambda refuses the mount before they exist.
+   */
   readonly mountTargets: ITerraformDependable[];
   /** Let a role mount the store read-only through the access point; returns what the grant created (to depend on). */
   grantRead(grantee: MountGrantee): ITerraformDependable[];

@@ -14,13 +14,21 @@ export const MODEL_SOURCE_KINDS = ["wheel_url", "index_url", "find_links", "s3"]
 /** One of `MODEL_SOURCE_KINDS`. */
 export type ModelSourceKind = (typeof MODEL_SOURCE_KINDS)[number];
 
-/** A source pip downloads from by URL or path. Goes into the function's environment and Terraform state: no credentials. */
+/**
+ * A source pip downloads from by URL or path. Goes into the function's environment and Terraform state: no credentials.
+ */
 export interface ModelUrlSource {
   /** How `location` is passed to pip. */
   readonly kind: "wheel_url" | "index_url" | "find_links";
-  /** A wheel URL, an index URL, or a find-links URL or absolute path; https only (http just for 127.0.0.1/localhost), no user:password@. */
+  /**
+   * A wheel URL, an index URL, or a find-links URL or absolute path; https only (http just for 127.0.0.1/localhost), no
+   * user:password@.
+   */
   readonly location: string;
-  /** sha256 of the wheel, 64 lowercase hex digits; pip refuses any other file and the sync checks it again before unpacking. */
+  /**
+   * sha256 of the wheel, 64 lowercase hex digits; pip refuses any other file and the sync checks it again before
+   * unpacking.
+   */
   readonly sha256: string;
 }
 
@@ -29,9 +37,15 @@ export interface ModelS3Source {
   readonly kind: "s3";
   /** Bucket holding the wheel, in the environment's region (the gateway endpoint serves that region). */
   readonly bucket: string;
-  /** Object key of the wheel; must end in ".whl" and its file name follow the wheel naming rules, e.g. "models/en_acme_ner-1.2.0-py3-none-any.whl". */
+  /**
+   * Object key of the wheel; must end in ".whl" and its file name follow the wheel naming rules, e.g.
+   * "models/en_acme_ner-1.2.0-py3-none-any.whl".
+   */
   readonly key: string;
-  /** sha256 of the wheel, 64 lowercase hex digits; pip refuses any other file and the sync checks it again before unpacking. */
+  /**
+   * sha256 of the wheel, 64 lowercase hex digits; pip refuses any other file and the sync checks it again before
+   * unpacking.
+   */
   readonly sha256: string;
 }
 
@@ -44,7 +58,9 @@ export interface ModelSpec {
   readonly name: string;
   /** Package version, e.g. "3.8.0"; spaCy models pin a compatible spaCy minor, so match the layer's spaCy. */
   readonly version: string;
-  /** Where pip gets the package, with the wheel's sha256, e.g. `spacyModelWheel("en_core_web_lg", "3.8.0", "<sha256>")`. */
+  /**
+   * Where pip gets the package, with the wheel's sha256, e.g. `spacyModelWheel("en_core_web_lg", "3.8.0", "<sha256>")`.
+   */
   readonly source: ModelSource;
 }
 
@@ -57,7 +73,10 @@ export function spacyModelWheelUrl(name: string, version: string): string {
   return `https://github.com/explosion/spacy-models/releases/download/${release}/${release}-py3-none-any.whl`;
 }
 
-/** The source for a wheel spaCy publishes as a release asset, pinned to its sha256 (see docs/model-sync.md for published hashes). */
+/**
+ * The source for a wheel spaCy publishes as a release asset, pinned to its sha256 (see docs/model-sync.md for published
+ * hashes).
+ */
 export function spacyModelWheel(name: string, version: string, sha256: string): ModelUrlSource {
   return { kind: "wheel_url", location: spacyModelWheelUrl(name, version), sha256 };
 }

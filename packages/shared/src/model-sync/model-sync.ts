@@ -8,7 +8,12 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { LambdaArchitecture, LogRetentionDays } from "../constants";
+import {
+  DEFAULT_KEEP_VERSIONS,
+  DEFAULT_MOUNT_PATH,
+  type LambdaArchitecture,
+  type LogRetentionDays,
+} from "../constants";
 import { skipCheckov } from "../constructs/checkov";
 import { VpcPythonFunction, type ExistingRole } from "../constructs/vpc-python-function";
 import type { IModelStore } from "../model-store/model-store";
@@ -16,31 +21,53 @@ import type { ModelSource, ModelSpec } from "./model-source";
 import { validateFunction, validateModel, validateName } from "./validate";
 
 export interface ModelSyncProps {
-  /** Name of the sync function (1–64 of A-Z a-z 0-9 - _); the role is "<name>-role", the security group "<name>-lambda", the log group "/aws/lambda/<name>". @default the construct id */
+  /**
+   * Name of the sync function (1–64 of A-Z a-z 0-9 - _); the role is "<name>-role", the security group "<name>-lambda",
+   * the log group "/aws/lambda/<name>". @default the construct id
+   */
   readonly name?: string;
   /** VPC of the model store; the sync's security group is created in it. */
   readonly vpcId: string;
-  /** Private subnets the sync runs in: each needs a store mount target, and a NAT route (pip downloads over the internet) or, for an "s3" source, the VPC's S3 gateway endpoint. */
+  /**
+   * Private subnets the sync runs in: each needs a store mount target, and a NAT route (pip downloads over the
+   * internet) or, for an "s3" source, the VPC's S3 gateway endpoint.
+   */
   readonly subnetIds: string[];
   /** The store to fill (an `EfsModelStore`, new or `fromAttributes`); the sync mounts its access point read-write. */
   readonly modelStore: IModelStore;
-  /** The spaCy model package to download and its sha256-pinned source, e.g. `{ name: "en_core_web_lg", version: "3.8.0", source: spacyModelWheel("en_core_web_lg", "3.8.0", "<sha256>") }`. The sync installs only this: it is the function's environment, and an invocation asking for anything else is refused. */
+  /**
+   * The spaCy model package to download and its sha256-pinned source, e.g. `{ name: "en_core_web_lg", version: "3.8.0",
+   * source: spacyModelWheel("en_core_web_lg", "3.8.0", "<sha256>") }`. The sync installs only this: it is the
+   * function's environment, and an invocation asking for anything else is refused.
+   */
   readonly model: ModelSpec;
   /** Layer version ARNs (1 to 5) with spaCy and pip: the sync downloads with pip and checks that the model loads. */
   readonly layerArns: string[];
-  /** For an "s3" source: the region's S3 prefix list (`Network.s3PrefixListId`), the only destination of the sync's HTTPS egress; other sources ignore it (pip needs the wheel host). @default HTTPS to any address */
+  /**
+   * For an "s3" source: the region's S3 prefix list (`Network.s3PrefixListId`), the only destination of the sync's
+   * HTTPS egress; other sources ignore it (pip needs the wheel host). @default HTTPS to any address
+   */
   readonly s3PrefixListId?: string;
-  /** Resources the subnets' internet egress depends on (`Network.internetEgress`); the invocation waits for them. @default [] (egress already exists) */
+  /**
+   * Resources the subnets' internet egress depends on (`Network.internetEgress`); the invocation waits for them.
+   * @default [] (egress already exists)
+   */
   readonly internetEgress?: ITerraformDependable[];
   /** Where the function mounts the store's access point; MODEL_ROOT for the handler. @default "/mnt/models" */
   readonly mountPath?: string;
-  /** Earlier versions of the model kept beside the synced one, for rollback; older ones are deleted. At least 1: the serving function still serves the previous version until the deploy updates it. @default 2 */
+  /**
+   * Earlier versions of the model kept beside the synced one, for rollback; older ones are deleted. At least 1: the
+   * serving function still serves the previous version until the deploy updates it. @default 2
+   */
   readonly keepVersions?: number;
   /** Memory in MB; loading a large model to verify it needs about twice its size on disk. @default 3008 */
   readonly memorySize?: number;
   /** Timeout in seconds; downloading and unpacking a large model takes minutes. @default 900 (Lambda's maximum) */
   readonly timeout?: number;
-  /** Size of /tmp in MB (512 to 10240); the handler stages the wheel and pip's scratch on the store, so this is headroom. @default 2048 */
+  /**
+   * Size of /tmp in MB (512 to 10240); the handler stages the wheel and pip's scratch on the store, so this is
+   * headroom. @default 2048
+   */
   readonly ephemeralStorageMb?: number;
   /** Instruction set; must match the layer's compiled wheels. @default "x86_64" */
   readonly architecture?: LambdaArchitecture;
@@ -50,7 +77,9 @@ export interface ModelSyncProps {
   readonly logRetentionDays?: LogRetentionDays;
   /** Security groups added to the sync's own (e.g. for a proxy or a private package index). @default [] */
   readonly securityGroupIds?: string[];
-  /** Run as this existing role instead of creating one; the sync attaches its inline policies to it. @default a new role */
+  /**
+   * Run as this existing role instead of creating one; the sync attaches its inline policies to it. @default a new role
+   */
   readonly role?: ExistingRole;
   /** ARN of a managed policy set as the permissions boundary of the role the sync creates. @default none */
   readonly permissionsBoundary?: string;
@@ -63,10 +92,35 @@ export const MODEL_SYNC_CODE_DIR = path.resolve(__dirname, "../../model-sync/src
 /** Handler of the sync function: `handler` in `model_sync.py`. */
 export const MODEL_SYNC_HANDLER = "model_sync.handler";
 
+/**
+ * Every environment variable the sync (`model-sync/src`) reads, by who sets it.
+ * `model-sync/tests/test_environment_contract.py` fails when the sync reads a name missing here or this lists
+ * one it no longer reads; the construct's tests fail when the function's environment holds one not in `construct`.
+ */
+export const MODEL_SYNC_ENVIRONMENT_VARIABLES = {
+  /** Set by the construct: what to install (the invocation only triggers the run) and where. */
+  construct: [
+    "MODEL_ROOT",
+    "KEEP_VERSIONS",
+    "MODEL_NAME",
+    "MODEL_VERSION",
+    "MODEL_SHA256",
+    "MODEL_SOURCE_KIND",
+    "MODEL_SOURCE_BUCKET",
+    "MODEL_SOURCE_KEY",
+    "MODEL_SOURCE_LOCATION",
+  ],
+  /** Read when set, by local runs and tests (`sync_cli`); the construct leaves them at their defaults. */
+  local: ["PIP_TIMEOUT_SECONDS", "VERIFY_TIMEOUT_SECONDS", "LOCK_TIMEOUT_SECONDS", "STALE_STAGING_MINUTES"],
+  /** Set by Lambda (region) or by a test's S3 stand-in (endpoints). */
+  aws: ["AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"],
+} as const;
+
 const HTTPS_PORT = 443;
 
 /**
- * Fills a model store (`IModelStore`, e.g. an `EfsModelStore`) with a spaCy model: a one-shot Lambda function in the private subnets runs
+ * Fills a model store (`IModelStore`, e.g. an `EfsModelStore`) with a spaCy model: a one-shot Lambda function in the
+ * private subnets runs
  * `pip download` of the model package onto the store, checks it loads, and keeps `keepVersions` earlier
  * versions beside it. Terraform invokes it once through `aws_lambda_invocation`, and again only when the
  * model name, version or source (or the store's access point) changes; a failed sync fails the apply.
@@ -96,12 +150,13 @@ export class ModelSync extends Construct {
   constructor(scope: Construct, id: string, props: ModelSyncProps) {
     super(scope, id);
     const name = props.name ?? id;
-    const mountPath = props.mountPath ?? "/mnt/models";
-    const keepVersions = props.keepVersions ?? 2;
+    const mountPath = props.mountPath ?? DEFAULT_MOUNT_PATH;
+    const keepVersions = props.keepVersions ?? DEFAULT_KEEP_VERSIONS;
     const source: ModelSource = props.model.source;
     if (source === undefined || source === null) {
       throw new Error(
-        `${this.node.path}: model.source is required, with the wheel's sha256 (e.g. spacyModelWheel(name, version, sha256)); ` +
+        `${this.node.path}: model.source is required, with the wheel's sha256 (e.g. spacyModelWheel(name, version, ` +
+          `sha256)); ` +
           "an unpinned model could be swapped by whoever controls the download",
       );
     }
@@ -139,7 +194,8 @@ export class ModelSync extends Construct {
       !/^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/.test(boundary)
     ) {
       throw new Error(
-        `${this.node.path}: permissionsBoundary must be a managed policy ARN like arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
+        `${this.node.path}: permissionsBoundary must be a managed policy ARN like ` +
+          `arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
       );
     }
     const store = props.modelStore;
@@ -218,7 +274,9 @@ export class ModelSync extends Construct {
                     Sid: "ReadThePinnedModelWheel",
                     Effect: "Allow",
                     Action: "s3:GetObject",
-                    Resource: `arn:${new DataAwsPartition(this, "partition").partition}:s3:::${source.bucket}/${source.key}`,
+                    Resource:
+                      `arn:${new DataAwsPartition(this, "partition").partition}:s3:::` +
+                      `${source.bucket}/${source.key}`,
                   },
                 ],
               }),

@@ -20,7 +20,10 @@ import { MODEL_SOURCE_KINDS, type ModelSource, type ModelSourceKind } from "./mo
 export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 // S3's bucket naming rules (3-63 characters, lowercase, digits, "." and "-").
 export const S3_BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-/** Fewest earlier versions kept: the serving function serves the previous one until the deploy that synced a new one updates it. */
+/**
+ * Fewest earlier versions kept: the serving function serves the previous one until the deploy that synced a new one
+ * updates it.
+ */
 export const MIN_KEEP_VERSIONS = KEEP_VERSIONS_LIMITS.min;
 
 /** Values that must be known while the app is built; Terraform references (tokens) are skipped. */
@@ -100,7 +103,8 @@ function validateLocation(path: string, kind: ModelSourceKind, location: string)
   if (/[\s\x00-\x1f\x7f]/.test(location) || location.startsWith("-")) {
     fail(
       path,
-      `model.source.location must be ${allowed}, without whitespace or control characters, got ${JSON.stringify(location)}`,
+      `model.source.location must be ${allowed}, without whitespace or control characters, got ` +
+        `${JSON.stringify(location)}`,
     );
   }
   if (kind === "find_links" && location.startsWith("/")) {
@@ -153,7 +157,8 @@ export function validateFunction(path: string, s: FunctionSettings): void {
   if (literal(s.subnetIds) && (s.subnetIds.length === 0 || s.subnetIds.length > MAX_VPC_SUBNETS)) {
     fail(
       path,
-      `subnetIds must list 1 to ${MAX_VPC_SUBNETS} private subnets (each with a mount target and NAT egress), got ${s.subnetIds.length}`,
+      `subnetIds must list 1 to ${MAX_VPC_SUBNETS} private subnets (each with a mount target and NAT egress), got ` +
+        `${s.subnetIds.length}`,
     );
   }
   if (literal(s.layerArns) && (s.layerArns.length < 1 || s.layerArns.length > MAX_LAYERS)) {

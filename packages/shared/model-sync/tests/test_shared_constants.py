@@ -1,0 +1,31 @@
+"""Limits and defaults ModelSync (TypeScript, their one definition) and the sync both hold; a Python copy
+that drifts fails here rather than as an apply whose sync refuses what the synth accepted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sync_event
+import sync_settings
+from testkit.contract import ts_const
+
+SHARED_SRC = Path(__file__).resolve().parents[2] / "src"
+
+PAIRS = [
+    ("constants/lambda.ts", "DEFAULT_MOUNT_PATH", sync_settings.DEFAULT_MODEL_ROOT),
+    ("constants/model-package.ts", "DEFAULT_KEEP_VERSIONS", sync_event.DEFAULT_KEEP_VERSIONS),
+    (
+        "constants/model-package.ts",
+        "KEEP_VERSIONS_LIMITS",
+        {"min": sync_event.MIN_KEEP_VERSIONS, "max": sync_event.MAX_KEEP_VERSIONS},
+    ),
+    ("model-sync/model-source.ts", "MODEL_SOURCE_KINDS", list(sync_event.SOURCE_KINDS)),
+    ("constants/model-package.ts", "MAX_MODEL_NAME_LENGTH", sync_event.MAX_MODEL_NAME_LENGTH),
+    ("constants/model-package.ts", "MAX_MODEL_VERSION_LENGTH", sync_event.MAX_VERSION_LENGTH),
+]
+
+
+@pytest.mark.parametrize(("source", "name", "python"), PAIRS, ids=[p[1] for p in PAIRS])
+def test_the_python_copy_equals_the_typescript_definition(source, name, python):
+    assert ts_const(SHARED_SRC / source, name) == python
