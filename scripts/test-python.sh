@@ -22,7 +22,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup-python.sh
 py=.venv/bin/python
-suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf packages/python-client)
+suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf
+  packages/python-client)
 paths=()
 for suite in "${suites[@]}"; do
   [[ -d "$suite" ]] || { echo "missing Python suite: $suite" >&2; exit 1; }

@@ -8,7 +8,8 @@ export const MODELS_ROUTE = API_ROUTES.models;
 
 /**
  * The unprefixed routes that also exist per model, under `/models/{model}`: the same bodies, served by that
- * model instead of the default one. API Gateway has one literal route per model (`POST /models/en_core_web_sm/entities`).
+ * model instead of the default one. API Gateway has one literal route per model
+ * (`POST /models/en_core_web_sm/entities`).
  */
 export const MODEL_SCOPED_ROUTES = [API_ROUTES.entities, API_ROUTES.analyze, API_ROUTES.health] as const;
 
