@@ -6,8 +6,14 @@ import type {
   ResponseObject,
   SchemaObject,
 } from "openapi3-ts/oas31";
-import { ANALYSIS_FIELDS, type Analysis, type AnalysisRequest, type AnalysisSentence } from "./analysis";
-import type { AnalysisSpan, AnalysisToken } from "./analysis";
+import {
+  ANALYSIS_FIELDS,
+  type Analysis,
+  type AnalysisRequest,
+  type AnalysisSentence,
+  type AnalysisSpan,
+  type AnalysisToken,
+} from "./analysis";
 import type { EntitiesRequest, Entity } from "./entity";
 import { API_ERROR_STATUS } from "./error-status";
 import { API_ERROR_CODES, type ApiError, type ApiErrorCode } from "./errors";
