@@ -5,8 +5,9 @@ import {
   loadEnvironments,
   type EnvironmentConfigInput,
 } from "@serverless-spacy/environments";
-import { EXAMPLE_GITHUB_REPOSITORY, bootstrap, type BootstrapConfig } from "./config";
+import { EXAMPLE_GITHUB_REPOSITORY, EXAMPLE_STATE_ADMINISTRATOR, bootstrap, type BootstrapConfig } from "./config";
 import { DeliveryRoles } from "./delivery-roles";
+import { StateAccess } from "./state-access";
 import { StateBucketStack } from "./state-bucket-stack";
 import { validateBootstrap } from "./validate";
 
@@ -39,11 +40,24 @@ export function buildBootstrapApp(options: BuildBootstrapOptions = {}): App {
   const stack = new StateBucketStack(app, "bootstrap", config, {
     emulatorEndpoint: emulatorEndpoint(options.env ?? process.env),
   });
-  new DeliveryRoles(stack, "delivery", {
+  const roles = new DeliveryRoles(stack, "delivery", {
     githubRepository: config.githubRepository,
     environments: here,
     stateBucket: config.bucket,
   });
+  new StateAccess(stack, "state-access", {
+    bucket: stack.bucket,
+    region: config.region,
+    administrators: config.stateAdministrators,
+    ciRoleArns: Object.values(roles.roleArns).flatMap((r) => [r.plan, r.deploy]),
+    dependsOn: [stack.publicAccessBlock],
+  });
+  if (config.stateAdministrators.includes(EXAMPLE_STATE_ADMINISTRATOR)) {
+    Annotations.of(stack).addWarning(
+      `stateAdministrators holds the checked-in example "${EXAMPLE_STATE_ADMINISTRATOR}": name the roles that ` +
+        "run the bootstrap and may repair state, or only the account root can",
+    );
+  }
   if (config.githubRepository === EXAMPLE_GITHUB_REPOSITORY) {
     Annotations.of(stack).addWarning(
       `githubRepository "${config.githubRepository}" is the checked-in example: set your repository in ` +

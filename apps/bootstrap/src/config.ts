@@ -12,10 +12,18 @@ export interface BootstrapConfig {
   readonly noncurrentVersionRetentionDays: number;
   /** GitHub repository ("owner/name") whose workflows may assume the plan and deploy roles. */
   readonly githubRepository: string;
+  /**
+   * IAM role or user ARNs (not assumed-role sessions) that run the bootstrap and may administer and repair
+   * state. With the account root and the CI roles they are the only principals the state bucket and its key
+   * admit; the bootstrap refuses to plan when run by anyone else, so it cannot lock itself out.
+   */
+  readonly stateAdministrators: string[];
 }
 
 /** The checked-in example repository; synth warns while it is in place. */
 export const EXAMPLE_GITHUB_REPOSITORY = "example-org/serverless-spacy";
+/** The checked-in example administrator; synth warns while it is in place. */
+export const EXAMPLE_STATE_ADMINISTRATOR = `arn:aws:iam::${EXAMPLE_ACCOUNT_ID}:role/example-replace-me-administrator`;
 
 /**
  * EXAMPLE VALUES — replace with your bucket name, account id (the same ones as in
@@ -28,4 +36,5 @@ export const bootstrap: BootstrapConfig = {
   allowedAccountIds: [EXAMPLE_ACCOUNT_ID],
   noncurrentVersionRetentionDays: 90,
   githubRepository: EXAMPLE_GITHUB_REPOSITORY,
+  stateAdministrators: [EXAMPLE_STATE_ADMINISTRATOR],
 };

@@ -16,7 +16,11 @@ const OBJECT_ACTIONS = new Set([
 /** Services whose roles the environments hand over with iam:PassRole. */
 export const PASS_ROLE_SERVICES = ["lambda.amazonaws.com", "vpc-flow-logs.amazonaws.com"];
 /** Service-linked roles the first deploy in an account may have to create (they cannot carry a boundary). */
-export const SERVICE_LINKED_ROLE_SERVICES = ["elasticfilesystem.amazonaws.com"];
+export const SERVICE_LINKED_ROLE_SERVICES = [
+  "elasticfilesystem.amazonaws.com",
+  // Autoscaling of provisioned concurrency (SpacyFunction provisionedConcurrencyScaling).
+  "lambda.application-autoscaling.amazonaws.com",
+];
 
 /**
  * The deploy role's inline policy: the provider's read and write actions for the types the stacks use

@@ -225,6 +225,25 @@ export const PROVIDER_ACTIONS: Readonly<Record<string, ProviderActions>> = {
     read: ["lambda:GetProvisionedConcurrencyConfig"],
     write: ["lambda:PutProvisionedConcurrencyConfig", "lambda:DeleteProvisionedConcurrencyConfig"],
   },
+  // Autoscaling of the live alias's provisioned concurrency (SpacyFunction provisionedConcurrencyScaling); AWS
+  // creates the service-linked role AWSServiceRoleForApplicationAutoScaling_LambdaConcurrency on first use.
+  aws_appautoscaling_target: {
+    read: ["application-autoscaling:DescribeScalableTargets", "application-autoscaling:ListTagsForResource"],
+    write: [
+      "application-autoscaling:RegisterScalableTarget",
+      "application-autoscaling:DeregisterScalableTarget",
+      "application-autoscaling:TagResource",
+      "application-autoscaling:UntagResource",
+    ],
+  },
+  aws_appautoscaling_policy: {
+    read: ["application-autoscaling:DescribeScalingPolicies"],
+    write: ["application-autoscaling:PutScalingPolicy", "application-autoscaling:DeleteScalingPolicy"],
+  },
+  aws_appautoscaling_scheduled_action: {
+    read: ["application-autoscaling:DescribeScheduledActions"],
+    write: ["application-autoscaling:PutScheduledAction", "application-autoscaling:DeleteScheduledAction"],
+  },
   aws_lambda_permission: {
     read: ["lambda:GetPolicy"],
     write: ["lambda:AddPermission", "lambda:RemovePermission"],

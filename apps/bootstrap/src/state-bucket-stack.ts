@@ -4,9 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import {
   EXAMPLE_STATE_BUCKET,
@@ -23,13 +21,18 @@ export interface StateBucketStackOptions {
 
 /**
  * The bucket every environment keeps its Terraform state in: versioned (a bad apply or a deleted state can
- * be rolled back), encrypted with KMS, private (public access blocked, bucket-owner-enforced), TLS-only,
- * and locked per state file with S3-native lockfiles (`use_lockfile`, no DynamoDB table). Its own state is
- * local: it is the one stack that cannot keep state in the bucket it creates before it exists.
+ * be rolled back), private (public access blocked, bucket-owner-enforced), and locked per state file with
+ * S3-native lockfiles (`use_lockfile`, no DynamoDB table). Its own state is local: it is the one stack that
+ * cannot keep state in the bucket it creates before it exists. Its customer-managed key, TLS-only and
+ * principal-restricted policy are added by StateAccess (state-access.ts), which names the CI roles.
  */
 export class StateBucketStack extends TerraformStack {
   /** Name of the bucket. */
   public readonly bucketName: string;
+  /** The bucket; its encryption and policy are StateAccess's (they name the CI roles). */
+  public readonly bucket: S3Bucket;
+  /** The bucket's public access block, which its policy waits for. */
+  public readonly publicAccessBlock: S3BucketPublicAccessBlock;
 
   constructor(scope: Construct, id: string, config: BootstrapConfig, options: StateBucketStackOptions = {}) {
     super(scope, id);
@@ -86,11 +89,6 @@ export class StateBucketStack extends TerraformStack {
       bucket: bucket.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
     });
-    new S3BucketServerSideEncryptionConfigurationA(this, "state-encryption", {
-      bucket: bucket.id,
-      // The AWS-managed S3 key: a customer key would be one more thing whose deletion makes all state unreadable.
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
-    });
     const versioning = new S3BucketVersioningA(this, "state-versioning", {
       bucket: bucket.id,
       versioningConfiguration: { status: "Enabled" },
@@ -108,24 +106,8 @@ export class StateBucketStack extends TerraformStack {
       ],
       dependsOn: [versioning],
     });
-    new S3BucketPolicy(this, "state-policy", {
-      bucket: bucket.id,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            Action: "s3:*",
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-      dependsOn: [publicAccessBlock],
-    });
-
+    this.bucket = bucket;
+    this.publicAccessBlock = publicAccessBlock;
     this.bucketName = bucket.bucket;
     new TerraformOutput(this, "state_bucket", {
       value: bucket.bucket,

@@ -11,6 +11,8 @@ export class BootstrapConfigError extends Error {
 
 /** GitHub's rule for owner and repository names, as they appear in OIDC subjects. */
 const REPOSITORY_PATTERN = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
+/** An IAM role or user ARN (paths allowed, no wildcard); group 1 is the account. */
+const ADMINISTRATOR_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}):(?:role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /**
  * Checks the bootstrap config, and that every environment the pipeline deploys into this account keeps its
@@ -30,6 +32,19 @@ export function validateBootstrap(config: BootstrapConfig, environments: Record<
       config.allowedAccountIds,
     );
   }
+  config.stateAdministrators.forEach((arn, i) => {
+    const match = ADMINISTRATOR_PATTERN.exec(arn);
+    if (!match) {
+      field(
+        `stateAdministrators[${i}]`,
+        "must be an IAM role or user ARN (arn:aws:iam::<account>:role/<name>), " +
+          "not an assumed-role session or a wildcard",
+        arn,
+      );
+    } else if (!config.allowedAccountIds.includes(match[1]!)) {
+      field(`stateAdministrators[${i}]`, "must be in the bootstrap's account (allowedAccountIds)", arn);
+    }
+  });
   for (const [name, env] of Object.entries(environments)) {
     if (!env.delivery.pipeline || !env.allowedAccountIds?.some((id) => config.allowedAccountIds.includes(id))) {
       continue;

@@ -25,6 +25,21 @@ describe("bootstrap config errors name the field", () => {
     ],
     ["a wildcard repository", { githubRepository: "acme/*" }, /field githubRepository: .*\(got "acme\/\*"\)/],
     [
+      "an assumed-role session as state administrator",
+      { stateAdministrators: ["arn:aws:sts::111111111111:assumed-role/admin/alice"] },
+      /field stateAdministrators\[0\]: must be an IAM role or user ARN .*\(got "arn:aws:sts::111111111111:assumed-role\/admin\/alice"\)/,
+    ],
+    [
+      "a wildcard state administrator",
+      { stateAdministrators: ["arn:aws:iam::111111111111:role/*"] },
+      /field stateAdministrators\[0\]: must be an IAM role or user ARN/,
+    ],
+    [
+      "a state administrator of another account",
+      { stateAdministrators: ["arn:aws:iam::222222222222:role/admin"] },
+      /field stateAdministrators\[0\]: must be in the bootstrap's account \(allowedAccountIds\)/,
+    ],
+    [
       "two accounts",
       { allowedAccountIds: ["111111111111", "222222222222"] },
       /field allowedAccountIds: must be exactly one 12-digit account id/,

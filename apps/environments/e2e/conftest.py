@@ -138,3 +138,16 @@ def deployment(moto: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> De
 @pytest.fixture(scope="session")
 def account() -> str:
     return ACCOUNT_ID
+
+
+def ts_app(path: Path) -> str:
+    """`cdktf --app` for a TypeScript variant app in this folder, run as cdktf.json runs the environments
+    app (against the workspace packages' sources, built or not)."""
+    return f"ts-node -r ./scripts/register-source-paths.js --project apps/environments/tsconfig.json {path}"
+
+
+def variant(deployment: Deployment, tmp_path_factory: pytest.TempPathFactory, stack: str) -> Deployment:
+    """A second stack on the same emulator, synthesized into its own output directory."""
+    outdir = tmp_path_factory.mktemp(f"cdktf-{stack}") / "cdktf.out"
+    env = {**deployment.env, "CDKTF_OUTDIR": str(outdir)}
+    return Deployment(env=env, outdir=outdir, logs=deployment.logs, moto=deployment.moto, stack_name=stack)

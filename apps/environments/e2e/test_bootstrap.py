@@ -40,6 +40,14 @@ def test_bootstrap_deploys_the_state_bucket(deployment: Deployment, bootstrap_ou
     assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
     rule = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"][0]
     assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    # The customer-managed key, rotated, under the alias the environments' backends name.
+    kms = deployment.client("kms")
+    key_arn = rule["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"]
+    key = kms.describe_key(KeyId=key_arn)["KeyMetadata"]
+    assert key["KeyManager"] == "CUSTOMER"
+    assert kms.get_key_rotation_status(KeyId=key_arn)["KeyRotationEnabled"] is True
+    aliases = {a["AliasName"]: a.get("TargetKeyId") for a in kms.list_aliases()["Aliases"]}
+    assert aliases["alias/serverless-spacy-tfstate"] == key["KeyId"]
     block = s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]
     assert all(block.values()) and len(block) == 4
     controls = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]["Rules"]

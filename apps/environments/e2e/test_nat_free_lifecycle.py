@@ -13,25 +13,19 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Deployment, tail
+from conftest import Deployment, tail, ts_app, variant
 from emulator import REGION
 from test_dev_lifecycle import CDKTF, LOCK, STATE_BUCKET, SYNC_RESULT, UNDELETABLE_IN_MOTO, managed_resources
 
 STACK = "dev-private"
 BUCKET = "spacy-e2e-private-models"
 KEY = "en_core_web_sm/en_core_web_sm-3.8.0-py3-none-any.whl"
-# As cdktf.json's app: against the workspace packages' sources, built or not.
-APP = (
-    "ts-node -r ./scripts/register-source-paths.js --project apps/environments/tsconfig.json "
-    f"{Path(__file__).with_name('nat_free_app.ts')}"
-)
+APP = ts_app(Path(__file__).with_name("nat_free_app.ts"))
 
 
 @pytest.fixture(scope="module")
 def private(deployment: Deployment, tmp_path_factory: pytest.TempPathFactory) -> Deployment:
-    outdir = tmp_path_factory.mktemp("cdktf-nat-free") / "cdktf.out"
-    env = {**deployment.env, "CDKTF_OUTDIR": str(outdir)}
-    return Deployment(env=env, outdir=outdir, logs=deployment.logs, moto=deployment.moto, stack_name=STACK)
+    return variant(deployment, tmp_path_factory, STACK)
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,12 @@
 import { Annotations, LocalBackend, S3Backend, type TerraformStack } from "cdktf";
 import type { EnvironmentConfig } from "./config/schema";
 
+/**
+ * Alias of the customer-managed key apps/bootstrap creates for the state bucket (one per account). The backends
+ * name it, because Terraform's S3 backend with `encrypt` and no key asks for SSE-S3, which the bucket refuses.
+ */
+export const STATE_KEY_ALIAS = "alias/serverless-spacy-tfstate";
+
 /** Where an environment's state lives in the bucket apps/bootstrap creates. */
 export function stateKey(environment: string): string {
   return `serverless-spacy/${environment}/terraform.tfstate`;
@@ -22,6 +28,7 @@ export function configureBackend(
       key: config.backend.key ?? stateKey(environment),
       region: config.backend.region ?? config.region,
       encrypt: true,
+      kmsKeyId: STATE_KEY_ALIAS,
     });
     if (config.backend.useLockfile) {
       // S3-native state locking (Terraform 1.10+, OpenTofu 1.10+); cdktf 0.21's typings predate it.

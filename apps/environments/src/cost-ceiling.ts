@@ -35,7 +35,10 @@ export interface CostCeiling {
 export function costCeiling(config: EnvironmentConfig): CostCeiling {
   // Each model's function is capped by its own reservation; the stage's rate limit caps them all together.
   const reservedGb = config.models.reduce((sum, m) => sum + (m.reservedConcurrency * m.memorySize) / 1024, 0);
-  const provisionedGb = config.models.reduce((sum, m) => sum + (m.provisionedConcurrency * m.memorySize) / 1024, 0);
+  // With autoscaling, the most instances it may keep warm.
+  const warm = (m: EnvironmentConfig["models"][number]) =>
+    Math.max(m.provisionedConcurrency, m.provisionedConcurrencyScaling?.max ?? 0);
+  const provisionedGb = config.models.reduce((sum, m) => sum + (warm(m) * m.memorySize) / 1024, 0);
   const computePerHour = reservedGb * PRICES.lambdaGbSecond * 3600;
   const requestsPerMonth = config.api.throttlingRateLimit * 3600 * HOURS_PER_MONTH;
   const requests = (requestsPerMonth / 1e6) * (PRICES.lambdaRequestsPerMillion + PRICES.httpApiRequestsPerMillion);

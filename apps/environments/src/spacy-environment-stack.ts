@@ -147,6 +147,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
         timeout: config.function.timeout,
         reservedConcurrency: model.reservedConcurrency,
         provisionedConcurrency: model.provisionedConcurrency,
+        provisionedConcurrencyScaling: model.provisionedConcurrencyScaling,
         tracing: config.function.tracing,
         logRetentionDays: config.function.logRetentionDays,
         permissionsBoundary,
@@ -195,7 +196,8 @@ export class SpacyEnvironmentStack extends TerraformStack {
       apiId: api.apiId,
       stageName: api.stageName,
       fileSystemId: modelStore.fileSystemId,
-      provisionedAlias: main.model.provisionedConcurrency > 0 ? LIVE_ALIAS : undefined,
+      provisionedAlias:
+        main.model.provisionedConcurrency > 0 || main.model.provisionedConcurrencyScaling ? LIVE_ALIAS : undefined,
       alarmNames,
     });
 

@@ -57,6 +57,8 @@ describe("state and account of every environment the pipeline deploys", () => {
         key: `serverless-spacy/${env}/terraform.tfstate`,
         region: config.region,
         encrypt: true,
+        // The bootstrap's customer-managed key: without it the backend asks for SSE-S3, which the bucket refuses.
+        kms_key_id: "alias/serverless-spacy-tfstate",
         use_lockfile: true,
       },
     });

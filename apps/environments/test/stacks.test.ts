@@ -165,6 +165,7 @@ describe("state backend", () => {
       key: "serverless-spacy/staging/terraform.tfstate",
       region: "eu-west-1",
       encrypt: true,
+      kms_key_id: "alias/serverless-spacy-tfstate",
       use_lockfile: true,
     });
   });

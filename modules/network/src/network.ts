@@ -334,36 +334,36 @@ export class Network extends Construct {
   }
 }
 
-/** Object and bucket actions clients in the private subnets may send through the S3 endpoint. */
-export const S3_ENDPOINT_ACTIONS = [
-  "s3:GetObject",
-  "s3:GetObjectVersion",
-  "s3:PutObject",
-  "s3:AbortMultipartUpload",
-  "s3:ListMultipartUploadParts",
-  "s3:ListBucket",
-  "s3:GetBucketLocation",
-];
+/**
+ * What clients in the private subnets may do through the S3 endpoint: read objects, nothing else. The only S3
+ * traffic from inside the VPC is the model sync's download of a private wheel (a presigned GET, `s3` source);
+ * the NER function reads its model from EFS, and Lambda fetches layer and code zips outside the VPC. No write,
+ * so code in the VPC cannot use the endpoint to copy data out to a bucket of the account (or list one).
+ */
+export const S3_ENDPOINT_ACTIONS = ["s3:GetObject"];
 
-/** The S3 gateway endpoint's policy: the account's own buckets, plus the named buckets of other accounts. */
+/**
+ * The S3 gateway endpoint's policy: object reads from the account's own buckets, plus the named buckets of other
+ * accounts.
+ */
 export function s3EndpointPolicy(accountId: string, extraBuckets: string[]): object {
   const statements: object[] = [
     {
-      Sid: "OwnAccountBuckets",
+      Sid: "ReadOwnAccountObjects",
       Effect: "Allow",
       Principal: "*",
       Action: S3_ENDPOINT_ACTIONS,
-      Resource: "*",
+      Resource: "arn:aws:s3:::*/*",
       Condition: { StringEquals: { "aws:ResourceAccount": accountId } },
     },
   ];
   if (extraBuckets.length > 0) {
     statements.push({
-      Sid: "NamedBuckets",
+      Sid: "ReadNamedBucketsObjects",
       Effect: "Allow",
       Principal: "*",
-      Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:GetBucketLocation"],
-      Resource: extraBuckets.flatMap((b) => [`arn:aws:s3:::${b}`, `arn:aws:s3:::${b}/*`]),
+      Action: S3_ENDPOINT_ACTIONS,
+      Resource: extraBuckets.map((b) => `arn:aws:s3:::${b}/*`),
     });
   }
   return { Version: "2012-10-17", Statement: statements };

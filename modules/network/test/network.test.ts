@@ -117,12 +117,23 @@ describe("Network", () => {
         },
       },
     });
-    expect(policy.Statement[1].Resource).toEqual(["arn:aws:s3:::models-bucket", "arn:aws:s3:::models-bucket/*"]);
-    const actions = policy.Statement.flatMap((st: any) => st.Action);
-    expect(actions).toContain("s3:GetObject");
-    expect(actions.some((a: string) => a.includes("*"))).toBe(false);
+    expect(policy.Statement[1].Resource).toEqual(["arn:aws:s3:::models-bucket/*"]);
     const [plain] = values(synth({ s3GatewayEndpoint: true }), "aws_vpc_endpoint");
     expect(JSON.parse(plain.policy).Statement).toHaveLength(1);
+  });
+
+  test("the S3 endpoint only reads objects: no PutObject, delete or listing (the sync needs none)", () => {
+    const [endpoint] = values(
+      synth({ s3GatewayEndpoint: true, s3EndpointExtraBuckets: ["models-bucket"] }),
+      "aws_vpc_endpoint",
+    );
+    const statements = JSON.parse(endpoint.policy).Statement;
+    for (const statement of statements) {
+      expect(statement.Effect).toBe("Allow");
+      expect(statement.Action).toEqual(["s3:GetObject"]);
+      // Object ARNs only: a bucket ARN would only matter for bucket actions such as ListBucket.
+      [statement.Resource].flat().forEach((r: string) => expect(r).toMatch(/^arn:aws:s3:::[^/]+\/\*$/));
+    }
   });
 
   describe("network ACLs", () => {

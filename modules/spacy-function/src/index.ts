@@ -25,6 +25,16 @@ export {
   type ISpacyApiTarget,
   type SpacyHttpApiProps,
 } from "./ner-http-api";
+export {
+  ProvisionedScaling,
+  validateProvisionedScaling,
+  DEFAULT_TARGET_UTILIZATION,
+  PROVISIONED_CONCURRENCY_DIMENSION,
+  PROVISIONED_UTILIZATION_METRIC,
+  type ProvisionedConcurrencyScaling,
+  type ProvisionedConcurrencySchedule,
+  type ProvisionedScalingProps,
+} from "./provisioned-scaling";
 export { ApiAlarms, type ApiAlarmsConstructProps, type ApiAlarmsProps } from "./api-alarms";
 export { ModelCatalog, CATALOG_HANDLER, type CatalogModel, type ModelCatalogProps } from "./model-catalog";
 export {

@@ -34,7 +34,15 @@ export function modelRoutePrefix(modelName: string): string {
   return `${API_ROUTES.models}/${modelName}`;
 }
 
-/** JSON access log line: one object per request, fields named as in API Gateway's examples. */
+/**
+ * JSON access log line: one object per request. API Gateway pastes `$context` values into the template
+ * without escaping them, so a value containing `"` or `\` breaks the line's JSON (or forges fields). Only
+ * variables whose values API Gateway draws from a closed alphabet are used: ids, the source IP, the time,
+ * the method token, the route key of a configured route, status codes, numbers, the signer's IAM ARN and
+ * account. Caller-controlled text is left out: the user agent, JWT claims (the issuer's strings), and the
+ * error messages (IAM auth errors quote the caller's headers). Why a 5xx happened is found through
+ * `lambdaRequestId`, the function's own request id in its log group.
+ */
 export const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",
   ip: "$context.identity.sourceIp",
@@ -45,17 +53,12 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   protocol: "$context.protocol",
   responseLength: "$context.responseLength",
   integrationLatency: "$context.integrationLatency",
-  // Why a 5xx happened (e.g. the function timed out) is only visible here.
-  integrationError: "$context.integrationErrorMessage",
-  // Who called: the SigV4 signer's IAM user or role ARN (auth "iam") or the token's subject (auth "jwt");
-  // both stay empty for an open API, where the source IP and user agent are all there is.
+  // The function's answer as Lambda reported it (200 unless the invocation itself failed) and its request id.
+  integrationStatus: "$context.integration.integrationStatus",
+  lambdaRequestId: "$context.integration.requestId",
+  // Who called under auth "iam": the SigV4 signer's IAM user or role ARN and account (IAM names hold no quotes).
   callerArn: "$context.identity.userArn",
   callerAccount: "$context.identity.accountId",
-  jwtSubject: "$context.authorizer.claims.sub",
-  userAgent: "$context.identity.userAgent",
-  // Why API Gateway itself answered an error (auth rejected, throttled, route not found).
-  error: "$context.error.message",
-  authorizerError: "$context.authorizer.error",
 });
 
 /** The settings of an API, defaults applied, as SpacyHttpApi and SpacyFunction's `api` take them. */

@@ -37,6 +37,11 @@ import {
   type VectorsMode,
 } from "./memory-sizing";
 import { SpacyHttpApi, validateApiSettings, type InvokeGrantee, type ISpacyApiTarget } from "./ner-http-api";
+import {
+  ProvisionedScaling,
+  validateProvisionedScaling,
+  type ProvisionedConcurrencyScaling,
+} from "./provisioned-scaling";
 import type { ISpacyLayer } from "./spacy-layer";
 import { assertAtLeast, assertIntegerInRange, assertMatches, assertOneOf, invalid } from "./validation";
 
@@ -161,9 +166,14 @@ export interface SpacyFunctionProps {
   readonly reservedConcurrency?: number;
   /**
    * Instances kept initialised with the model loaded; > 0 publishes versions behind a "live" alias the API integrates.
-   * @default 0
+   * @default 0, or provisionedConcurrencyScaling.min
    */
   readonly provisionedConcurrency?: number;
+  /**
+   * Target-tracking autoscaling (and schedules) of the live alias's provisioned concurrency between min and max;
+   * provisionedConcurrency is then only the starting value. @default none: a fixed provisionedConcurrency
+   */
+  readonly provisionedConcurrencyScaling?: ProvisionedConcurrencyScaling;
   /**
    * Pipeline components not to load (MODEL_EXCLUDE, comma-joined): an opt-in that can change answers; [] loads every
    * component. @default what the handler proves the entities never read (answers equal spacy.load's)
@@ -343,11 +353,24 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
         functionName: fn.functionName,
         functionVersion: fn.version,
       });
-      new LambdaProvisionedConcurrencyConfig(this, "provisioned-concurrency", {
+      const provisioned = new LambdaProvisionedConcurrencyConfig(this, "provisioned-concurrency", {
         functionName: fn.functionName,
         qualifier: alias.name,
         provisionedConcurrentExecutions: s.provisionedConcurrency,
+        // Under autoscaling the count is Application Auto Scaling's to change, not the next apply's.
+        lifecycle: props.provisionedConcurrencyScaling
+          ? { ignoreChanges: ["provisioned_concurrent_executions"] }
+          : undefined,
       });
+      if (props.provisionedConcurrencyScaling) {
+        new ProvisionedScaling(this, "provisioned-scaling", {
+          functionName: fn.functionName,
+          aliasName: alias.name,
+          scaling: props.provisionedConcurrencyScaling,
+          dependsOn: [provisioned],
+          tags,
+        });
+      }
       invokeArn = alias.invokeArn;
       qualifier = alias.name;
       this.aliasArn = alias.arn;
@@ -508,7 +531,7 @@ function resolve(id: string, props: SpacyFunctionProps): Settings {
     memorySize: props.memorySize ?? 3008,
     timeout: props.timeout ?? 30,
     ephemeralStorageMb: props.ephemeralStorageMb ?? 512,
-    provisionedConcurrency: props.provisionedConcurrency ?? 0,
+    provisionedConcurrency: props.provisionedConcurrency ?? props.provisionedConcurrencyScaling?.min ?? 0,
     logRetentionDays,
     tracing: props.tracing ?? false,
     vectors: props.vectors ?? "mmap",
@@ -643,6 +666,14 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
       "provisionedConcurrency",
       `at most reservedConcurrency (${props.reservedConcurrency})`,
       s.provisionedConcurrency,
+    );
+  }
+  if (props.provisionedConcurrencyScaling) {
+    validateProvisionedScaling(
+      path,
+      props.provisionedConcurrencyScaling,
+      props.provisionedConcurrency,
+      props.reservedConcurrency,
     );
   }
   for (const component of props.excludeComponents ?? []) {

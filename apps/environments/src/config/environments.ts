@@ -31,7 +31,9 @@ export const environments: Record<string, EnvironmentConfigInput> = {
   dev: {
     region: "eu-west-1",
     network: { cidr: "10.10.0.0/16", azCount: 2, natGateways: "single" },
-    modelStore: { backups: false },
+    // Elastic throughput in every environment: 1,500 MiB/s of reads per client against bursting's 500, which
+    // bounds a large model's cold load, and no burst credits that can run out weeks after a deploy.
+    modelStore: { throughputMode: "elastic", backups: false },
     // One small model. Open API (no auth): the reservation and throttling are what bound a stranger's use of it.
     models: [
       {
@@ -56,7 +58,7 @@ export const environments: Record<string, EnvironmentConfigInput> = {
   staging: {
     region: "eu-west-1",
     network: { cidr: "10.20.0.0/16", azCount: 2, natGateways: "single" },
-    modelStore: { backups: true },
+    modelStore: { throughputMode: "elastic", backups: true },
     models: [
       {
         name: "en_core_web_lg",
@@ -77,7 +79,7 @@ export const environments: Record<string, EnvironmentConfigInput> = {
   prod: {
     region: "eu-west-1",
     network: { cidr: "10.30.0.0/16", azCount: 2, natGateways: "one-per-az" },
-    modelStore: { backups: true, transitionToIa: "AFTER_90_DAYS" },
+    modelStore: { throughputMode: "elastic", backups: true, transitionToIa: "AFTER_90_DAYS" },
     models: [
       {
         name: "en_core_web_lg",
@@ -86,6 +88,28 @@ export const environments: Record<string, EnvironmentConfigInput> = {
         memorySize: 3008,
         reservedConcurrency: 50,
         provisionedConcurrency: 1,
+        // Warm instances follow the traffic between 1 and 10 (70 % busy), with 2 during weekday business hours.
+        provisionedConcurrencyScaling: {
+          min: 1,
+          max: 10,
+          targetUtilization: 0.7,
+          schedules: [
+            {
+              name: "weekday-morning",
+              schedule: "cron(0 7 ? * MON-FRI *)",
+              timezone: "Europe/Dublin",
+              min: 2,
+              max: 10,
+            },
+            {
+              name: "weekday-evening",
+              schedule: "cron(0 20 ? * MON-FRI *)",
+              timezone: "Europe/Dublin",
+              min: 1,
+              max: 10,
+            },
+          ],
+        },
       },
     ],
     function: { tracing: true, logRetentionDays: 90 },

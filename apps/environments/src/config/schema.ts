@@ -53,6 +53,27 @@ const modelSchema = z.strictObject({
   reservedConcurrency: z.int().min(1),
   /** Instances kept warm with the model loaded (behind the function's "live" alias). */
   provisionedConcurrency: z.int().min(0).default(0),
+  /** Target tracking (and schedules) of the warm instances between min and max; SpacyFunction checks the rest. */
+  provisionedConcurrencyScaling: z
+    .strictObject({
+      min: z.int().min(1),
+      max: z.int().min(1),
+      targetUtilization: z.number().min(0.1).max(0.9).optional(),
+      scaleInCooldownSeconds: z.int().min(0).optional(),
+      scaleOutCooldownSeconds: z.int().min(0).optional(),
+      schedules: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            schedule: z.string().min(1),
+            timezone: z.string().min(1).optional(),
+            min: z.int().min(1),
+            max: z.int().min(1),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 export const environmentConfigSchema = z
