@@ -20,7 +20,12 @@ const REQUIRED = {
     "layer/requirements.txt",
     "bin/serverless-spacy-layer.js",
   ],
-  "@serverless-spacy/shared": ["model-sync/src/model_sync.py", "dist/client/index.js", "dist/client/index.d.ts"],
+  "@serverless-spacy/shared": [
+    "model-sync/src/model_sync.py",
+    "openapi.json",
+    "dist/client/index.js",
+    "dist/client/index.d.ts",
+  ],
 };
 const ALWAYS = ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/index.js", "dist/index.d.ts"];
 

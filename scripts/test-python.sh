@@ -22,7 +22,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup-python.sh
 py=.venv/bin/python
-suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf)
+suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf
+  packages/python-client)
 paths=()
 for suite in "${suites[@]}"; do
   [[ -d "$suite" ]] || { echo "missing Python suite: $suite" >&2; exit 1; }
@@ -44,8 +45,8 @@ typecheck() { # MYPYPATH, then mypy arguments
     --no-error-summary "${@:2}"
 }
 runtime=modules/spacy-function/runtime sync=packages/shared/model-sync layer=modules/spacy-function/layer
-typecheck "$runtime/src:modules/spacy-function/bench" \
-  "$runtime/src" "$runtime/local_server.py" modules/spacy-function/bench
+typecheck "$runtime/src:$runtime:modules/spacy-function/bench" \
+  "$runtime/src" "$runtime/local_server.py" "$runtime/local_openapi.py" modules/spacy-function/bench
 # The runtime's tests also import local_server.py (from the suite's folder, where pytest runs), the sync and
 # testkit (the team pipeline is synced before it is served).
 typecheck "$runtime:$runtime/src:modules/spacy-function/bench:$sync/src:scripts/python" --no-check-untyped-defs \
@@ -55,6 +56,9 @@ typecheck "$sync/src:scripts/python" --no-check-untyped-defs "$sync/tests"
 typecheck "$layer:$sync/src:scripts/python" "$layer/build_layer.py"
 typecheck "$layer:$sync/src:scripts/python" --no-check-untyped-defs "$layer/tests"
 typecheck "apps/environments/e2e:scripts/tf" scripts/tf apps/environments/e2e
+client=packages/python-client
+typecheck "$client/src" "$client/src"
+typecheck "$client/src:$client/tests" --no-check-untyped-defs "$client/tests"
 selection=()
 if ((unit)); then
   selection=(-m "not (pip or rie or model or tools)")

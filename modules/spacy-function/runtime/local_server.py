@@ -13,6 +13,7 @@ PORT=0 picks a free port; the "listening on" line on stderr names it. What API G
 the function runs is refused here too, with API Gateway's body shape `{"message": ...}`: a missing or
 malformed Content-Length on a body, and a body over the HTTP API's 10 MB payload limit. A client that
 stops sending for CLIENT_TIMEOUT_SECONDS (default 10) is disconnected instead of holding a thread.
+`GET /openapi.json` answers the API's OpenAPI document (local_openapi.py); the deployed API has no such route.
 """
 
 from __future__ import annotations
@@ -126,8 +127,10 @@ class Handler(BaseHTTPRequestHandler):
         return body
 
     def _serve(self) -> None:
+        import local_openapi
+
         body = self._body()
-        if body is None:
+        if body is None or local_openapi.serve(self):
             return
         headers: dict[str, str] = {}
         for key, value in self.headers.items():
@@ -145,6 +148,13 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY, ...) reaches the handler too, which answers 405 with the allowed
+        # ones, as for PUT, instead of http.server's HTML 501 (schemathesis' unsupported_method check).
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the handler already writes one JSON line per request to stdout

@@ -11,8 +11,12 @@ export {
   type AnalysisToken,
 } from "./api/analysis";
 export { API_ROUTES } from "./api/routes";
+export { API_ERROR_STATUS } from "./api/error-status";
+export { type ModelInfo, type ModelsResponse } from "./api/models";
+export { MODELS_ROUTE, MODEL_SCOPED_ROUTES, modelRoute, modelRouteTemplate } from "./api/model-routes";
+export { documentRouteFor, documentRouteKeys, isTemplated, type OpenApiPaths } from "./api/openapi-routes";
 export { codePointToUtf16, toJsIndices, withJsIndices, type ClientEntity, type JsIndices } from "./client/offsets";
-export { SpacyApiClient, type SpacyApiClientOptions } from "./client/spacy-api-client";
+export { SpacyApiClient, type SpacyApiClientOptions, type SpacyCallOptions } from "./client/spacy-api-client";
 export { SpacyApiError, type SpacyApiErrorCode } from "./client/spacy-api-error";
 export {
   MODEL_SOURCE_KINDS,

@@ -4,6 +4,8 @@ export { type BatchEntitiesResponse, type EntitiesRequest, type EntitiesResponse
 export { API_ERROR_CODES, isApiError, type ApiError, type ApiErrorCode } from "../api/errors";
 export { type HealthResponse } from "../api/health";
 export { API_ROUTES } from "../api/routes";
+export { MODELS_ROUTE, modelRoute } from "../api/model-routes";
+export { type ModelInfo, type ModelsResponse } from "../api/models";
 export { codePointToUtf16, toJsIndices, withJsIndices, type ClientEntity, type JsIndices } from "./offsets";
-export { SpacyApiClient, type SpacyApiClientOptions } from "./spacy-api-client";
+export { SpacyApiClient, type SpacyApiClientOptions, type SpacyCallOptions } from "./spacy-api-client";
 export { SpacyApiError, type SpacyApiErrorCode } from "./spacy-api-error";

@@ -2,6 +2,8 @@ import type { Analysis, AnalysisField } from "../api/analysis";
 import type { Entity } from "../api/entity";
 import { isApiError } from "../api/errors";
 import type { HealthResponse } from "../api/health";
+import { MODELS_ROUTE, modelRoute, type MODEL_SCOPED_ROUTES } from "../api/model-routes";
+import type { ModelsResponse } from "../api/models";
 import { API_ROUTES } from "../api/routes";
 import { withJsIndices, type ClientEntity } from "./offsets";
 import { SpacyApiError } from "./spacy-api-error";
@@ -18,6 +20,17 @@ export interface SpacyApiClientOptions {
    * start that loads a large model from EFS takes a good part of that. @default 30000
    */
   readonly timeoutMs?: number;
+  /**
+   * The model of a multi-model API that answers every call (`/models/{model}/…`); a call's own `model`
+   * overrides it. @default the API's default model (the unprefixed routes)
+   */
+  readonly model?: string;
+}
+
+/** Per-call options of the model-scoped operations. */
+export interface SpacyCallOptions {
+  /** The model that answers this call (`/models/{model}/…`), instead of the client's. */
+  readonly model?: string;
 }
 
 /**
@@ -30,6 +43,7 @@ export class SpacyApiClient {
   private readonly fetchFn: typeof fetch;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
+  private readonly model: string | undefined;
 
   constructor(options: SpacyApiClientOptions) {
     let url: URL;
@@ -50,11 +64,12 @@ export class SpacyApiClient {
     this.fetchFn = options.fetch ?? globalThis.fetch;
     this.headers = options.headers ?? {};
     this.timeoutMs = timeoutMs;
+    this.model = options.model;
   }
 
   /** Named entities of one text, with code point (`start`/`end`) and JavaScript (`jsStart`/`jsEnd`) offsets. */
-  public async entities(text: string): Promise<ClientEntity[]> {
-    const { status, body } = await this.request("POST", API_ROUTES.entities, { text });
+  public async entities(text: string, options?: SpacyCallOptions): Promise<ClientEntity[]> {
+    const { status, body } = await this.request("POST", this.route(API_ROUTES.entities, options), { text });
     if (!isEntityList(body)) {
       throw unexpected(status, "POST /entities did not answer with a list of entities", body);
     }
@@ -62,8 +77,8 @@ export class SpacyApiClient {
   }
 
   /** Named entities of several texts in one request, index-aligned with `texts`. */
-  public async entitiesBatch(texts: readonly string[]): Promise<ClientEntity[][]> {
-    const { status, body } = await this.request("POST", API_ROUTES.entities, { texts });
+  public async entitiesBatch(texts: readonly string[], options?: SpacyCallOptions): Promise<ClientEntity[][]> {
+    const { status, body } = await this.request("POST", this.route(API_ROUTES.entities, options), { texts });
     if (!Array.isArray(body) || body.length !== texts.length || !body.every(isEntityList)) {
       throw unexpected(status, `POST /entities did not answer with ${texts.length} lists of entities`, body);
     }
@@ -75,8 +90,12 @@ export class SpacyApiClient {
    * Offsets are the API's code points, as spaCy has them. A field the pipeline cannot produce throws a 400
    * `unsupported_field` error naming what it does produce.
    */
-  public async analyze(text: string, include?: readonly AnalysisField[]): Promise<Analysis> {
-    const { status, body } = await this.request("POST", API_ROUTES.analyze, { text, include });
+  public async analyze(
+    text: string,
+    include?: readonly AnalysisField[],
+    options?: SpacyCallOptions,
+  ): Promise<Analysis> {
+    const { status, body } = await this.request("POST", this.route(API_ROUTES.analyze, options), { text, include });
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       throw unexpected(status, "POST /analyze did not answer with an analysis object", body);
     }
@@ -84,12 +103,27 @@ export class SpacyApiClient {
   }
 
   /** The loaded model and its cold-start load time; throws a 503 `model_not_*` error while it is not loaded. */
-  public async health(): Promise<HealthResponse> {
-    const { status, body } = await this.request("GET", API_ROUTES.health);
+  public async health(options?: SpacyCallOptions): Promise<HealthResponse> {
+    const { status, body } = await this.request("GET", this.route(API_ROUTES.health, options));
     if (!isHealthResponse(body)) {
       throw unexpected(status, "GET /health did not answer with a health report", body);
     }
     return body;
+  }
+
+  /** Every model a multi-model API serves (`GET /models`): name, version, default, components and labels. */
+  public async models(): Promise<ModelsResponse> {
+    const { status, body } = await this.request("GET", MODELS_ROUTE);
+    if (!isModelsResponse(body)) {
+      throw unexpected(status, "GET /models did not answer with a model list", body);
+    }
+    return body;
+  }
+
+  /** The route for the call's model, the client's, or the default model's (unprefixed). */
+  private route(route: (typeof MODEL_SCOPED_ROUTES)[number], options?: SpacyCallOptions): string {
+    const model = options?.model ?? this.model;
+    return model === undefined ? route : modelRoute(model, route);
   }
 
   private async request(
@@ -180,5 +214,26 @@ function isHealthResponse(value: unknown): value is HealthResponse {
     Array.isArray(h.components) &&
     h.components.every((c) => typeof c === "string") &&
     typeof h.load_seconds === "number"
+  );
+}
+
+function isModelsResponse(value: unknown): value is ModelsResponse {
+  const models = typeof value === "object" && value !== null ? (value as { models?: unknown }).models : undefined;
+  return (
+    Array.isArray(models) &&
+    models.every((m) => {
+      const model = m as Record<string, unknown> | null;
+      return (
+        typeof model === "object" &&
+        model !== null &&
+        typeof model.name === "string" &&
+        typeof model.version === "string" &&
+        typeof model.default === "boolean" &&
+        typeof model.synced === "boolean" &&
+        Array.isArray(model.components) &&
+        typeof model.labels === "object" &&
+        model.labels !== null
+      );
+    })
   );
 }
