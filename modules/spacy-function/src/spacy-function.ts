@@ -418,7 +418,6 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
       this.httpApi.addModel(this, { default: true, modelRoutes: false });
       this.alarmNames.push(...this.httpApi.alarmNames);
     }
-
   }
 
   /** Base URL of the function's own API: the `$default` stage's invoke URL. */
