@@ -18,11 +18,7 @@ const UNBREAKABLE = [
 ];
 // Being reshaped on other branches (multi-model serving; the OpenAPI client); wrapped once those land. The
 // check fails when a file listed here has no long line left, so the list only shrinks.
-const PENDING = new Set([
-  "packages/shared/src/api/analysis.ts",
-  "packages/shared/src/api/entity.ts",
-  "packages/shared/src/api/errors.ts",
-]);
+const PENDING = new Set([]);
 
 const root = path.resolve(__dirname, "..");
 

@@ -1,6 +1,9 @@
 import type { Entity } from "./entity";
 
-/** Fields `POST /analyze` can return; a pipeline offers those its loaded components assign (others answer 400 `unsupported_field`). */
+/**
+ * Fields `POST /analyze` can return; a pipeline offers those its loaded components assign (others answer 400
+ * `unsupported_field`).
+ */
 export const ANALYSIS_FIELDS = ["entities", "spans", "cats", "sents", "tokens"] as const;
 
 /** One of {@link ANALYSIS_FIELDS}. */

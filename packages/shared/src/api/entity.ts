@@ -18,7 +18,10 @@ export interface Entity {
   readonly end: number;
 }
 
-/** Body of `POST /entities`: one text (answered with `EntitiesResponse`) or a batch (answered with `BatchEntitiesResponse`). */
+/**
+ * Body of `POST /entities`: one text (answered with `EntitiesResponse`) or a batch (answered with
+ * `BatchEntitiesResponse`).
+ */
 export type EntitiesRequest = { readonly text: string } | { readonly texts: readonly string[] };
 
 /** Answer to `{ text }`: the entities of that text, in document order. */

@@ -39,7 +39,9 @@ export const API_ERROR_CODES = [
   "model_not_configured",
   /** 503: the configured model is not on EFS (the sync has not put it there). */
   "model_not_synced",
-  /** 503: spaCy could not load the model from EFS (a half-written or damaged copy); Retry-After while loads back off. */
+  /**
+   * 503: spaCy could not load the model from EFS (a half-written or damaged copy); Retry-After while loads back off.
+   */
   "model_load_failed",
   /** 503: this invocation has too little time left for the request; retry (Retry-After) or split it. */
   "not_enough_time",
