@@ -53,6 +53,7 @@ MAX_CHUNK_BYTES = 4 * 1024 * 1024
 MANIFEST_NAME = "_manifest.jsonl"
 SUMMARY_NAME = "_summary.json"
 RESULTS_DIR = "results/"
+RESULT_WRITER_DIR = "_map"
 # Failed documents listed by id in the summary; all of them are counted by code.
 SUMMARY_FAILED_LIST = 1_000
 HASH_METADATA = "input-sha256"
@@ -139,6 +140,9 @@ def handler(event: Any, context: Any) -> Any:
     started = time.perf_counter()
     if not isinstance(event, Mapping):
         raise JobError("InvalidEvent", f"expected a JSON object, got {type(event).__name__}")
+    if isinstance(event.get("job"), Mapping):
+        # The state machine passes the execution input whole, beside its own defaults.
+        event = {**{k: v for k, v in event.items() if k != "job"}, **event["job"], "action": event.get("action")}
     if "Items" in event:
         result = run_batch(list(event["Items"]), event.get("BatchInput") or {})
         action: Any = "batch"
@@ -195,6 +199,8 @@ def plan(event: Mapping[str, Any], client: Any = None) -> dict[str, Any]:
         "chunks": len(chunks),
         "documents": sum(chunk["documents"] for chunk in chunks),
         "manifest": {"Bucket": target.bucket, "Key": target.key(MANIFEST_NAME)},
+        # Where the Distributed Map's ResultWriter puts the child executions' results.
+        "resultWriter": {"Bucket": target.bucket, "Prefix": target.key(RESULT_WRITER_DIR)},
     }
 
 
