@@ -22,7 +22,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup-python.sh
 py=.venv/bin/python
-suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf)
+suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf
+  modules/ner-batch-job)
 paths=()
 for suite in "${suites[@]}"; do
   [[ -d "$suite" ]] || { echo "missing Python suite: $suite" >&2; exit 1; }
@@ -52,6 +53,9 @@ typecheck "$sync/src:scripts/python" --no-check-untyped-defs "$sync/tests"
 typecheck "$layer:$sync/src:scripts/python" "$layer/build_layer.py"
 typecheck "$layer:$sync/src:scripts/python" --no-check-untyped-defs "$layer/tests"
 typecheck "apps/environments/e2e:scripts/tf" scripts/tf apps/environments/e2e
+batch=modules/ner-batch-job
+typecheck "$runtime/src:$batch/local:$batch/cli" "$runtime/src/batch_worker.py" "$batch/local" "$batch/cli"
+typecheck "$runtime/src:$batch/local:$batch/cli:$batch/tests" --no-check-untyped-defs "$batch/tests"
 selection=()
 if ((unit)); then
   selection=(-m "not (pip or rie or model or tools)")

@@ -37,6 +37,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from batch_locations import (
+    MANIFEST_NAME,
+    RESULT_WRITER_DIR,
+    RESULTS_DIR,
+    SUMMARY_NAME,
+    InvalidLocation,
+    JobError,
+    Location,
+    overlap,
+)
 from ner_doc import make_doc
 from ner_log import emit
 from ner_model import LoadedModel, ModelUnavailable, load
@@ -50,10 +60,6 @@ DEFAULT_CHUNK_DOCUMENTS = 100
 MAX_CHUNK_DOCUMENTS = 10_000
 # A chunk also ends before its lines pass this many bytes, so one chunk's text stays small in memory.
 MAX_CHUNK_BYTES = 4 * 1024 * 1024
-MANIFEST_NAME = "_manifest.jsonl"
-SUMMARY_NAME = "_summary.json"
-RESULTS_DIR = "results/"
-RESULT_WRITER_DIR = "_map"
 # Failed documents listed by id in the summary; all of them are counted by code.
 SUMMARY_FAILED_LIST = 1_000
 HASH_METADATA = "input-sha256"
@@ -61,45 +67,6 @@ HASH_METADATA = "input-sha256"
 _lock = threading.Lock()
 _model: LoadedModel | None = None
 _tables: TableCompactor | None = None
-
-
-class JobError(Exception):
-    """The run cannot go on as asked (bad location, changed input); fails the state, with this name."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
-class InvalidLocation(JobError):
-    """An input or output location the job may not use or that holds nothing."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__("InvalidLocation", message)
-
-
-@dataclass(frozen=True)
-class Location:
-    bucket: str
-    prefix: str
-
-    @classmethod
-    def parse(cls, uri: Any, what: str) -> Location:
-        if not isinstance(uri, str) or not uri.startswith("s3://"):
-            raise InvalidLocation(f"{what} must be an s3://bucket/prefix/ URI, got {uri!r}")
-        bucket, _, prefix = uri[len("s3://") :].partition("/")
-        if not bucket:
-            raise InvalidLocation(f"{what} {uri!r} names no bucket")
-        if prefix and not prefix.endswith("/"):
-            prefix += "/"
-        return cls(bucket, prefix)
-
-    def key(self, name: str) -> str:
-        return self.prefix + name
-
-    def uri(self, name: str = "") -> str:
-        return f"s3://{self.bucket}/{self.prefix}{name}"
 
 
 def allowed(location: Location, bucket_var: str, prefix_var: str, what: str) -> Location:
@@ -119,9 +86,7 @@ def locations(event: Mapping[str, Any]) -> tuple[Location, Location]:
     target = allowed(
         Location.parse(event.get("output"), "output"), "OUTPUT_BUCKET", "OUTPUT_PREFIX", "output"
     )
-    if source.bucket == target.bucket and (
-        source.prefix.startswith(target.prefix) or target.prefix.startswith(source.prefix)
-    ):
+    if overlap(source, target):
         raise InvalidLocation(
             f"input {source.uri()} and output {target.uri()} overlap; give them separate prefixes"
         )
@@ -142,7 +107,11 @@ def handler(event: Any, context: Any) -> Any:
         raise JobError("InvalidEvent", f"expected a JSON object, got {type(event).__name__}")
     if isinstance(event.get("job"), Mapping):
         # The state machine passes the execution input whole, beside its own defaults.
-        event = {**{k: v for k, v in event.items() if k != "job"}, **event["job"], "action": event.get("action")}
+        event = {
+            **{k: v for k, v in event.items() if k != "job"},
+            **event["job"],
+            "action": event.get("action"),
+        }
     if "Items" in event:
         result = run_batch(list(event["Items"]), event.get("BatchInput") or {})
         action: Any = "batch"
