@@ -114,7 +114,10 @@ class WorkerPool {
       this.release(worker);
     }
     if ("exit" in message) {
-      throw named("Runtime.ExitError", `RequestId: ${id} Error: Runtime exited with error: exit status ${message.exit}`);
+      throw named(
+        "Runtime.ExitError",
+        `RequestId: ${id} Error: Runtime exited with error: exit status ${message.exit}`,
+      );
     }
     if (message.error) {
       throw named(message.error.errorType, message.error.errorMessage);

@@ -55,7 +55,7 @@ export interface NerBatchJobAlarmsProps {
 }
 
 export interface NerBatchJobProps {
-  /** Name of the state machine (1–64 of A-Z a-z 0-9 - _); the worker is "<name>-worker", the state machine's role "<name>-sfn". @default the construct id */
+  /** Name of the state machine (1–57 of A-Z a-z 0-9 - _); the worker is "<name>-worker", the state machine's role "<name>-sfn". @default the construct id */
   readonly name?: string;
   /** VPC the worker's network interfaces live in: the model store's VPC. */
   readonly vpcId: string;
