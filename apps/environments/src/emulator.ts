@@ -21,6 +21,7 @@ const SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
   "lambda",
   "s3",
   "s3Control",
+  "sfn",
   "sns",
   "sts",
   "xray",

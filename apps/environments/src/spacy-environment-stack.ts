@@ -8,6 +8,7 @@ import { Network } from "@serverless-spacy/network";
 import { ModelSync } from "@serverless-spacy/shared";
 import { LIVE_ALIAS, SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 import { AlarmTopic } from "./alarm-topic";
+import { addBatchJob } from "./batch-job";
 import { configureBackend } from "./backend";
 import { managedPolicyArn } from "./config/delivery";
 import { exampleValuesIn } from "./config/examples";
@@ -145,7 +146,23 @@ export class SpacyEnvironmentStack extends TerraformStack {
       alarms: config.alarms.enabled ? { ...evaluation, alarmActions, okActions: alarmActions } : undefined,
     });
 
-    const alarmNames = [...api.alarmNames];
+    const batchJob = config.batchJob
+      ? addBatchJob(this, {
+          name,
+          environment,
+          config: config.batchJob,
+          model: { name: config.model.name, version: config.model.version },
+          network,
+          modelStore,
+          layer,
+          modelReady: [modelSync.invocation],
+          alarmActions,
+          logRetentionDays: config.function.logRetentionDays,
+          permissionsBoundary,
+        })
+      : undefined;
+
+    const alarmNames = [...api.alarmNames, ...(batchJob ? [batchJob.alarmName] : [])];
     if (config.alarms.enabled) {
       const environmentAlarms = new EnvironmentAlarms(this, "environment-alarms", {
         name,

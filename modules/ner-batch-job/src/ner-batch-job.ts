@@ -20,6 +20,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
@@ -314,6 +315,7 @@ export class NerBatchJob extends Construct {
       statistic: "Sum",
       period: 300,
       evaluationPeriods: 1,
+      datapointsToAlarm: 1,
       threshold: props.alarms?.failedExecutionsThreshold ?? 1,
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
@@ -678,6 +680,20 @@ function createBucket(
     bucket: bucket.id,
     versioningConfiguration: { status: "Enabled" },
   });
+  const lifecycle = new S3BucketLifecycleConfiguration(scope, "bucket-lifecycle", {
+    bucket: bucket.id,
+    rule: [
+      {
+        // Results are rewritten only when their input or model changed; the old version is kept a while.
+        id: "expire-replaced-results",
+        status: "Enabled",
+        filter: [{ prefix: "" }],
+        noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
+        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+      },
+    ],
+    dependsOn: [versioning],
+  });
   const policy = new S3BucketPolicy(scope, "bucket-policy", {
     bucket: bucket.id,
     policy: JSON.stringify({
@@ -695,5 +711,5 @@ function createBucket(
     }),
     dependsOn: [publicAccessBlock],
   });
-  return { bucket, settings: [publicAccessBlock, ownership, encryption, versioning, policy] };
+  return { bucket, settings: [publicAccessBlock, ownership, encryption, versioning, lifecycle, policy] };
 }
