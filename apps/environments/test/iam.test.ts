@@ -1,5 +1,6 @@
 import * as path from "path";
 import { Testing, type TerraformStack } from "cdktf";
+import { STATE_MACHINE_LOG_DELIVERY_ACTIONS } from "@serverless-spacy/ner-batch-job";
 import { buildApp } from "../src/app";
 import { environments } from "../src/config/environments";
 
@@ -21,16 +22,8 @@ const ACTIONS_WITHOUT_RESOURCE_TYPES = new Set([
   "ec2:DescribeSubnets",
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
-  // CloudWatch Logs' log delivery, which a state machine's role needs to log (Step Functions Developer Guide,
-  // "IAM policies for logging to CloudWatch Logs"): none of these has a resource type.
-  "logs:CreateLogDelivery",
-  "logs:GetLogDelivery",
-  "logs:UpdateLogDelivery",
-  "logs:DeleteLogDelivery",
-  "logs:ListLogDeliveries",
-  "logs:PutResourcePolicy",
-  "logs:DescribeResourcePolicies",
-  "logs:DescribeLogGroups",
+  // CloudWatch Logs' log delivery, which a state machine's role needs to log: none has a resource type.
+  ...STATE_MACHINE_LOG_DELIVERY_ACTIONS,
 ]);
 
 const outdir = path.resolve(__dirname, "../../../cdktf.out");

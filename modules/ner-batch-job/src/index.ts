@@ -1,5 +1,6 @@
 export {
   NerBatchJob,
+  STATE_MACHINE_LOG_DELIVERY_ACTIONS,
   WORKER_HANDLER,
   WORKER_SOURCE_DIR,
   type JobStarter,

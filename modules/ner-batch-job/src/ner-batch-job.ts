@@ -36,6 +36,21 @@ export const WORKER_HANDLER = "batch_worker.handler";
 /** The worker's code: the API's runtime folder, shared (one copy of the model load and the entity runner). */
 export const WORKER_SOURCE_DIR = HANDLER_SOURCE_DIR;
 
+/**
+ * What a state machine's role needs to deliver its logs to CloudWatch Logs (Step Functions Developer Guide,
+ * "IAM policies for logging to CloudWatch Logs"); none of these actions has a resource type, so "*" it is.
+ */
+export const STATE_MACHINE_LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+  "logs:DescribeLogGroups",
+] as const;
+
 /** Seconds the Task state waits beyond the worker's own timeout before it counts the call as timed out. */
 const TASK_TIMEOUT_MARGIN_SECONDS = 60;
 
@@ -464,16 +479,7 @@ export class NerBatchJob extends Construct {
         // CloudWatch Logs' log delivery actions have no resource type: "*" is the only resource they accept.
         Sid: "DeliverLogs",
         Effect: "Allow",
-        Action: [
-          "logs:CreateLogDelivery",
-          "logs:GetLogDelivery",
-          "logs:UpdateLogDelivery",
-          "logs:DeleteLogDelivery",
-          "logs:ListLogDeliveries",
-          "logs:PutResourcePolicy",
-          "logs:DescribeResourcePolicies",
-          "logs:DescribeLogGroups",
-        ],
+        Action: [...STATE_MACHINE_LOG_DELIVERY_ACTIONS],
         Resource: "*",
       },
     ];
