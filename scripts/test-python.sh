@@ -54,7 +54,8 @@ typecheck "$layer:$sync/src:scripts/python" "$layer/build_layer.py"
 typecheck "$layer:$sync/src:scripts/python" --no-check-untyped-defs "$layer/tests"
 typecheck "apps/environments/e2e:scripts/tf" scripts/tf apps/environments/e2e
 batch=modules/ner-batch-job
-typecheck "$runtime/src:$batch/local:$batch/cli" "$runtime/src/batch_worker.py" "$batch/local" "$batch/cli"
+typecheck "$runtime/src:$batch/local:$batch/cli:modules/spacy-function/bench" \
+  "$runtime/src/batch_worker.py" "$batch/local" "$batch/cli" "$batch/bench"
 typecheck "$runtime/src:$batch/local:$batch/cli:$batch/tests" --no-check-untyped-defs "$batch/tests"
 selection=()
 if ((unit)); then
