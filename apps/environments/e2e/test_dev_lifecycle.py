@@ -98,7 +98,7 @@ def test_plan_review_before_deploy(deployment: Deployment) -> None:
     assert len(changes) == expected
     assert f"**Plan: {expected} to add, 0 to change, 0 to destroy**." in review
     assert "REPLACED" not in review and "DESTROYED" not in review
-    assert "| `aws_lambda_function` | 2 |" in review
+    assert "| `aws_lambda_function` | 3 |" in review
     assert review == summarize(plan, STACK), "plan-review.md is the summarizer's output for plan.json"
 
 
@@ -172,7 +172,7 @@ def test_emulator_has_the_model_store(deployment: Deployment, state: dict) -> No
 def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict) -> None:
     lam = deployment.client("lambda")
     names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
-    assert names == ["spacy-dev-api", "spacy-dev-model-sync"]
+    assert names == ["spacy-dev-api", "spacy-dev-model-sync", "spacy-dev-ner-job-worker"]
     # Execution roles carry inline policies only: no AWS-managed policy is attached to either.
     iam = deployment.client("iam")
     for role in ("spacy-dev-api-role", "spacy-dev-model-sync-role"):
@@ -182,7 +182,13 @@ def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict)
     # Every role the stack created carries the workload boundary apps/bootstrap created (test_bootstrap.py).
     boundary = f"arn:aws:iam::{ACCOUNT_ID}:policy/serverless-spacy-workload-boundary"
     iam.get_policy(PolicyArn=boundary)
-    for role in ("spacy-dev-api-role", "spacy-dev-model-sync-role", "spacy-dev-flow-logs"):
+    for role in (
+        "spacy-dev-api-role",
+        "spacy-dev-model-sync-role",
+        "spacy-dev-flow-logs",
+        "spacy-dev-ner-job-worker-role",
+        "spacy-dev-ner-job-sfn",
+    ):
         carried = iam.get_role(RoleName=role)["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"]
         assert carried == boundary, role
     fn = lam.get_function(FunctionName="spacy-dev-api")["Configuration"]
@@ -201,10 +207,27 @@ def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict)
 
     s3 = deployment.client("s3")
     buckets = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] != STATE_BUCKET]
-    assert len(buckets) == 1 and buckets[0].startswith("spacy-dev-layer-")
+    assert sorted(name.rsplit("-", 1)[0] for name in buckets) == ["spacy-dev-layer", "spacy-dev-ner-job-data"]
     logs = deployment.client("logs")
     groups = {g["logGroupName"]: g.get("retentionInDays") for g in logs.describe_log_groups()["logGroups"]}
     assert groups["/aws/lambda/spacy-dev-api"] == 14
+
+
+def test_emulator_has_the_batch_job(deployment: Deployment, state: dict) -> None:
+    sfn = deployment.client("stepfunctions")
+    arn = state["outputs"]["batch_job_state_machine_arn"]
+    machine = sfn.describe_state_machine(stateMachineArn=arn)
+    assert machine["name"] == "spacy-dev-ner-job" and machine["type"] == "STANDARD"
+    assert machine["loggingConfiguration"]["level"] == "ERROR"
+    definition = json.loads(machine["definition"])
+    worker_arn = deployment.client("lambda").get_function(FunctionName="spacy-dev-ner-job-worker")[
+        "Configuration"
+    ]
+    assert definition["States"]["AnnotateChunks"]["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
+    assert definition["States"]["AnnotateChunks"]["MaxConcurrency"] == 2
+    assert definition["States"]["Plan"]["Parameters"]["FunctionName"] == worker_arn["FunctionArn"]
+    assert worker_arn["Handler"] == "batch_worker.handler"
+    assert state["outputs"]["batch_job_input_uri"].startswith("s3://spacy-dev-ner-job-data-")
 
 
 def test_replan_has_no_changes(deployment: Deployment) -> None:
@@ -233,7 +256,9 @@ def test_plan_review_shows_security_and_cost_changes(deployment: Deployment) -> 
     functions[api]["memory_size"] = 2048
     functions[api]["reserved_concurrent_executions"] = 8
     policies = stack["resource"]["aws_iam_role_policy"]
-    (grant,) = [n for n, p in policies.items() if p["name"].endswith("-efs-read")]
+    (grant,) = [
+        n for n, p in policies.items() if p["name"].endswith("-efs-read") and "aws_iam_role.api_" in p["role"]
+    ]
     read_only = '"Action":["elasticfilesystem:ClientMount"]'
     assert read_only in policies[grant]["policy"]
     policies[grant]["policy"] = policies[grant]["policy"].replace(
