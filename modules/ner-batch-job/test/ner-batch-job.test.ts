@@ -175,6 +175,21 @@ describe("NerBatchJob", () => {
     expect(only<any>(kms, "aws_sfn_state_machine").encryption_configuration.type).toBe("CUSTOMER_MANAGED_KMS_KEY");
   });
 
+  test("the deployed definition is jobDefinition's, which the local executor runs (run_local.mjs)", () => {
+    const worker = map.ItemProcessor.States[STATE_NAMES.worker].Parameters.FunctionName;
+    // Parsed again: asl-validator adds fields to the object it checks.
+    expect(JSON.parse(machine.definition)).toEqual(
+      jobDefinition({
+        workerArn: worker,
+        maxConcurrency: 10,
+        chunksPerInvocation: 4,
+        chunkDocuments: 100,
+        toleratedFailurePercentage: 0,
+        workerTimeoutSeconds: 960,
+      }),
+    );
+  });
+
   test("the definition builder is pure: the same settings give the same definition", () => {
     const settings = {
       workerArn: "arn:aws:lambda:eu-west-1:123456789012:function:w",
