@@ -332,8 +332,10 @@ export class NerBatchJob extends Construct {
     this.stateMachineRoleArn = role.arn;
 
     const alarmActions = props.alarms?.alarmActions ?? [];
-    const alarm = new CloudwatchMetricAlarm(this, "executions-failed", {
-      alarmName: `${s.name}-executions-failed`,
+    // The name, not the resource's attribute: a dashboard can list it even where the alarm is not created.
+    this.alarmName = `${s.name}-executions-failed`;
+    new CloudwatchMetricAlarm(this, "executions-failed", {
+      alarmName: this.alarmName,
       alarmDescription: `A run of the NER batch job ${s.name} failed, timed out or was aborted: see its _summary.json and execution history`,
       namespace: "AWS/States",
       metricName: "ExecutionsFailed",
@@ -349,7 +351,6 @@ export class NerBatchJob extends Construct {
       okActions: props.alarms?.okActions ?? alarmActions,
       tags,
     });
-    this.alarmName = alarm.alarmName;
 
     this.workerFunctionName = fn.functionName;
     this.workerFunctionArn = fn.arn;
