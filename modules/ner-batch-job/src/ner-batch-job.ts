@@ -327,8 +327,9 @@ export class NerBatchJob extends Construct {
       "CKV_AWS_284",
       "X-Ray is off: the execution history and the map run's per-batch results (ResultWriter) trace every batch.",
     );
-    this.stateMachineArn = this.stateMachine.arn;
-    this.stateMachineName = this.stateMachine.name;
+    // Built from the name, as the alarm's: nothing depends on reading the machine back (stable addresses).
+    this.stateMachineArn = stateMachineArn;
+    this.stateMachineName = s.name;
     this.stateMachineRoleArn = role.arn;
 
     const alarmActions = props.alarms?.alarmActions ?? [];
@@ -339,7 +340,7 @@ export class NerBatchJob extends Construct {
       alarmDescription: `A run of the NER batch job ${s.name} failed, timed out or was aborted: see its _summary.json and execution history`,
       namespace: "AWS/States",
       metricName: "ExecutionsFailed",
-      dimensions: { StateMachineArn: this.stateMachine.arn },
+      dimensions: { StateMachineArn: stateMachineArn },
       statistic: "Sum",
       period: 300,
       evaluationPeriods: 1,
