@@ -15,7 +15,7 @@ type Statement = { Sid?: string; Effect: string; Action: string | string[]; Reso
 const LAYER_ARN = "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:3";
 const ALARM_TOPIC = "arn:aws:sns:eu-west-1:123456789012:alerts";
 
-function synth(overrides: Partial<NerBatchJobProps> = {}): Synth {
+function synth(overrides: Partial<NerBatchJobProps> = {}, starter?: string): Synth {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
@@ -25,7 +25,7 @@ function synth(overrides: Partial<NerBatchJobProps> = {}): Synth {
     availabilityZones: ["eu-west-1a", "eu-west-1b"],
   });
   const layer = new SpacyLayer(stack, "layer", { layerArn: LAYER_ARN });
-  new NerBatchJob(stack, "job", {
+  const job = new NerBatchJob(stack, "job", {
     name: "ner-jobs",
     vpcId: "vpc-123",
     subnetIds: ["subnet-a", "subnet-b"],
@@ -37,6 +37,10 @@ function synth(overrides: Partial<NerBatchJobProps> = {}): Synth {
     alarms: { alarmActions: [ALARM_TOPIC] },
     ...overrides,
   });
+  if (starter) {
+    job.grantStartJobs({ roleName: starter });
+    job.grantStartJobs({ roleName: starter }); // idempotent
+  }
   return JSON.parse(Testing.synth(stack));
 }
 
@@ -188,6 +192,18 @@ describe("NerBatchJob", () => {
         workerTimeoutSeconds: 960,
       }),
     );
+  });
+
+  test("grantStartJobs: start this machine, follow its executions, upload input, read both prefixes", () => {
+    const granted = synth({}, "data-team");
+    const statements = policy(granted, "start-ner-jobs");
+    const sid = (name: string) => statements.find((st) => st.Sid === name)!;
+    expect(resources(sid("StartJobs"))).toEqual([expect.stringMatching(/:states:.*:stateMachine:ner-jobs$/)]);
+    expect(resources(sid("FollowJobs"))).toEqual([expect.stringMatching(/:states:.*:execution:ner-jobs:\*$/)]);
+    expect(resources(sid("UploadInput"))).toEqual([expect.stringMatching(/\/input\/\*$/)]);
+    expect(actions(sid("UploadInput"))).toEqual(["s3:PutObject"]);
+    const starters = Object.values(granted.resource.aws_iam_role_policy).filter((p: any) => p.role === "data-team");
+    expect(starters).toHaveLength(1);
   });
 
   test("the definition builder is pure: the same settings give the same definition", () => {
