@@ -64,7 +64,7 @@ def results(s3: Any) -> tuple[list[dict[str, Any]], dict[str, str]]:
     return records, etags
 
 
-def test_ten_thousand_documents_through_the_state_machine(aws, tmp_path):
+def test_ten_thousand_documents_through_the_state_machine(aws: Any, tmp_path: Path) -> None:
     docs: list[Any] = corpus(DOCUMENTS)
     malformed = list(range(17, DOCUMENTS, 997))  # 11 lines that are not JSON
     for i in malformed:
