@@ -32,7 +32,7 @@ import json
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -60,6 +60,8 @@ DEFAULT_CHUNK_DOCUMENTS = 100
 MAX_CHUNK_DOCUMENTS = 10_000
 # A chunk also ends before its lines pass this many bytes, so one chunk's text stays small in memory.
 MAX_CHUNK_BYTES = 4 * 1024 * 1024
+# The plan reads each input object in pieces of this size.
+STREAM_CHUNK_BYTES = 1024 * 1024
 # Failed documents listed by id in the summary; all of them are counted by code.
 SUMMARY_FAILED_LIST = 1_000
 HASH_METADATA = "input-sha256"
@@ -194,9 +196,9 @@ def jsonl_chunks(
     client: Any, source: Location, objects: list[dict[str, Any]], size: int
 ) -> Iterator[dict[str, Any]]:
     for obj in objects:
-        body = client.get_object(Bucket=source.bucket, Key=obj["key"], IfMatch=obj["etag"])["Body"].read()
+        stream = client.get_object(Bucket=source.bucket, Key=obj["key"], IfMatch=obj["etag"])["Body"]
         offset = start = first = count = 0
-        for number, raw in enumerate(body.splitlines(keepends=True), 1):
+        for number, raw in enumerate(stream_lines(stream.iter_chunks(STREAM_CHUNK_BYTES)), 1):
             # Blank lines are no document, as in every JSON Lines reader; they still count as lines.
             if raw.strip():
                 if count and (count == size or offset + len(raw) - start > MAX_CHUNK_BYTES):
@@ -208,6 +210,19 @@ def jsonl_chunks(
             offset += len(raw)
         if count:
             yield _jsonl_chunk(obj, start, offset, first, count)
+
+
+def stream_lines(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The lines of a byte stream with their endings, as bytes.splitlines(keepends=True) cuts the whole: the
+    plan reads objects of any size in STREAM_CHUNK_BYTES pieces, never whole."""
+    pending = b""
+    for chunk in chunks:
+        lines = (pending + chunk).splitlines(keepends=True)
+        # A last line without "\n" may go on in the next piece (or be a "\r" whose "\n" comes next).
+        pending = lines.pop() if lines and not lines[-1].endswith(b"\n") else b""
+        yield from lines
+    if pending:
+        yield pending
 
 
 def _jsonl_chunk(obj: Mapping[str, Any], start: int, end: int, line: int, count: int) -> dict[str, Any]:

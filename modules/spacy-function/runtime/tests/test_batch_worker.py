@@ -193,3 +193,10 @@ def test_input_changed_after_the_plan_fails_the_batch(s3):
 
 def test_worker_module_ships_beside_the_api_handler():
     assert (Path(batch_worker.__file__).parent / "ner_handler.py").is_file()
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 1000])
+def test_streamed_lines_are_cut_as_splitlines_cuts_the_whole(size):
+    body = b'{"a": 1}\n\r\n{"b": 2}\r\n\n{"c": "x\\ny"}\r{"d": 4}\n\n  \n{"e": 5}'
+    pieces = [body[i : i + size] for i in range(0, len(body), size)]
+    assert list(batch_worker.stream_lines(pieces)) == body.splitlines(keepends=True)
