@@ -7,7 +7,8 @@
 // docs say to hand a Map its items through ItemsPath. So, and only so, the definition is adapted here:
 //   - ItemReader (s3:getObject, InputType JSONL): after the Plan task, the manifest object it names is read
 //     from the emulator (by a worker process, with boto3) and split into lines, one item each, as the ItemReader would;
-//   - ItemBatcher: the items are grouped MaxItemsPerBatch at a time into {"Items": [...], "BatchInput": {...}},
+//   - ItemBatcher: the items are grouped MaxItemsPerBatch at a time into {"Items": [...], "BatchInput": {...}}
+//     (MaxInputBytesPerBatch is not applied: the batches here are far below it),
 //     BatchInput's paths resolved against the map's input, which is what a child execution receives;
 //   - the batches are kept in the Plan state's result (plan.localBatches) and the Map reads them via ItemsPath;
 //   - ResultWriter and ToleratedFailurePercentage are dropped (the map's results stay in the state; any batch

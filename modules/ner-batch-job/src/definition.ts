@@ -10,6 +10,9 @@ export const STATE_NAMES = {
   incomplete: "Incomplete",
 } as const;
 
+/** Bytes of chunk descriptors per worker invocation at most (the worker's chunk descriptors stay under 48 KiB). */
+export const MAX_INPUT_BYTES_PER_BATCH = 200 * 1024;
+
 /** Errors of the Lambda service itself (throttled, unavailable), retried with exponential backoff and jitter. */
 export const LAMBDA_TRANSIENT_ERRORS = [
   "Lambda.ServiceException",
@@ -125,7 +128,12 @@ export function jobDefinition(s: DefinitionSettings): Record<string, unknown> {
           ReaderConfig: { InputType: "JSONL" },
           Parameters: { "Bucket.$": "$.plan.manifest.Bucket", "Key.$": "$.plan.manifest.Key" },
         },
-        ItemBatcher: { MaxItemsPerBatch: s.chunksPerInvocation, BatchInput: { action: "batch", ...job } },
+        ItemBatcher: {
+          MaxItemsPerBatch: s.chunksPerInvocation,
+          // Below the 256 KiB a batch may carry: Step Functions cuts a batch of large descriptors earlier.
+          MaxInputBytesPerBatch: MAX_INPUT_BYTES_PER_BATCH,
+          BatchInput: { action: "batch", ...job },
+        },
         MaxConcurrency: s.maxConcurrency,
         ToleratedFailurePercentage: s.toleratedFailurePercentage,
         ItemProcessor: {

@@ -87,6 +87,7 @@ describe("NerBatchJob", () => {
       Parameters: { "Bucket.$": "$.plan.manifest.Bucket", "Key.$": "$.plan.manifest.Key" },
     });
     expect(map.ItemBatcher.MaxItemsPerBatch).toBe(4);
+    expect(map.ItemBatcher.MaxInputBytesPerBatch).toBeLessThanOrEqual(256 * 1024);
     expect(map.ItemBatcher.BatchInput).toEqual({ action: "batch", "input.$": "$.input", "output.$": "$.output" });
     expect(map.MaxConcurrency).toBe(10);
     expect(map.ToleratedFailurePercentage).toBe(0);

@@ -60,6 +60,9 @@ DEFAULT_CHUNK_DOCUMENTS = 100
 MAX_CHUNK_DOCUMENTS = 10_000
 # A chunk also ends before its lines pass this many bytes, so one chunk's text stays small in memory.
 MAX_CHUNK_BYTES = 4 * 1024 * 1024
+# A chunk of text files names them all: it ends before its descriptor (one map item) passes this size, so
+# that a batch of them stays within the ItemBatcher's MaxInputBytesPerBatch.
+MAX_DESCRIPTOR_BYTES = 48 * 1024
 # The plan reads each input object in pieces of this size.
 STREAM_CHUNK_BYTES = 1024 * 1024
 # Failed documents listed by id in the summary; all of them are counted by code.
@@ -239,14 +242,27 @@ def _jsonl_chunk(obj: Mapping[str, Any], start: int, end: int, line: int, count:
 
 
 def text_chunks(objects: list[dict[str, Any]], size: int) -> Iterator[dict[str, Any]]:
-    for first in range(0, len(objects), size):
-        group = objects[first : first + size]
-        key_hash = hashlib.sha256(group[0]["key"].encode("utf-8")).hexdigest()[:16]
-        yield {
-            "chunk": f"{key_hash}-text-{len(group):05d}",
-            "objects": [{"key": o["key"], "etag": o["etag"]} for o in group],
-            "documents": len(group),
-        }
+    """Groups of at most `size` files whose descriptor stays under MAX_DESCRIPTOR_BYTES (a map item)."""
+    group: list[dict[str, Any]] = []
+    used = 0
+    for obj in objects:
+        cost = len(obj["key"].encode("utf-8")) + len(obj["etag"]) + 32
+        if group and (len(group) == size or used + cost > MAX_DESCRIPTOR_BYTES):
+            yield _text_chunk(group)
+            group, used = [], 0
+        group.append(obj)
+        used += cost
+    if group:
+        yield _text_chunk(group)
+
+
+def _text_chunk(group: list[dict[str, Any]]) -> dict[str, Any]:
+    key_hash = hashlib.sha256(group[0]["key"].encode("utf-8")).hexdigest()[:16]
+    return {
+        "chunk": f"{key_hash}-text-{len(group):05d}",
+        "objects": [{"key": o["key"], "etag": o["etag"]} for o in group],
+        "documents": len(group),
+    }
 
 
 # --- batch -------------------------------------------------------------------------------------------

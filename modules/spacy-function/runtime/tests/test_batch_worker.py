@@ -200,3 +200,11 @@ def test_streamed_lines_are_cut_as_splitlines_cuts_the_whole(size):
     body = b'{"a": 1}\n\r\n{"b": 2}\r\n\n{"c": "x\\ny"}\r{"d": 4}\n\n  \n{"e": 5}'
     pieces = [body[i : i + size] for i in range(0, len(body), size)]
     assert list(batch_worker.stream_lines(pieces)) == body.splitlines(keepends=True)
+
+
+def test_text_chunks_stay_small_enough_for_a_map_item():
+    objects = [{"key": f"input/{'k' * 900}-{i:05d}.txt", "etag": '"0123456789abcdef"'} for i in range(300)]
+    chunks = list(batch_worker.text_chunks(objects, 1000))
+    assert sum(c["documents"] for c in chunks) == 300 and len(chunks) > 1
+    assert all(len(json.dumps(c)) < batch_worker.MAX_DESCRIPTOR_BYTES + 1024 for c in chunks)
+    assert [o["key"] for c in chunks for o in c["objects"]] == [o["key"] for o in objects]
