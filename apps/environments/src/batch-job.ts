@@ -5,6 +5,16 @@ import { NerBatchJob } from "@serverless-spacy/ner-batch-job";
 import type { Network } from "@serverless-spacy/network";
 import type { SpacyLayer } from "@serverless-spacy/spacy-function";
 import type { BatchJobConfig } from "./config/batch-job-schema";
+import { HOURS_PER_MONTH, PRICES } from "./cost-ceiling";
+
+/**
+ * What the batch job's limits let it spend at most (docs/cost-ceiling.md): every reserved worker busy all month.
+ * Requests, state transitions and S3 requests come to cents per million documents (module README) on top.
+ */
+export function batchJobCeiling(config: BatchJobConfig): { computePerHour: number; perMonth: number } {
+  const computePerHour = config.reservedConcurrency * (config.memorySize / 1024) * PRICES.lambdaGbSecond * 3600;
+  return { computePerHour, perMonth: computePerHour * HOURS_PER_MONTH };
+}
 
 /** What the environment's NER batch job is wired to: the stack's network, store, layer and alarm topic. */
 export interface EnvironmentBatchJobProps {

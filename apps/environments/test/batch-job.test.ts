@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as path from "path";
+import { batchJobCeiling } from "../src/batch-job";
 import { environments } from "../src/config/environments";
 import { ConfigError, loadEnvironments } from "../src/config/load";
 
@@ -16,5 +19,29 @@ describe("batchJob config", () => {
     expect(() => loadEnvironments(copy)).toThrow(
       /environment "dev", field batchJob\.maxConcurrency: must be at most batchJob\.reservedConcurrency \(2\)/,
     );
+  });
+
+  test.each(Object.keys(environments))("docs/cost-ceiling.md states %s's batch job ceiling", (environment) => {
+    const doc = fs.readFileSync(path.resolve(__dirname, "../../../docs/cost-ceiling.md"), "utf8");
+    const row = doc.split("\n").find((l) => l.startsWith(`| ${environment} (batch job) |`));
+    const job = loadEnvironments(environments)[environment].batchJob;
+    if (!job) {
+      expect(row).toBeUndefined();
+      return;
+    }
+    const ceiling = batchJobCeiling(job);
+    const money = (n: number, digits: number) =>
+      `$${n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+    expect(
+      row!
+        .split("|")
+        .map((c) => c.trim())
+        .slice(2, 6),
+    ).toEqual([
+      String(job.reservedConcurrency),
+      `${job.memorySize} MB`,
+      money(ceiling.computePerHour, 2),
+      money(ceiling.perMonth, 0),
+    ]);
   });
 });
