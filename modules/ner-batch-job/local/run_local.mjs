@@ -19,7 +19,8 @@
 //
 // Usage: node run_local.mjs --input s3://b/in/ --output s3://b/out/ --python PY --report FILE
 //          [--workers 2] [--max-concurrency 4] [--chunk-documents 100] [--chunks-per-invocation 4]
-//          [--crash-batch N] [--throttle-every N]
+//          [--crash-batch N] [--throttle-every N] [--fail-batch N]
+// --fail-batch N: every attempt of the N-th batch fails with a worker error no retrier matches (InputChanged).
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
@@ -42,6 +43,7 @@ const { values: args } = parseArgs({
     "chunks-per-invocation": { type: "string", default: "4" },
     "crash-batch": { type: "string", default: "-1" },
     "throttle-every": { type: "string", default: "0" },
+    "fail-batch": { type: "string", default: "-1" },
   },
 });
 
@@ -239,6 +241,11 @@ const handlers = {
       invocations.push({ state: STATE_NAMES.worker, ...note, outcome: "Lambda.TooManyRequestsException" });
       throw named("Lambda.TooManyRequestsException", "Rate Exceeded. (Service: Lambda, Status Code: 429)");
     }
+    if (attemptsByBatch.has(`failing:${batch}`) || index === Number(args["fail-batch"])) {
+      attemptsByBatch.set(`failing:${batch}`, 1);
+      invocations.push({ state: STATE_NAMES.worker, ...note, outcome: "InputChanged" });
+      throw named("InputChanged", `injected: chunk ${batch} changed since the plan`);
+    }
     const crash = attempt === 1 && index === Number(args["crash-batch"]);
     return call(STATE_NAMES.worker, request, { crash, note: { ...note, crash } });
   },
@@ -257,7 +264,7 @@ const events = [];
 const eventsDone = (async () => {
   for await (const event of execution.eventLogs) {
     if (["StateRetried", "StateCaught", "ExecutionFailed", "MapIterationFailed"].includes(event.type)) {
-      events.push({ type: event.type, state: event.state?.name, error: event.error, cause: event.cause });
+      events.push({ type: event.type, state: event.state?.name, error: event.Error, cause: event.Cause });
     }
   }
 })();

@@ -150,3 +150,31 @@ def test_ten_thousand_documents_through_the_state_machine(aws: Any, tmp_path: Pa
     assert sum(b["written"] for b in batches) == 0
     assert sum(b["skipped"] for b in batches) == len(etags) == 40
     assert results(aws)[1] == etags
+
+
+def test_a_batch_failing_for_good_fails_the_job_with_a_summary_and_a_rerun_resumes(aws, tmp_path):
+    docs = corpus(1_000, seed=1)
+    aws.put_object(Bucket=BUCKET, Key="input/corpus/part-0000.jsonl", Body=jsonl(docs))
+    failed = run_job(tmp_path, "failing", workers=1, max_concurrency=1, chunk_documents=100, fail_batch=2)
+    # The map fails, the Catch still summarizes, and the run ends in JobIncomplete: nothing silently lost.
+    assert failed["status"] == "FAILED"
+    (ended,) = [e for e in failed["events"] if e["type"] == "ExecutionFailed"]
+    assert ended["error"] == "JobIncomplete", ended
+    assert "start the job again with the same output" in failed["error"]["message"]
+    summaries = [i for i in failed["invocations"] if i["state"] == "Summarize"]
+    assert summaries[0]["result"]["complete"] is False and summaries[0]["result"]["chunks_missing"] >= 1
+    summary = json.loads(aws.get_object(Bucket=BUCKET, Key="output/run/_summary.json")["Body"].read())
+    assert summary["map_error"]["Error"] == "InputChanged"
+    missing = sum(c["documents"] for c in summary["chunks_missing"])
+    assert summary["documents_out"] + missing == summary["documents_in"] == 1_000
+    written_before, etags_before = results(aws)
+    assert len(written_before) == 1_000 - missing
+
+    # The same output again, the fault gone: only the missing chunks are written, the rest left as they were.
+    resumed = run_job(tmp_path, "resumed", workers=1, max_concurrency=1, chunk_documents=100)
+    assert resumed["status"] == "SUCCEEDED" and resumed["output"]["complete"] is True
+    batches = [i["result"] for i in resumed["invocations"] if i["state"] == "AnnotateBatch"]
+    assert sum(b["written"] for b in batches) == missing // 100
+    records, etags = results(aws)
+    assert len(records) == 1_000 and sorted(r["id"] for r in records) == sorted(d["id"] for d in docs)
+    assert all(etags[key] == etag for key, etag in etags_before.items())
