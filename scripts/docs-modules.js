@@ -20,6 +20,7 @@ const READMES = [
   "modules/network/README.md",
   "modules/model-store/README.md",
   "modules/spacy-function/README.md",
+  "modules/ner-batch-job/README.md",
   "packages/shared/README.md",
 ];
 const BLOCK =

@@ -23,7 +23,7 @@ cd "$root"
 bash scripts/setup-python.sh
 py=.venv/bin/python
 suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf
-  packages/python-client)
+  packages/python-client modules/ner-batch-job)
 paths=()
 for suite in "${suites[@]}"; do
   [[ -d "$suite" ]] || { echo "missing Python suite: $suite" >&2; exit 1; }
@@ -59,6 +59,10 @@ typecheck "apps/environments/e2e:scripts/tf" scripts/tf apps/environments/e2e
 client=packages/python-client
 typecheck "$client/src" "$client/src"
 typecheck "$client/src:$client/tests" --no-check-untyped-defs "$client/tests"
+batch=modules/ner-batch-job
+typecheck "$runtime/src:$batch/local:$batch/cli:modules/spacy-function/bench" \
+  "$runtime/src/batch_worker.py" "$batch/local" "$batch/cli" "$batch/bench"
+typecheck "$runtime/src:$batch/local:$batch/cli:$batch/tests" --no-check-untyped-defs "$batch/tests"
 selection=()
 if ((unit)); then
   selection=(-m "not (pip or rie or model or tools)")

@@ -19,6 +19,8 @@ synth_bootstrap
   --python-dir "$ROOT/scripts/tf" \
   --python-dir "$ROOT/scripts/python/testkit" \
   --python-dir "$ROOT/modules/spacy-function/bench" \
+  --python-dir "$ROOT/modules/ner-batch-job/cli" \
+  --python-dir "$ROOT/modules/ner-batch-job/local" \
   --python-dir "$ROOT/apps/environments/e2e" \
   --report "$OUTDIR/checkov-report.md" "$@"
 log "checkov done in $(($(now) - start))s"

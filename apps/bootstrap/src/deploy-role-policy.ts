@@ -14,7 +14,7 @@ const OBJECT_ACTIONS = new Set([
 ]);
 
 /** Services whose roles the environments hand over with iam:PassRole. */
-export const PASS_ROLE_SERVICES = ["lambda.amazonaws.com", "vpc-flow-logs.amazonaws.com"];
+export const PASS_ROLE_SERVICES = ["lambda.amazonaws.com", "vpc-flow-logs.amazonaws.com", "states.amazonaws.com"];
 /** Service-linked roles the first deploy in an account may have to create (they cannot carry a boundary). */
 export const SERVICE_LINKED_ROLE_SERVICES = [
   "elasticfilesystem.amazonaws.com",

@@ -17,6 +17,17 @@ export interface ProviderActions {
 
 const EC2_TAGS = ["ec2:CreateTags", "ec2:DeleteTags"];
 
+/** CloudWatch Logs' log delivery, set up by whoever configures a service to log (API stages, state machines). */
+export const LOG_DELIVERY_ACTIONS = [
+  "logs:CreateLogDelivery",
+  "logs:GetLogDelivery",
+  "logs:UpdateLogDelivery",
+  "logs:DeleteLogDelivery",
+  "logs:ListLogDeliveries",
+  "logs:PutResourcePolicy",
+  "logs:DescribeResourcePolicies",
+] as const;
+
 export const PROVIDER_ACTIONS: Readonly<Record<string, ProviderActions>> = {
   // --- data sources
   aws_availability_zones: { read: ["ec2:DescribeAvailabilityZones"], write: [] },
@@ -270,18 +281,7 @@ export const PROVIDER_ACTIONS: Readonly<Record<string, ProviderActions>> = {
   aws_apigatewayv2_stage: {
     read: ["apigateway:GET"],
     // Access logging to CloudWatch Logs: the caller sets up the log delivery (HTTP API documentation).
-    write: [
-      "apigateway:POST",
-      "apigateway:PATCH",
-      "apigateway:DELETE",
-      "logs:CreateLogDelivery",
-      "logs:GetLogDelivery",
-      "logs:UpdateLogDelivery",
-      "logs:DeleteLogDelivery",
-      "logs:ListLogDeliveries",
-      "logs:PutResourcePolicy",
-      "logs:DescribeResourcePolicies",
-    ],
+    write: ["apigateway:POST", "apigateway:PATCH", "apigateway:DELETE", ...LOG_DELIVERY_ACTIONS],
   },
 
   // --- roles (iam:CreateRole and iam:PutRolePermissionsBoundary are granted only with the boundary)
@@ -309,6 +309,20 @@ export const PROVIDER_ACTIONS: Readonly<Record<string, ProviderActions>> = {
       "logs:DeleteRetentionPolicy",
       "logs:TagResource",
       "logs:UntagResource",
+    ],
+  },
+  // The NER batch job's state machine; its logging needs the caller to set up the log delivery too.
+  aws_sfn_state_machine: {
+    read: ["states:DescribeStateMachine", "states:ListTagsForResource", "states:ListStateMachineVersions"],
+    write: [
+      "states:CreateStateMachine",
+      "states:UpdateStateMachine",
+      "states:DeleteStateMachine",
+      "states:ValidateStateMachineDefinition",
+      "states:TagResource",
+      "states:UntagResource",
+      ...LOG_DELIVERY_ACTIONS,
+      "logs:DescribeLogGroups",
     ],
   },
   aws_cloudwatch_metric_alarm: {

@@ -1,7 +1,10 @@
+import { LOG_DELIVERY_ACTIONS } from "./provider-actions";
+
 /**
  * The permissions boundary of every role the environment stacks create: the most any of them may ever do,
  * whatever inline policy the deploy role attaches. It is the union of what the workloads need — Lambda's VPC
- * interfaces, their own logs, X-Ray, EFS client access, a private model wheel in S3 — and nothing of IAM, STS
+ * interfaces, their own logs, X-Ray, EFS client access, a private model wheel in S3, the NER batch job's bucket,
+ * worker and child executions — and nothing of IAM, STS
  * or other services, so a role created by a compromised deploy cannot be more than a workload.
  * apps/bootstrap/test/workload-boundary.test.ts checks that every action the stacks grant lies inside it.
  */
@@ -24,6 +27,21 @@ export const WORKLOAD_BOUNDARY_ACTIONS = {
   efs: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
   /** A private model wheel in S3 (model.source.kind "s3"); the sync's inline policy names the one object. */
   modelWheel: ["s3:GetObject"],
+  /**
+   * The NER batch job (batchJob): its worker lists, reads and writes the job's bucket; its state machine invokes
+   * its worker, runs its map's child executions, writes the map's results; its inline policies name the prefixes.
+   */
+  batchJobObjects: ["s3:PutObject", "s3:ListMultipartUploadParts", "s3:AbortMultipartUpload"],
+  batchJobBuckets: ["s3:ListBucket"],
+  batchJobInvoke: ["lambda:InvokeFunction"],
+  batchJobExecutions: [
+    "states:StartExecution",
+    "states:DescribeExecution",
+    "states:StopExecution",
+    "states:RedriveExecution",
+  ],
+  /** A state machine's log delivery to CloudWatch Logs: these actions have no resource type. */
+  logDelivery: [...LOG_DELIVERY_ACTIONS, "logs:DescribeLogGroups"],
 } as const;
 
 /** The boundary policy document for roles in `accountId`. */
@@ -34,7 +52,11 @@ export function workloadBoundaryDocument(partition: string, accountId: string) {
       {
         Sid: "VpcNetworkInterfacesAndTracing",
         Effect: "Allow",
-        Action: [...WORKLOAD_BOUNDARY_ACTIONS.vpc, ...WORKLOAD_BOUNDARY_ACTIONS.tracing],
+        Action: [
+          ...WORKLOAD_BOUNDARY_ACTIONS.vpc,
+          ...WORKLOAD_BOUNDARY_ACTIONS.tracing,
+          ...WORKLOAD_BOUNDARY_ACTIONS.logDelivery,
+        ],
         Resource: "*",
       },
       {
@@ -52,8 +74,26 @@ export function workloadBoundaryDocument(partition: string, accountId: string) {
       {
         Sid: "ModelWheelObjects",
         Effect: "Allow",
-        Action: [...WORKLOAD_BOUNDARY_ACTIONS.modelWheel],
+        Action: [...WORKLOAD_BOUNDARY_ACTIONS.modelWheel, ...WORKLOAD_BOUNDARY_ACTIONS.batchJobObjects],
         Resource: `arn:${partition}:s3:::*/*`,
+      },
+      {
+        Sid: "BatchJobBuckets",
+        Effect: "Allow",
+        Action: [...WORKLOAD_BOUNDARY_ACTIONS.batchJobBuckets],
+        Resource: `arn:${partition}:s3:::*`,
+      },
+      {
+        Sid: "BatchJobWorkersOfThisAccount",
+        Effect: "Allow",
+        Action: [...WORKLOAD_BOUNDARY_ACTIONS.batchJobInvoke],
+        Resource: `arn:${partition}:lambda:*:${accountId}:function:*`,
+      },
+      {
+        Sid: "BatchJobExecutionsOfThisAccount",
+        Effect: "Allow",
+        Action: [...WORKLOAD_BOUNDARY_ACTIONS.batchJobExecutions],
+        Resource: `arn:${partition}:states:*:${accountId}:*`,
       },
     ],
   };

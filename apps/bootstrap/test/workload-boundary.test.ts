@@ -33,7 +33,8 @@ describe("the workload boundary document", () => {
 
   test("only the workloads' actions: nothing of IAM, STS, KMS or Lambda management, no wildcard", () => {
     expect(actions.filter((a) => a.includes("*"))).toEqual([]);
-    expect(actions.filter((a) => /^(iam|sts|kms|lambda|organizations):/.test(a))).toEqual([]);
+    // Invoking a function is no management: the batch job's state machine calls its worker (this account's only).
+    expect(actions.filter((a) => /^(iam|sts|kms|lambda|organizations):/.test(a))).toEqual(["lambda:InvokeFunction"]);
     expect(document.Statement.every((st) => st.Effect === "Allow")).toBe(true);
   });
 
@@ -41,5 +42,7 @@ describe("the workload boundary document", () => {
     const bySid = Object.fromEntries(document.Statement.map((st) => [st.Sid, st]));
     expect(bySid.OwnLogGroupsOfThisAccount.Resource).toBe("arn:aws:logs:*:123456789012:log-group:*");
     expect(bySid.ModelStoresOfThisAccount.Resource).toBe("arn:aws:elasticfilesystem:*:123456789012:file-system/*");
+    expect(bySid.BatchJobWorkersOfThisAccount.Resource).toBe("arn:aws:lambda:*:123456789012:function:*");
+    expect(bySid.BatchJobExecutionsOfThisAccount.Resource).toBe("arn:aws:states:*:123456789012:*");
   });
 });

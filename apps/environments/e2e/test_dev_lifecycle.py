@@ -24,6 +24,7 @@ UNSUPPORTED_BY_MOTO = {
     "aws_s3_bucket_policy",
     "aws_cloudwatch_metric_alarm",
     "aws_cloudwatch_dashboard",
+    "aws_sfn_state_machine",
 }
 # Created, read and re-planned like the rest, but moto 5.2.5 has no API to delete them (EFS
 # DeleteFileSystemPolicy): they are dropped from the state before destroy; deleting the file system
@@ -106,7 +107,7 @@ def test_plan_review_before_deploy(deployment: Deployment) -> None:
     assert len(changes) == expected
     assert f"**Plan: {expected} to add, 0 to change, 0 to destroy**." in review
     assert "REPLACED" not in review and "DESTROYED" not in review
-    assert "| `aws_lambda_function` | 3 |" in review  # the model, its sync, the catalog
+    assert "| `aws_lambda_function` | 4 |" in review  # the model, its sync, the catalog, the batch worker
     assert review == summarize(plan, STACK), "plan-review.md is the summarizer's output for plan.json"
 
 
@@ -180,7 +181,7 @@ def test_emulator_has_the_model_store(deployment: Deployment, state: dict) -> No
 def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict) -> None:
     lam = deployment.client("lambda")
     names = sorted(f["FunctionName"] for f in lam.list_functions()["Functions"])
-    assert names == ["spacy-dev-catalog", FUNCTION, f"{FUNCTION}-sync"]
+    assert names == ["spacy-dev-catalog", FUNCTION, f"{FUNCTION}-sync", "spacy-dev-ner-job-worker"]
     # Execution roles carry inline policies only: no AWS-managed policy is attached to either.
     iam = deployment.client("iam")
     for role in (f"{FUNCTION}-role", f"{FUNCTION}-sync-role", "spacy-dev-catalog-role"):
@@ -195,6 +196,8 @@ def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict)
         f"{FUNCTION}-sync-role",
         "spacy-dev-catalog-role",
         "spacy-dev-flow-logs",
+        "spacy-dev-ner-job-worker-role",
+        "spacy-dev-ner-job-sfn",
     ):
         carried = iam.get_role(RoleName=role)["Role"]["PermissionsBoundary"]["PermissionsBoundaryArn"]
         assert carried == boundary, role
@@ -222,10 +225,28 @@ def test_emulator_has_the_functions_and_api(deployment: Deployment, state: dict)
 
     s3 = deployment.client("s3")
     buckets = [b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"] != STATE_BUCKET]
-    assert len(buckets) == 1 and buckets[0].startswith("spacy-dev-layer-")
+    assert sorted(name.rsplit("-", 1)[0] for name in buckets) == ["spacy-dev-layer", "spacy-dev-ner-job-data"]
     logs = deployment.client("logs")
     groups = {g["logGroupName"]: g.get("retentionInDays") for g in logs.describe_log_groups()["logGroups"]}
     assert groups[f"/aws/lambda/{FUNCTION}"] == 14
+
+
+def test_emulator_has_the_batch_job(deployment: Deployment, state: dict) -> None:
+    # The state machine itself is an emulator gap (ValidateStateMachineDefinition); its ASL is validated and
+    # executed by modules/ner-batch-job's own suites. Its worker, roles and bucket are deployed here.
+    worker = deployment.client("lambda").get_function(FunctionName="spacy-dev-ner-job-worker")[
+        "Configuration"
+    ]
+    assert worker["Handler"] == "batch_worker.handler" and worker["MemorySize"] == 1769
+    assert worker["Environment"]["Variables"]["OUTPUT_PREFIX"] == "output/"
+    iam = deployment.client("iam")
+    assert iam.get_role(RoleName="spacy-dev-ner-job-sfn")["Role"]["AssumeRolePolicyDocument"]
+    assert (
+        "spacy-dev-ner-job-worker-data"
+        in iam.list_role_policies(RoleName="spacy-dev-ner-job-worker-role")["PolicyNames"]
+    )
+    assert state["outputs"]["batch_job_state_machine_arn"].endswith(":stateMachine:spacy-dev-ner-job")
+    assert state["outputs"]["batch_job_input_uri"].startswith("s3://spacy-dev-ner-job-data-")
 
 
 def test_replan_has_no_changes(deployment: Deployment) -> None:
@@ -363,6 +384,7 @@ def test_adding_a_model_plans_only_its_resources_then_applies_and_replans_clean(
         f"spacy-dev-{SECOND}-sync",
         FUNCTION,
         f"{FUNCTION}-sync",
+        "spacy-dev-ner-job-worker",
     ]
     api = deployment.client("apigatewayv2")
     (api_id,) = [a["ApiId"] for a in api.get_apis()["Items"]]

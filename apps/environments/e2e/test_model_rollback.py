@@ -118,8 +118,9 @@ def _replans_clean(d: Deployment, name: str) -> None:
 
 # What a version change plans, and nothing more: the sync invoked again for the new version (its invocation
 # replaced, because its input names the version), then the environment of the model's function, its sync
-# function and the catalog function updated in place.
+# function, the catalog function and the batch job's worker (it serves the default model) updated in place.
 SWITCH = [
+    ("aws_lambda_function", ("update",)),
     ("aws_lambda_function", ("update",)),
     ("aws_lambda_function", ("update",)),
     ("aws_lambda_function", ("update",)),

@@ -21,6 +21,7 @@ const SERVICES: readonly (keyof AwsProviderEndpoints)[] = [
   "lambda",
   "s3",
   "s3Control",
+  "sfn",
   "sns",
   "sts",
   "xray",
@@ -77,6 +78,9 @@ export const EMULATOR_UNSUPPORTED: Readonly<Record<string, string>> = {
     "provider 6.25 calls CloudWatch over the Smithy RPC v2 CBOR protocol; moto 5.2.5 answers PutMetricAlarm with 404",
   aws_cloudwatch_dashboard: "same CloudWatch protocol gap as the alarms (PutDashboard)",
   aws_efs_backup_policy: "moto 5.2.5 implements EFS DescribeBackupPolicy but not PutBackupPolicy",
+  aws_sfn_state_machine:
+    "provider 6.25 validates every definition with Step Functions ValidateStateMachineDefinition before create; " +
+    "moto 5.2.5 does not implement it (500)",
   aws_s3_bucket_policy:
     "moto 5.2.5 evaluates only StringEquals conditions and treats any other (Bool aws:SecureTransport) as met, " +
     "so the TLS-only Deny statement denies every object upload (403 on PutObject/UploadPart)",

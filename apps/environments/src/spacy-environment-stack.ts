@@ -8,6 +8,7 @@ import { Network } from "@serverless-spacy/network";
 import { ModelSync } from "@serverless-spacy/shared";
 import { LIVE_ALIAS, ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 import { AlarmTopic } from "./alarm-topic";
+import { addBatchJob } from "./batch-job";
 import { configureBackend } from "./backend";
 import { managedPolicyArn } from "./config/delivery";
 import { exampleValuesIn } from "./config/examples";
@@ -174,7 +175,28 @@ export class SpacyEnvironmentStack extends TerraformStack {
     api.addCatalog(catalog);
     const main = served.find((entry) => entry.model.name === defaultModel.name)!;
 
-    const alarmNames = [...api.alarmNames, ...served.flatMap((entry) => entry.fn.alarmNames)];
+    const batchJob = config.batchJob
+      ? addBatchJob(this, {
+          name,
+          environment,
+          config: config.batchJob,
+          // The job serves the environment's default model, from the same access point, read-only.
+          model: { name: main.model.name, version: main.model.version },
+          network,
+          modelStore,
+          layer,
+          modelReady: [main.sync.invocation],
+          alarmActions,
+          logRetentionDays: config.function.logRetentionDays,
+          permissionsBoundary,
+        })
+      : undefined;
+
+    const alarmNames = [
+      ...api.alarmNames,
+      ...served.flatMap((entry) => entry.fn.alarmNames),
+      ...(batchJob ? [batchJob.alarmName] : []),
+    ];
     if (config.alarms.enabled) {
       const environmentAlarms = new EnvironmentAlarms(this, "environment-alarms", {
         name,

@@ -25,6 +25,7 @@ describe("several models behind one API", () => {
       "spacy-dev-en_acme_support-sync",
       "spacy-dev-en_core_web_sm",
       "spacy-dev-en_core_web_sm-sync",
+      "spacy-dev-ner-job-worker", // the batch job, on the default model
     ]);
     const routes = Object.fromEntries(values(two, "aws_apigatewayv2_route").map((r) => [r.route_key, r.target]));
     expect(Object.keys(routes).sort()).toEqual([

@@ -32,7 +32,7 @@ describe("environment stacks", () => {
     expect(inventory).toMatchSnapshot();
   });
 
-  test("both functions run CPython 3.12 on the layer, from an asset named by the hash of their sources", () => {
+  test("every function runs CPython 3.12 on the layer, from an asset named by the hash of its sources", () => {
     for (const [environment, s] of Object.entries(stacks)) {
       const layers = Object.keys(s.resource.aws_lambda_layer_version);
       expect(layers).toHaveLength(1);
@@ -42,6 +42,8 @@ describe("environment stacks", () => {
         [`spacy-${environment}-catalog`, "catalog_handler.handler"],
         [`spacy-${environment}-${model}`, "ner_handler.handler"],
         [`spacy-${environment}-${model}-sync`, "model_sync.handler"],
+        // The batch job's worker shares the API's runtime folder (and so its asset).
+        ...(environment === "staging" ? [] : [[`spacy-${environment}-ner-job-worker`, "batch_worker.handler"]]),
       ]);
       for (const f of functions) {
         expect(f.runtime).toBe("python3.12");

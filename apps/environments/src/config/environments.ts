@@ -49,6 +49,8 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     api: { auth: "none", throttlingRateLimit: 5, throttlingBurstLimit: 10 },
     // Its alarms notify whoever subscribes.
     alarms: { enabled: true },
+    // NER batch job: small, within the open API's cap on what dev may reserve.
+    batchJob: { memorySize: 1769, reservedConcurrency: 2, maxConcurrency: 2 },
     // Deployed by the pipeline on every push to main, so its state lives in the bucket like the others'.
     delivery: { pipeline: true, pullRequestPlans: true },
     backend: { bucket: EXAMPLE_STATE_BUCKET },
@@ -115,6 +117,7 @@ export const environments: Record<string, EnvironmentConfigInput> = {
     function: { tracing: true, logRetentionDays: 90 },
     api: { auth: "iam", throttlingRateLimit: 100, throttlingBurstLimit: 50 },
     alarms: { enabled: true, subscriptions: [{ protocol: "email", endpoint: "spacy-prod-oncall@example.com" }] },
+    batchJob: { memorySize: 1769, reservedConcurrency: 20, maxConcurrency: 20 },
     // Not planned on pull requests: its plan role trusts only the deploy workflow on main (see apps/bootstrap).
     delivery: { pipeline: true, pullRequestPlans: false },
     backend: { bucket: EXAMPLE_STATE_BUCKET },

@@ -16,6 +16,7 @@ import {
 } from "@serverless-spacy/shared";
 import { API_AUTH_MODES } from "@serverless-spacy/spacy-function";
 import { alarmsSchema } from "./alarms-schema";
+import { batchJobSchema } from "./batch-job-schema";
 import { IAM_POLICY_NAME_PATTERN, deliverySchema } from "./delivery";
 
 // Allowed values come from the packages whose constructs check them again, so the config report and the
@@ -116,6 +117,8 @@ export const environmentConfigSchema = z
       throttlingRateLimit: z.number().positive().default(100),
     }),
     alarms: alarmsSchema,
+    /** The NER batch job (Step Functions Distributed Map over S3); none when absent. */
+    batchJob: batchJobSchema.optional(),
     /** Remote state. Without it the stack keeps state in a local file, which is only fit for a laptop. */
     backend: z
       .strictObject({
