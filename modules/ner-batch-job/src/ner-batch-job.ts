@@ -71,11 +71,17 @@ export interface NerBatchJobAlarmsProps {
 }
 
 export interface NerBatchJobProps {
-  /** Name of the state machine (1–57 of A-Z a-z 0-9 - _); the worker is "<name>-worker", the state machine's role "<name>-sfn". @default the construct id */
+  /**
+   * Name of the state machine (1–57 of A-Z a-z 0-9 - _); the worker is "<name>-worker", the state machine's role
+   * "<name>-sfn". @default the construct id
+   */
   readonly name?: string;
   /** VPC the worker's network interfaces live in: the model store's VPC. */
   readonly vpcId: string;
-  /** Private subnets the worker runs in (1–16); each needs a mount target of the store in its AZ, and a way to S3 (gateway endpoint or NAT). */
+  /**
+   * Private subnets the worker runs in (1–16); each needs a mount target of the store in its AZ, and a way to S3
+   * (gateway endpoint or NAT).
+   */
   readonly subnetIds: string[];
   /** The model store, mounted read-only through its access point (as SpacyFunction mounts it). */
   readonly modelStore: IModelStore;
@@ -87,31 +93,55 @@ export interface NerBatchJobProps {
   readonly modelReady?: ITerraformDependable[];
   /** Concurrent executions reserved for (and capping) the worker; the map's maxConcurrency may not exceed it. */
   readonly reservedConcurrency: number;
-  /** Worker invocations at once (the Distributed Map's MaxConcurrency); at most reservedConcurrency. @default reservedConcurrency */
+  /**
+   * Worker invocations at once (the Distributed Map's MaxConcurrency); at most reservedConcurrency. @default
+   * reservedConcurrency
+   */
   readonly maxConcurrency?: number;
   /** Worker memory in MB (128–10240); CPU scales with it (one vCPU at 1769 MB). @default 1769 */
   readonly memorySize?: number;
-  /** Worker timeout in seconds (1–900); a batch cut off by it is retried and resumes at its first unfinished chunk. @default 900 */
+  /**
+   * Worker timeout in seconds (1–900); a batch cut off by it is retried and resumes at its first unfinished chunk.
+   * @default 900
+   */
   readonly timeout?: number;
   /** Documents per chunk (one output object each) unless the execution input says otherwise (1–10000). @default 100 */
   readonly chunkDocuments?: number;
   /** Chunks per worker invocation (the ItemBatcher's MaxItemsPerBatch, 1–1000). @default 4 */
   readonly chunksPerInvocation?: number;
-  /** Percentage of batches that may fail after their retries without failing the map run (0–100); their documents are listed as missing in the summary and the execution still ends in JobIncomplete. @default 0 */
+  /**
+   * Percentage of batches that may fail after their retries without failing the map run (0–100); their documents are
+   * listed as missing in the summary and the execution still ends in JobIncomplete. @default 0
+   */
   readonly toleratedFailurePercentage?: number;
   /** Where the worker mounts the access point; one directory directly under /mnt/. @default "/mnt/models" */
   readonly mountPath?: string;
-  /** Name of an existing bucket for the input and output; its encryption and policies are yours. @default a private, versioned, encrypted, TLS-only bucket is created */
+  /**
+   * Name of an existing bucket for the input and output; its encryption and policies are yours. @default a private,
+   * versioned, encrypted, TLS-only bucket is created
+   */
   readonly bucketName?: string;
   /** Prefix jobs read their input under (each job names a location below it). @default "input/" */
   readonly inputPrefix?: string;
-  /** Prefix jobs write their results under (each job names a location below it; must not overlap inputPrefix). @default "output/" */
+  /**
+   * Prefix jobs write their results under (each job names a location below it; must not overlap inputPrefix).
+   * @default "output/"
+   */
   readonly outputPrefix?: string;
-  /** Customer-managed KMS key for the created bucket and the state machine's data; both roles get kms:Decrypt and kms:GenerateDataKey on it. @default SSE-S3 for the bucket, an AWS-owned key for the state machine */
+  /**
+   * Customer-managed KMS key for the created bucket and the state machine's data; both roles get kms:Decrypt and
+   * kms:GenerateDataKey on it. @default SSE-S3 for the bucket, an AWS-owned key for the state machine
+   */
   readonly kmsKeyArn?: string;
-  /** Let `destroy` delete the created bucket with the corpora and results still in it (dev environments). @default false */
+  /**
+   * Let `destroy` delete the created bucket with the corpora and results still in it (dev environments). @default
+   * false
+   */
   readonly forceDestroyBucket?: boolean;
-  /** Prefix list of the VPC's S3 gateway endpoint: the worker's HTTPS egress goes only there. @default HTTPS egress to 0.0.0.0/0 (through a NAT gateway), with a synth warning */
+  /**
+   * Prefix list of the VPC's S3 gateway endpoint: the worker's HTTPS egress goes only there. @default HTTPS egress to
+   * 0.0.0.0/0 (through a NAT gateway), with a synth warning
+   */
   readonly s3PrefixListId?: string;
   /** Retention of the worker's and the state machine's log groups, in days. @default 30 */
   readonly logRetentionDays?: number;
@@ -119,7 +149,10 @@ export interface NerBatchJobProps {
   readonly alarms?: NerBatchJobAlarmsProps;
   /** ARN of a permissions boundary for the two roles the construct creates. @default none */
   readonly permissionsBoundary?: string;
-  /** Run the worker as this existing role instead of creating one; the construct attaches its inline policies. @default a new role "<name>-worker-role" */
+  /**
+   * Run the worker as this existing role instead of creating one; the construct attaches its inline policies.
+   * @default a new role "<name>-worker-role"
+   */
   readonly workerRole?: ExistingRole;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
@@ -188,7 +221,8 @@ export class NerBatchJob extends Construct {
     const workerName = `${s.name}-worker`;
     this.worker = new VpcPythonFunction(this, "worker", {
       name: workerName,
-      description: `NER batch worker of ${s.name}: ${props.model.name} ${props.model.version} from the store, S3 in and out`,
+      description:
+        `NER batch worker of ${s.name}: ${props.model.name} ${props.model.version} from the store, ` + `S3 in and out`,
       securityGroupDescription: `NER batch worker ${workerName}: NFS to the model store, HTTPS to S3`,
       vpcId: props.vpcId,
       subnetIds: props.subnetIds,
@@ -337,7 +371,9 @@ export class NerBatchJob extends Construct {
     this.alarmName = `${s.name}-executions-failed`;
     new CloudwatchMetricAlarm(this, "executions-failed", {
       alarmName: this.alarmName,
-      alarmDescription: `A run of the NER batch job ${s.name} failed, timed out or was aborted: see its _summary.json and execution history`,
+      alarmDescription:
+        `A run of the NER batch job ${s.name} failed, timed out or was aborted: see its ` +
+        `_summary.json and execution history`,
       namespace: "AWS/States",
       metricName: "ExecutionsFailed",
       dimensions: { StateMachineArn: stateMachineArn },

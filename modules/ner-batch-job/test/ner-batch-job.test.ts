@@ -78,7 +78,7 @@ describe("NerBatchJob", () => {
     expect(aslValidator(broken).isValid).toBe(false);
   });
 
-  test("a Distributed Map reads the chunk manifest from S3, batches it, tolerates nothing by default, writes results", () => {
+  test("a Distributed Map reads the chunk manifest from S3, batches it, tolerates no failure, writes results", () => {
     expect(map.Type).toBe("Map");
     expect(map.ItemProcessor.ProcessorConfig.Mode).toBe("DISTRIBUTED");
     expect(map.ItemReader).toEqual({

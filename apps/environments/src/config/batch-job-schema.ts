@@ -28,7 +28,9 @@ export const batchJobSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["maxConcurrency"],
-        message: `must be at most batchJob.reservedConcurrency (${job.reservedConcurrency}): more workers than are reserved would only be throttled`,
+        message:
+          `must be at most batchJob.reservedConcurrency (${job.reservedConcurrency}): more workers ` +
+          `than are reserved would only be throttled`,
       });
     }
   });
