@@ -57,8 +57,10 @@ export function emulatorProviderSettings(endpoint: string): Partial<AwsProviderC
     // a same-account security group reference from a cross-account one and re-plans every rule.
     skipMetadataApiCheck: "true",
     s3UsePathStyle: true,
-    // An API the emulator lacks answers 500; fail on the first retry instead of backing off for minutes.
-    maxRetries: 1,
+    // A few attempts, not the provider's 25: an API the emulator lacks answers 500 and must fail within
+    // seconds, not back off for minutes; but under load the emulator's server drops a keep-alive connection
+    // now and then ("use of closed network connection"), which the AWS SDK retries as a connection error.
+    maxRetries: 4,
     // Every request the endpoints above do not catch goes to the emulator too, never to AWS: S3 Control
     // (bucket tags, once the account id is known) prefixes the account id to the endpoint's host, which the
     // proxy (the emulator itself) still answers; an HTTPS request to a real AWS host is refused there.

@@ -20,7 +20,7 @@ describe("emulator gaps", () => {
       }
     }
     expect(new Set(off)).toEqual(new Set(Object.keys(EMULATOR_UNSUPPORTED)));
-    expect(dev.provider.aws[0].max_retries).toBe(1);
+    expect(dev.provider.aws[0].max_retries).toBe(4);
   });
 
   test("real environments are untouched", () => {
