@@ -62,7 +62,7 @@ typecheck "$client/src:$client/tests" --no-check-untyped-defs "$client/tests"
 batch=modules/ner-batch-job
 typecheck "$runtime/src:$batch/local:$batch/cli:modules/spacy-function/bench" \
   "$runtime/src/batch_worker.py" "$batch/local" "$batch/cli" "$batch/bench"
-typecheck "$runtime/src:$batch/local:$batch/cli:$batch/tests" --no-check-untyped-defs "$batch/tests"
+typecheck "$runtime/src:$batch/local:$batch/cli:$batch/tests:scripts/python" --no-check-untyped-defs "$batch/tests"
 selection=()
 if ((unit)); then
   selection=(-m "not (pip or rie or model or tools)")

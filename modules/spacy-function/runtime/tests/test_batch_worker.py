@@ -13,7 +13,7 @@ import batch_worker
 import boto3
 import pytest
 import spacy
-from moto.server import ThreadedMotoServer
+from testkit.s3 import moto_s3
 
 BUCKET = "corpus"
 REGION = "eu-west-1"
@@ -21,13 +21,8 @@ REGION = "eu-west-1"
 
 @pytest.fixture(scope="module")
 def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with moto_s3() as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
