@@ -15,6 +15,6 @@ module.exports = {
   moduleNameMapper: {
     "^@serverless-spacy/(network|model-store|spacy-function|ner-batch-job)$": `${source("modules/$1")}/index.ts`,
     "^@serverless-spacy/shared$": `${source("packages/shared")}/index.ts`,
-    "^@serverless-spacy/shared/client$": `${source("packages/shared")}/client/index.ts`,
+    "^@serverless-spacy/shared/(client|internal)$": `${source("packages/shared")}/$1/index.ts`,
   },
 };

@@ -4,7 +4,7 @@ import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
-import { ModelSync, spacyModelWheel } from "@serverless-spacy/shared";
+import { ModelSync, spacyModelWheel } from "@serverless-spacy/shared/internal";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 /** The team's network, as its platform publishes it. */

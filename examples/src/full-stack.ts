@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
-import { ModelSync, spacyModelWheel } from "@serverless-spacy/shared";
+import { ModelSync, spacyModelWheel } from "@serverless-spacy/shared/internal";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 export class SearchNerStack extends TerraformStack {

@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
-import { ModelSync, spacyModelWheel, type ModelSpec } from "@serverless-spacy/shared";
+import { ModelSync, spacyModelWheel, type ModelSpec } from "@serverless-spacy/shared/internal";
 import { ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 const MODELS: { spec: ModelSpec; memorySize: number }[] = [

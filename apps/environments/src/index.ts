@@ -7,4 +7,4 @@ export { environments } from "./config/environments";
 export { ConfigError, loadEnvironments } from "./config/load";
 export type { EnvironmentConfig, EnvironmentConfigInput } from "./config/schema";
 export { buildApp, type BuildAppOptions } from "./app";
-export { skipCheckov } from "@serverless-spacy/shared";
+export { skipCheckov } from "@serverless-spacy/shared/internal";

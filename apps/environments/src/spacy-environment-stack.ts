@@ -5,7 +5,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
-import { ModelSync } from "@serverless-spacy/shared";
+import { ModelSync } from "@serverless-spacy/shared/internal";
 import { LIVE_ALIAS, ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 import { AlarmTopic } from "./alarm-topic";
 import { addBatchJob } from "./batch-job";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Testing, type TerraformStack } from "cdktf";
-import { documentRouteFor, documentRouteKeys, isTemplated, type OpenApiPaths } from "@serverless-spacy/shared";
+import { documentRouteFor, documentRouteKeys, isTemplated, type OpenApiPaths } from "@serverless-spacy/shared/internal";
 import { buildApp } from "../src/app";
 import { environments } from "../src/config/environments";
 import { withSecondModel } from "../e2e/second-model";

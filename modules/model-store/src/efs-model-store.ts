@@ -10,8 +10,9 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { granteeKey, skipCheckov, type IModelStore } from "@serverless-spacy/shared";
-import { mountStatements, type MountAccess, type MountGrantee, type PolicyStatement } from "./mount-access";
+import { Grant, type Grantee, type IModelStore } from "@serverless-spacy/shared";
+import { granteeKey, skipCheckov } from "@serverless-spacy/shared/internal";
+import { mountStatements, type MountAccess, type PolicyStatement } from "./mount-access";
 
 export const THROUGHPUT_MODES = ["elastic", "bursting", "provisioned"] as const;
 export type ThroughputMode = (typeof THROUGHPUT_MODES)[number];
@@ -214,13 +215,13 @@ export class EfsModelStore extends Construct implements IModelStore {
   }
 
   /** Let a role mount the store read-only through the access point (the API function). */
-  public grantRead(grantee: MountGrantee): ITerraformDependable[] {
-    return this.grant(grantee, "read");
+  public grantRead(grantee: Grantee): Grant {
+    return new Grant(grantee, this.grant(grantee, "read"));
   }
 
   /** Let a role mount and write the store through the access point (the model sync). */
-  public grantReadWrite(grantee: MountGrantee): ITerraformDependable[] {
-    return this.grant(grantee, "read-write");
+  public grantReadWrite(grantee: Grantee): Grant {
+    return new Grant(grantee, this.grant(grantee, "read-write"));
   }
 
   /** Identity-policy statements for mounting through this store's access point, scoped to it. */
@@ -228,7 +229,7 @@ export class EfsModelStore extends Construct implements IModelStore {
     return mountStatements(access, this.fileSystemArn, this.accessPointArn);
   }
 
-  private grant(grantee: MountGrantee, access: MountAccess): ITerraformDependable[] {
+  private grant(grantee: Grantee, access: MountAccess): ITerraformDependable[] {
     // Read-write already includes read: a later read grant reuses it rather than downgrading the role.
     const effective = this.grants.get(grantee.roleArn) === "read-write" ? "read-write" : access;
     this.grants.set(grantee.roleArn, effective);
@@ -359,7 +360,7 @@ function nfsIngress(
 function grantPolicy(
   scope: Construct,
   storeName: string,
-  grantee: MountGrantee,
+  grantee: Grantee,
   access: MountAccess,
   statements: PolicyStatement[],
 ): ITerraformDependable {
@@ -411,8 +412,8 @@ class ImportedEfsModelStore extends Construct implements IModelStore {
     return [nfsIngress(this, this.securityGroupId, securityGroupId, description)];
   }
 
-  public grantRead(grantee: MountGrantee): ITerraformDependable[] {
-    return [
+  public grantRead(grantee: Grantee): Grant {
+    return new Grant(grantee, [
       grantPolicy(
         this,
         this.node.id,
@@ -420,11 +421,11 @@ class ImportedEfsModelStore extends Construct implements IModelStore {
         "read",
         mountStatements("read", this.fileSystemArn, this.accessPointArn),
       ),
-    ];
+    ]);
   }
 
-  public grantReadWrite(grantee: MountGrantee): ITerraformDependable[] {
-    return [
+  public grantReadWrite(grantee: Grantee): Grant {
+    return new Grant(grantee, [
       grantPolicy(
         this,
         this.node.id,
@@ -432,6 +433,6 @@ class ImportedEfsModelStore extends Construct implements IModelStore {
         "read-write",
         mountStatements("read-write", this.fileSystemArn, this.accessPointArn),
       ),
-    ];
+    ]);
   }
 }

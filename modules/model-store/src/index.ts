@@ -8,11 +8,5 @@ export {
   type ModelStoreAccessPointProps,
   type ThroughputMode,
 } from "./efs-model-store";
-export {
-  clientActions,
-  mountStatements,
-  type MountAccess,
-  type MountGrantee,
-  type PolicyStatement,
-} from "./mount-access";
+export { clientActions, mountStatements, type MountAccess, type PolicyStatement } from "./mount-access";
 export type { IModelStore } from "@serverless-spacy/shared";

@@ -1,6 +1,6 @@
-import type { MountGrantee, PolicyStatement } from "@serverless-spacy/shared";
+import type { PolicyStatement } from "@serverless-spacy/shared/internal";
 
-export type { MountGrantee, PolicyStatement };
+export type { PolicyStatement };
 
 /** What a grantee may do on the model store, always through its access point. */
 export type MountAccess = "read" | "read-write";

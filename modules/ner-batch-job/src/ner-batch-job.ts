@@ -1,4 +1,5 @@
 import * as path from "path";
+import type { IModelStore } from "@serverless-spacy/shared";
 import {
   FUNCTION_NAME_PATTERN,
   LOG_RETENTION_DAYS,
@@ -6,9 +7,8 @@ import {
   granteeKey,
   skipCheckov,
   type ExistingRole,
-  type IModelStore,
   type PolicyStatement,
-} from "@serverless-spacy/shared";
+} from "@serverless-spacy/shared/internal";
 import { HANDLER_SOURCE_DIR, type ISpacyLayer, type SpacyModel } from "@serverless-spacy/spacy-function";
 import { Annotations, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";

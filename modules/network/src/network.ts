@@ -17,7 +17,7 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { skipCheckov } from "@serverless-spacy/shared";
+import { skipCheckov } from "@serverless-spacy/shared/internal";
 import { NetworkAcls } from "./network-acls";
 import { assertCidr, splitCidr, cidrContains, cidrsOverlap } from "./cidr";
 import { NAT_GATEWAY_MODES, type NatGatewayMode } from "./nat-gateway-mode";

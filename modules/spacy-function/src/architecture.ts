@@ -1,4 +1,4 @@
-import { LAMBDA_ARCHITECTURES, type LambdaArchitecture } from "@serverless-spacy/shared";
+import { LAMBDA_ARCHITECTURES, type LambdaArchitecture } from "@serverless-spacy/shared/internal";
 
 /**
  * Instruction sets a Lambda function (and the compiled wheels in its layer) can target. The function and
@@ -8,4 +8,4 @@ export const ARCHITECTURES = LAMBDA_ARCHITECTURES;
 
 export type Architecture = LambdaArchitecture;
 
-export { LAYER_RUNTIME } from "@serverless-spacy/shared";
+export { LAYER_RUNTIME } from "@serverless-spacy/shared/internal";

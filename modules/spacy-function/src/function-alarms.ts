@@ -4,7 +4,7 @@ import {
   CloudwatchMetricAlarm,
   type CloudwatchMetricAlarmConfig,
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
-import { assertAtLeast, invalid } from "./validation";
+import { assertAtLeast, invalid } from "@serverless-spacy/shared/internal";
 
 /** CloudWatch alarms on the function and its API. */
 export interface SpacyAlarmsProps {

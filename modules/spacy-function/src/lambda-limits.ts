@@ -5,4 +5,4 @@ export {
   MAX_VPC_SUBNETS,
   MEMORY_LIMITS,
   TIMEOUT_LIMITS,
-} from "@serverless-spacy/shared";
+} from "@serverless-spacy/shared/internal";

@@ -1,9 +1,10 @@
-import { VpcPythonFunction, skipCheckov, type IModelStore } from "@serverless-spacy/shared";
+import type { IModelStore } from "@serverless-spacy/shared";
+import { VpcPythonFunction, skipCheckov } from "@serverless-spacy/shared/internal";
 import { Construct } from "constructs";
 import type { ISpacyApiTarget } from "./ner-http-api";
 import { LOG_RETENTION_DAYS, type LogRetentionDays } from "./log-retention";
 import { HANDLER_SOURCE_DIR, type SpacyModel } from "./spacy-function";
-import { assertOneOf, invalid } from "./validation";
+import { assertOneOf, invalid } from "@serverless-spacy/shared/internal";
 
 /** Module and function of the catalog's Python entry point in `runtime/src`. */
 export const CATALOG_HANDLER = "catalog_handler.handler";

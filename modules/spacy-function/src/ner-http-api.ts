@@ -1,6 +1,6 @@
 import { Lazy, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { API_ROUTES, granteeKey, skipCheckov } from "@serverless-spacy/shared";
+import { API_ROUTES, granteeKey, skipCheckov } from "@serverless-spacy/shared/internal";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
 import { Apigatewayv2Integration } from "@cdktf/provider-aws/lib/apigatewayv2-integration";
@@ -13,7 +13,7 @@ import { API_AUTH_MODES, ROUTE_AUTHORIZATION_TYPES, type ApiAuthMode, type JwtAu
 import { HTTP_API_MAX_INTEGRATION_TIMEOUT } from "./lambda-limits";
 import { ApiAlarms, type ApiAlarmsProps } from "./api-alarms";
 import { LOG_RETENTION_DAYS } from "./log-retention";
-import { assertAtLeast, assertMatches, assertOneOf, invalid } from "./validation";
+import { assertAtLeast, assertMatches, assertOneOf, invalid } from "@serverless-spacy/shared/internal";
 
 /**
  * The routes of one model the Python handler dispatches on; they must equal `API_ROUTES` in

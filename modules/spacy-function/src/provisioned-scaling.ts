@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { AppautoscalingPolicy } from "@cdktf/provider-aws/lib/appautoscaling-policy";
 import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautoscaling-scheduled-action";
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
-import { assertIntegerInRange, assertMatches, invalid } from "./validation";
+import { assertIntegerInRange, assertMatches, invalid } from "@serverless-spacy/shared/internal";
 
 /** Lambda's provisioned-concurrency dimension in Application Auto Scaling. */
 export const PROVISIONED_CONCURRENCY_DIMENSION = "lambda:function:ProvisionedConcurrency";

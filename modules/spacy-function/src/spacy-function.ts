@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import type { IModelStore } from "@serverless-spacy/shared";
 import {
   DEFAULT_MOUNT_PATH,
   FUNCTION_NAME_PATTERN,
@@ -9,8 +10,7 @@ import {
   modelVersionProblem,
   skipCheckov,
   type ExistingRole,
-  type IModelStore,
-} from "@serverless-spacy/shared";
+} from "@serverless-spacy/shared/internal";
 import { Annotations, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { type IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -43,7 +43,13 @@ import {
   type ProvisionedConcurrencyScaling,
 } from "./provisioned-scaling";
 import type { ISpacyLayer } from "./spacy-layer";
-import { assertAtLeast, assertIntegerInRange, assertMatches, assertOneOf, invalid } from "./validation";
+import {
+  assertAtLeast,
+  assertIntegerInRange,
+  assertMatches,
+  assertOneOf,
+  invalid,
+} from "@serverless-spacy/shared/internal";
 
 /** Module and function of the Python entry point in `runtime/src`. */
 export const HANDLER = "ner_handler.handler";

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { App, Fn, TerraformLocal, TerraformStack, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { skipCheckov } from "@serverless-spacy/shared";
+import { skipCheckov } from "@serverless-spacy/shared/internal";
 import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -12,7 +12,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { ARCHITECTURES, LAYER_RUNTIME, type Architecture } from "./architecture";
-import { assertIntegerInRange, assertMatches, assertOneOf } from "./validation";
+import { assertIntegerInRange, assertMatches, assertOneOf } from "@serverless-spacy/shared/internal";
 
 /** What a function needs to know about the layer that carries spaCy. */
 export interface ISpacyLayer {

@@ -4,7 +4,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CHECKOV_SKIP_REASONS, skipCheckov } from "../src";
+import { CHECKOV_SKIP_REASONS, skipCheckov } from "../src/internal";
 
 const repo = path.resolve(__dirname, "..", "..", "..");
 

@@ -1,4 +1,5 @@
-import { SpacyApiClient, SpacyApiError, type ModelsResponse } from "../src";
+import { SpacyApiClient, SpacyApiError } from "../src/client";
+import { type ModelsResponse } from "../src/internal";
 
 const GOOGLE = { text: "Google", label: "ORG", start: 12, end: 18 };
 const MODELS: ModelsResponse = {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { SpacyApiClient, SpacyApiError, type ApiErrorCode, type Entity, type HealthResponse } from "../src";
+import { SpacyApiClient, SpacyApiError } from "../src/client";
+import { type ApiErrorCode, type Entity, type HealthResponse } from "../src/internal";
 
 // A stand-in for the Python handler behind API Gateway, on a real socket: it finds a few known names
 // and reports offsets the way Python does (code points), and answers errors in the handler's shape.

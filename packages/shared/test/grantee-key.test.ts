@@ -1,7 +1,7 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { granteeKey } from "../src";
+import { granteeKey } from "../src/internal";
 
 describe("granteeKey", () => {
   const stack = new TerraformStack(Testing.app(), "t");

@@ -10,7 +10,7 @@ import {
   spacyModelWheelUrl,
   type ModelSource,
   type ModelSyncProps,
-} from "../src";
+} from "../src/internal";
 
 const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1"];
 const SHA = "ab".repeat(32);

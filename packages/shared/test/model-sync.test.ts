@@ -13,7 +13,7 @@ import {
   spacyModelWheel,
   spacyModelWheelUrl,
   type ModelSyncProps,
-} from "../src";
+} from "../src/internal";
 import { sourceHash } from "../src/model-sync/source-hash";
 
 type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> };

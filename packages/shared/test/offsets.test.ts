@@ -1,4 +1,4 @@
-import { codePointToUtf16, toJsIndices, withJsIndices } from "../src";
+import { codePointToUtf16, toJsIndices, withJsIndices } from "../src/client";
 
 // Offsets as Python counts them: one per code point.
 const pythonFind = (text: string, needle: string) => {

@@ -6,7 +6,8 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { granteeKey, type IModelStore, type MountGrantee } from "../src";
+import { Grant, type Grantee, type IModelStore } from "../src";
+import { granteeKey } from "../src/internal";
 
 /**
  * A minimal model store for ModelSync's tests: real EFS resources, implementing only the interface, so
@@ -53,15 +54,15 @@ export class TestModelStore extends Construct implements IModelStore {
     ];
   }
 
-  public grantRead(grantee: MountGrantee): ITerraformDependable[] {
+  public grantRead(grantee: Grantee): Grant {
     return this.grant(grantee, ["elasticfilesystem:ClientMount"]);
   }
 
-  public grantReadWrite(grantee: MountGrantee): ITerraformDependable[] {
+  public grantReadWrite(grantee: Grantee): Grant {
     return this.grant(grantee, ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]);
   }
 
-  private grant(grantee: MountGrantee, actions: string[]): ITerraformDependable[] {
+  private grant(grantee: Grantee, actions: string[]): Grant {
     const statement = {
       Sid: actions.length > 1 ? "MountModelStoreReadWrite" : "MountModelStoreReadOnly",
       Effect: "Allow",
@@ -69,11 +70,11 @@ export class TestModelStore extends Construct implements IModelStore {
       Resource: this.fileSystemArn,
       Condition: { StringEquals: { "elasticfilesystem:AccessPointArn": this.accessPointArn } },
     };
-    return [
+    return new Grant(grantee, [
       new IamRolePolicy(this, `grant-${granteeKey(this, grantee.roleArn)}`, {
         role: grantee.roleName,
         policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }),
       }),
-    ];
+    ]);
   }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MEMORY_LIMITS, TIMEOUT_LIMITS } from "@serverless-spacy/shared";
+import { MEMORY_LIMITS, TIMEOUT_LIMITS } from "@serverless-spacy/shared/internal";
 
 /**
  * The optional NER batch job of an environment (NerBatchJob, @serverless-spacy/ner-batch-job): a Distributed Map

@@ -13,7 +13,7 @@ import {
   TIMEOUT_LIMITS,
   isModelName,
   isModelVersion,
-} from "@serverless-spacy/shared";
+} from "@serverless-spacy/shared/internal";
 import { API_AUTH_MODES } from "@serverless-spacy/spacy-function";
 import { alarmsSchema } from "./alarms-schema";
 import { batchJobSchema } from "./batch-job-schema";

@@ -9,7 +9,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
-import type { IModelStore, PolicyStatement } from "../model-store/model-store";
+import type { IModelStore } from "../model-store/model-store";
+import type { PolicyStatement } from "../internal/policy-statement";
 import { sourceHash } from "../model-sync/source-hash";
 import { NO_BYTECODE_NOTE, stagedCodeDir } from "../model-sync/staged-code";
 import { skipCheckov } from "./checkov";
@@ -181,7 +182,7 @@ export class VpcPythonFunction extends Construct {
 
     this.storeAccess = [
       ...store.allowMountFrom(this.securityGroup.id, `NFS from ${props.name}`),
-      ...(props.storeAccess === "read-write" ? store.grantReadWrite(this) : store.grantRead(this)),
+      ...(props.storeAccess === "read-write" ? store.grantReadWrite(this) : store.grantRead(this)).dependables,
     ];
 
     // The staged copy carries CPython 3.12 bytecode (`pnpm build:code`); /var/task is read-only, so without it

@@ -1,22 +1,6 @@
 import type { ITerraformDependable } from "cdktf";
-
-/** An IAM role that can be granted access to a model store. */
-export interface MountGrantee {
-  /** Name of the role, to attach the inline policy to. */
-  readonly roleName: string;
-  /** ARN of the role, to name it in the file system policy. */
-  readonly roleArn: string;
-}
-
-/** One IAM policy statement, in the JSON form IAM reads. */
-export interface PolicyStatement {
-  readonly Sid?: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Principal?: { AWS: string | string[] };
-  readonly Action: string | string[];
-  readonly Resource: string | string[];
-  readonly Condition?: Record<string, Record<string, string | string[]>>;
-}
+import type { Grant } from "../grants/grant";
+import type { Grantee } from "../grants/grantee";
 
 /**
  * What a function needs from the file system that holds the models: where to mount it and how to be let
@@ -38,10 +22,10 @@ export interface IModelStore {
    * What a function mounting the store must wait for (the mount targets); Lambda refuses the mount before they exist.
    */
   readonly mountTargets: ITerraformDependable[];
-  /** Let a role mount the store read-only through the access point; returns what the grant created (to depend on). */
-  grantRead(grantee: MountGrantee): ITerraformDependable[];
-  /** Let a role mount and write the store through the access point; returns what the grant created (to depend on). */
-  grantReadWrite(grantee: MountGrantee): ITerraformDependable[];
+  /** Let a role mount the store read-only through the access point; returns the grant (to depend on). */
+  grantRead(grantee: Grantee): Grant;
+  /** Let a role mount and write the store through the access point; returns the grant (to depend on). */
+  grantReadWrite(grantee: Grantee): Grant;
   /** Admit NFS (2049/tcp) to the mount targets from a security group; returns the rule (to depend on). */
   allowMountFrom(securityGroupId: string, description?: string): ITerraformDependable[];
 }
