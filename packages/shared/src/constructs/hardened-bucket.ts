@@ -20,11 +20,11 @@ export interface HardenedBucketProps {
   readonly kmsKeyArn?: string;
   /** Days a replaced or deleted object version is kept before it expires. @default 30 */
   readonly noncurrentVersionRetentionDays?: number;
-  /** Id of the lifecycle rule, naming what it expires (shown in plans and the console). @default "expire-noncurrent-versions" */
+  /** Id of the lifecycle rule, naming what it expires (plans show it). @default "expire-noncurrent-versions" */
   readonly lifecycleRuleId?: string;
   /** Let `terraform destroy` delete the bucket with its objects. @default false */
   readonly forceDestroy?: boolean;
-  /** Make Terraform refuse any plan that deletes the bucket (for what cannot be rebuilt, such as state). @default false */
+  /** Make Terraform refuse any plan that deletes the bucket (for what cannot be rebuilt). @default false */
   readonly preventDestroy?: boolean;
   /**
    * Whether this construct writes the encryption configuration and the TLS-only bucket policy; false when another
@@ -56,7 +56,7 @@ export class HardenedBucket extends Construct {
   public readonly bucketArn: string;
   /** The public access block; a bucket policy written elsewhere must wait for it (S3 refuses it meanwhile). */
   public readonly publicAccessBlock: S3BucketPublicAccessBlock;
-  /** The bucket's settings (access block, ownership, encryption, versioning, lifecycle, policy): depend on them before writing objects. */
+  /** The bucket's settings (access block, ownership, versioning, lifecycle, encryption, policy): objects wait for them. */
   public readonly settings: ITerraformDependable[];
 
   public constructor(scope: Construct, id: string, props: HardenedBucketProps) {
