@@ -56,7 +56,7 @@ export class HardenedBucket extends Construct {
   public readonly bucketArn: string;
   /** The public access block; a bucket policy written elsewhere must wait for it (S3 refuses it meanwhile). */
   public readonly publicAccessBlock: S3BucketPublicAccessBlock;
-  /** The bucket's settings (access block, ownership, versioning, lifecycle, encryption, policy): objects wait for them. */
+  /** The bucket's settings (access block, ownership, versioning, lifecycle, encryption, policy); objects wait. */
   public readonly settings: ITerraformDependable[];
 
   public constructor(scope: Construct, id: string, props: HardenedBucketProps) {
