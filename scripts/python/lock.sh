@@ -2,12 +2,14 @@
 # Regenerates the constraints files with pip's own resolver, for every supported Python:
 #   constraints.txt          <- requirements-dev.txt       (the project venv, .venv)
 #   constraints-checkov.txt  <- requirements-checkov.txt   (checkov's venv, .venv-checkov)
+#   constraints-pacmak.txt   <- requirements-pacmak.txt    (the jsii wheels' build venv, .venv-pacmak)
+#   constraints-cdktf.txt    <- requirements-cdktf.txt     (the Python consumer's venv, scripts/consumer/python.sh)
 # (The Lambda layer's requirements.txt targets Lambda's python3.12 only; `build_layer.py --lock` makes it.)
 #
 #   bash scripts/python/lock.sh                        # keep every pin that still resolves; pin what is new
 #   bash scripts/python/lock.sh --upgrade-package NAME # also re-resolve NAME (repeatable)
 #   bash scripts/python/lock.sh --upgrade              # re-resolve everything to the newest that fits
-#   bash scripts/python/lock.sh project|checkov        # only one of the two files
+#   bash scripts/python/lock.sh project|checkov|pacmak|cdktf  # only those files
 #
 # How: in a throwaway venv of CPython 3.11.2 (the lowest supported, Debian 12's; LOCK_PYTHON=… to point
 # at one elsewhere), `pip install --dry-run --report` with the kept pins as constraints; then the same on
@@ -30,12 +32,12 @@ while (($#)); do
       keep_args+=(--upgrade-package "$2")
       shift
       ;;
-    project | checkov) kinds+=("$1") ;;
+    project | checkov | pacmak | cdktf) kinds+=("$1") ;;
     *) echo "lock.sh: unknown argument $1 (see the header of $0)" >&2; exit 64 ;;
   esac
   shift
 done
-((${#kinds[@]})) || kinds=(project checkov)
+((${#kinds[@]})) || kinds=(project checkov pacmak cdktf)
 
 # The interpreters: exactly the lowest supported one, and the newest 3.12 if there is one.
 all="$(PYTHONS="${LOCK_PYTHON:-}" py_all_supported)"
@@ -72,6 +74,8 @@ for kind in "${kinds[@]}"; do
   case "$kind" in
     project) req="$here/requirements-dev.txt" out="$here/constraints.txt" ;;
     checkov) req="$here/requirements-checkov.txt" out="$here/constraints-checkov.txt" ;;
+    pacmak) req="$here/requirements-pacmak.txt" out="$here/constraints-pacmak.txt" ;;
+    cdktf) req="$here/requirements-cdktf.txt" out="$here/constraints-cdktf.txt" ;;
   esac
   keep="$tmp/$kind-keep.txt"
   "$tmp/venv-$PY_LOWEST/bin/python" "$here/lock_pins.py" keep "$out" ${keep_args[@]+"${keep_args[@]}"} >"$keep"
