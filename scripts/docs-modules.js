@@ -6,6 +6,9 @@
 //   <!-- BEGIN GENERATED inputs SpacyFunctionProps (pnpm docs:modules) -->   props table of an interface
 //   <!-- BEGIN GENERATED outputs SpacyFunction (pnpm docs:modules) -->       public readonly attributes of a class
 //   <!-- BEGIN GENERATED file examples/src/full-stack.ts (pnpm docs:modules) --> a file, verbatim, as a code block
+//   <!-- BEGIN GENERATED file examples/python/full_stack.py#network (pnpm docs:modules) --> one region of a file:
+//        the lines between `# region network` and `# endregion` (`// region …` in TypeScript), dedented; a
+//        whole file is shown without its region marker lines
 //   <!-- END GENERATED -->
 // Inputs come from each property's TSDoc: the text is the description, `@default` the default (a property
 // without `?` is "required"). A property whose type is another `…Props` interface of the package gets a row
@@ -101,10 +104,26 @@ function outputRows(decl) {
   return ["| Name | Description |", "|---|---|", ...rows];
 }
 
+const LANGUAGES = { py: "python" };
+const REGION_MARKER = /^\s*(#|\/\/) (region|endregion)\b.*$/;
+
+/** A checked file, or one region of it (`file.py#name`), as the lines a README shows. */
+function fileText(target) {
+  const [file, region] = target.split("#");
+  const lines = fs.readFileSync(path.join(root, file), "utf8").trimEnd().split("\n");
+  if (!region) return lines.filter((line) => !REGION_MARKER.test(line)).join("\n");
+  const begin = lines.findIndex((line) => line.trim().replace(/^(#|\/\/) /, "") === `region ${region}`);
+  const end = lines.findIndex((line, i) => i > begin && /^(#|\/\/) endregion\b/.test(line.trim()));
+  if (begin < 0 || end < 0) throw new Error(`${file}: no region ${region} (a "region ${region}" … "endregion" pair)`);
+  const body = lines.slice(begin + 1, end).filter((line) => !REGION_MARKER.test(line));
+  const indent = Math.min(...body.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+  return body.map((line) => line.slice(indent)).join("\n");
+}
+
 function render(readme, kind, target) {
   if (kind === "file") {
-    const lang = path.extname(target).slice(1);
-    return ["```" + lang, fs.readFileSync(path.join(root, target), "utf8").trimEnd(), "```"].join("\n") + "\n";
+    const ext = path.extname(target.split("#")[0]).slice(1);
+    return ["```" + (LANGUAGES[ext] ?? ext), fileText(target), "```"].join("\n") + "\n";
   }
   const decls = declarations(path.dirname(path.join(root, readme)));
   const decl = decls.get(target);

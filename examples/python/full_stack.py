@@ -27,7 +27,10 @@ class SearchNerStack(TerraformStack):
         super().__init__(scope, id)
         AwsProvider(self, "aws", region="eu-west-1")
 
+        # region network
         network = Network(self, "network", name="search", cidr="10.40.0.0/16", nat_gateways="single")
+        # endregion
+        # region model-store
         store = EfsModelStore(
             self,
             "models",
@@ -36,9 +39,13 @@ class SearchNerStack(TerraformStack):
             subnet_ids=network.private_subnet_ids,
             availability_zones=network.availability_zones,
         )
+        # endregion
+        # region spacy-layer
         # Written by `npx serverless-spacy-layer build --arch x86_64 --out layers`; uploaded to a bucket of
         # its own.
         layer = SpacyLayer(self, "spacy", zip_path="layers/spacy-layer-python3.12-x86_64.zip")
+        # endregion
+        # region model-sync
         sync = ModelSync(
             self,
             "sync",
@@ -59,6 +66,8 @@ class SearchNerStack(TerraformStack):
             layer_arns=[layer.layer_arn],
             internet_egress=network.internet_egress,
         )
+        # endregion
+        # region spacy-function
         ner = SpacyFunction(
             self,
             "ner",
@@ -72,6 +81,7 @@ class SearchNerStack(TerraformStack):
             memory_size=2048,
             api=ApiOptions(auth="iam"),
         )
+        # endregion
 
         caller = IamRole(
             self,

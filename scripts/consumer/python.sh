@@ -126,8 +126,9 @@ for line in sys.argv[1:]:
     assert have == want, f"{dist}: {have} installed, {want} built"
 print("installed:", ", ".join(sys.argv[1:]))
 EOF
-# Everything in the venv is pinned: our packages at the version just built, the rest by constraints-cdktf.txt.
-"$venv/bin/python" -m pip freeze --disable-pip-version-check --all | grep -v -i -E '^(pip|serverless[-_.]spacy)' |
+# Everything pip installed is pinned: our packages at the version just built, the rest by constraints-cdktf.txt
+# (`pip freeze` leaves out the pip and setuptools the venv module put there).
+"$venv/bin/python" -m pip freeze --disable-pip-version-check | grep -v -i -E '^(pip|serverless[-_.]spacy)' |
   while read -r pin; do
     grep -qixF "$pin" "$constraints" || grep -qixF "$(tr '_' '-' <<<"$pin")" "$constraints" ||
       fail "$pin is installed but not pinned in scripts/python/constraints-cdktf.txt"
