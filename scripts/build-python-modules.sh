@@ -39,7 +39,8 @@ for (const group of ["packages", "modules"]) {
 EOF
 )
 ((${#packages[@]})) || fail "no workspace package has jsii.targets.python in its package.json"
-echo "build:python-modules: ${#packages[@]} jsii package(s): $(printf '%s\n' "${packages[@]}" | cut -d' ' -f3 | tr '\n' ' ')"
+echo "build:python-modules: ${#packages[@]} jsii package(s):" \
+  "$(printf '%s\n' "${packages[@]}" | cut -d' ' -f3 | tr '\n' ' ')"
 
 filters=()
 for line in "${packages[@]}"; do filters+=(--filter "./${line%% *}"); done

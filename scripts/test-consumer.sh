@@ -6,6 +6,8 @@
 #      CommonJS -> cdktf synth -> tofu init + validate; both must synthesize the same Terraform;
 #      the layer built with the package's own `serverless-spacy-layer` command; constructs at the newest 10.x
 #      (the top of the peer range) still gives one copy of constructs and the same Terraform
+#      the Python consumer (scripts/consumer/python.sh): the jsii packages' wheels, examples/python/full_stack.py
+#      synthesized to the same Terraform, resource by resource
 #   3. a client-only project with nothing but @serverless-spacy/shared (no cdktf installed) calling
 #      `pnpm serve` through @serverless-spacy/shared/client
 # KEEP_CONSUMER_DIR=1 keeps the temp directory for inspection.
@@ -108,6 +110,9 @@ for out in cdktf.out.ts cdktf.out.js; do
   }
   tofu -chdir="$dir" validate -no-color || fail "tofu validate of $dir"
 done
+
+step "Python consumer: the jsii wheels in a fresh venv; examples/python synthesizes this Terraform, then tofu validate"
+bash "$root/scripts/consumer/python.sh" --ts-synth "$(stack_json cdktf.out.ts)" || fail "the Python consumer"
 
 step "the layer from the installed package: npx serverless-spacy-layer build --arch x86_64 --out layers"
 npx serverless-spacy-layer build --arch x86_64 --out layers --python "${CONSUMER_PYTHON:-python3.11}" \
