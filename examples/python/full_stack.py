@@ -17,9 +17,9 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 from serverless_spacy.model_store import EfsModelStore
 from serverless_spacy.model_sync import ModelSource, ModelSync, SyncedModel
-from serverless_spacy.network import Network
+from serverless_spacy.network import NatGatewayMode, Network
 from serverless_spacy.shared import Grantee
-from serverless_spacy.spacy_function import ApiOptions, ModelRef, SpacyFunction, SpacyLayer
+from serverless_spacy.spacy_function import ApiAuthMode, ApiOptions, ModelRef, SpacyFunction, SpacyLayer
 
 
 class SearchNerStack(TerraformStack):
@@ -28,7 +28,9 @@ class SearchNerStack(TerraformStack):
         AwsProvider(self, "aws", region="eu-west-1")
 
         # region network
-        network = Network(self, "network", name="search", cidr="10.40.0.0/16", nat_gateways="single")
+        network = Network(
+            self, "network", name="search", cidr="10.40.0.0/16", nat_gateways=NatGatewayMode.SINGLE
+        )
         # endregion
         # region model-store
         store = EfsModelStore(
@@ -57,7 +59,7 @@ class SearchNerStack(TerraformStack):
             model=SyncedModel(
                 name="en_core_web_sm",
                 version="3.8.0",
-                source=ModelSource.spacy_model_wheel(
+                source=ModelSource.spacy_release(
                     "en_core_web_sm",
                     "3.8.0",
                     "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
@@ -79,7 +81,7 @@ class SearchNerStack(TerraformStack):
             model=ModelRef(name="en_core_web_sm", version="3.8.0"),
             model_ready=[sync.invocation],
             memory_size=2048,
-            api=ApiOptions(auth="iam"),
+            api=ApiOptions(auth=ApiAuthMode.IAM),
         )
         # endregion
 
@@ -101,7 +103,7 @@ class SearchNerStack(TerraformStack):
                 separators=(",", ":"),
             ),
         )
-        ner.grant_invoke(Grantee(role_name=caller.name))
+        ner.grant_invoke(Grantee(role_name=caller.name, role_arn=caller.arn))
 
         TerraformOutput(self, "api_url", value=ner.api_url)
 
