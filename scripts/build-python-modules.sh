@@ -93,52 +93,9 @@ for line in "${packages[@]}"; do
   }
   wheel="$out/$wheel_base-py3-none-any.whl"
   [[ -f "$wheel" ]] || fail "pip wheel wrote no $(basename "$wheel")"
-  node - "$wheel" "$module" "$dir" <<'EOF' || fail "$(basename "$wheel") does not hold what it must"
-const { execFileSync } = require("child_process");
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { FORBIDDEN } = require("./scripts/package-contents");
-const [wheel, module, pkgDir] = process.argv.slice(2);
-const manifest = JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8"));
-const dir = module.replace(/\./g, "/");
-const files = execFileSync("unzip", ["-Z1", wheel], { encoding: "utf8" }).split("\n").filter(Boolean);
-const tarballName = `${manifest.name.replace(/^@[^/]+\//, "")}@${manifest.version}.jsii.tgz`;
-const want = [`${dir}/__init__.py`, `${dir}/py.typed`, `${dir}/_jsii/__init__.py`, `${dir}/_jsii/${tarballName}`];
-const problems = want.filter((f) => !files.includes(f)).map((f) => `misses ${f}`);
-// Besides those: the dist-info, and one __init__.py (+ py.typed) per jsii submodule under the module's folder.
-const allowed = (f) =>
-  want.includes(f) ||
-  /^[^/]+\.dist-info\/(METADATA|WHEEL|RECORD|top_level\.txt|LICENSE|licenses\/LICENSE)$/.test(f) ||
-  (f.startsWith(`${dir}/`) && /\/(__init__\.py|py\.typed)$/.test(f) && !/(^|\/)(tests?|__pycache__)\//.test(f));
-problems.push(...files.filter((f) => !allowed(f)).map((f) => `holds ${f}`));
-if (files.includes(`${dir}/_jsii/${tarballName}`)) {
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "wheel-tarball-"));
-  try {
-    execFileSync("unzip", ["-q", wheel, `${dir}/_jsii/${tarballName}`, "-d", scratch]);
-    const inside = execFileSync("tar", ["-tzf", path.join(scratch, dir, "_jsii", tarballName)], { encoding: "utf8" })
-      .split("\n")
-      .filter((l) => l && !l.endsWith("/"))
-      .map((l) => l.replace(/^package\//, ""));
-    if (!inside.includes(".jsii")) problems.push(`${tarballName} misses .jsii`);
-    // node_modules/ only for bundledDependencies (npm packs them there); everything else as for npm.
-    const bundled = manifest.bundledDependencies ?? [];
-    const isBundled = (f) => bundled.some((b) => f.startsWith(`node_modules/${b}/`));
-    for (const f of inside) {
-      if (!isBundled(f) && FORBIDDEN.some((re) => re.test(f))) problems.push(`${tarballName} holds ${f}`);
-    }
-    for (const b of bundled) {
-      if (!inside.some((f) => f.startsWith(`node_modules/${b}/`))) problems.push(`${tarballName} misses bundled ${b}`);
-    }
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
-}
-if (problems.length) {
-  console.error(`${path.basename(wheel)}:\n  - ${problems.join("\n  - ")}`);
-  process.exit(1);
-}
-console.log(`  ${path.basename(wheel)}  ${files.length} files, ${(fs.statSync(wheel).size / 1024).toFixed(1)} kB`);
-EOF
+  node scripts/consumer/wheel-contents.js "$wheel" "$module" "$dir" ||
+    fail "$(basename "$wheel") does not hold what it must"
 done
+# The check must bite: a copy of the last wheel with a test, a bytecode cache and a test inside its npm tarball.
+node scripts/consumer/wheel-contents.js --self-test "$wheel" "$module" "$dir" || fail "the wheel check does not bite"
 echo "build:python-modules: wheels $((SECONDS - t)) s; ${#packages[@]} wheel(s) in $out, $((SECONDS - start)) s in all"
