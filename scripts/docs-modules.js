@@ -112,12 +112,36 @@ function fileText(target) {
   const [file, region] = target.split("#");
   const lines = fs.readFileSync(path.join(root, file), "utf8").trimEnd().split("\n");
   if (!region) return lines.filter((line) => !REGION_MARKER.test(line)).join("\n");
-  const begin = lines.findIndex((line) => line.trim().replace(/^(#|\/\/) /, "") === `region ${region}`);
-  const end = lines.findIndex((line, i) => i > begin && /^(#|\/\/) endregion\b/.test(line.trim()));
-  if (begin < 0 || end < 0) throw new Error(`${file}: no region ${region} (a "region ${region}" … "endregion" pair)`);
-  const body = lines.slice(begin + 1, end).filter((line) => !REGION_MARKER.test(line));
-  const indent = Math.min(...body.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
-  return body.map((line) => line.slice(indent)).join("\n");
+  // Every `region <name>` … `endregion` pair of the file, in order, dedented each; before them, the file's
+  // import lines that name something the regions use.
+  const parts = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i].trim().replace(/^(#|\/\/) /, "") !== `region ${region}`) continue;
+    const end = lines.findIndex((line, j) => j > i && /^(#|\/\/) endregion\b/.test(line.trim()));
+    if (end < 0) throw new Error(`${file}: region ${region} at line ${i + 1} has no endregion`);
+    const body = lines.slice(i + 1, end).filter((line) => !REGION_MARKER.test(line));
+    const indent = Math.min(...body.filter((l) => l.trim()).map((l) => l.length - l.trimStart().length));
+    parts.push(body.map((line) => line.slice(indent)).join("\n"));
+    i = end;
+  }
+  if (parts.length === 0) throw new Error(`${file}: no region ${region} (a "region ${region}" … "endregion" pair)`);
+  const used = (name) => new RegExp(`\\b${name}\\b`).test(parts.join("\n"));
+  const imports = lines.filter((line) => {
+    const m = /^(?:from \S+ )?import (.+)$/.exec(line) ?? /^import .*\{(.+)\} from /.exec(line);
+    return (
+      m &&
+      m[1].split(",").some((n) =>
+        used(
+          n
+            .trim()
+            .split(/\s+as\s+/)
+            .pop()
+            .replace(/^type /, ""),
+        ),
+      )
+    );
+  });
+  return [...(imports.length ? [imports.join("\n")] : []), ...parts].join("\n\n");
 }
 
 function render(readme, kind, target) {

@@ -42,7 +42,7 @@ class SearchNerStack(TerraformStack):
             availability_zones=network.availability_zones,
         )
         # endregion
-        # region spacy-layer
+        # region spacy-function
         # Written by `npx serverless-spacy-layer build --arch x86_64 --out layers`; uploaded to a bucket of
         # its own.
         layer = SpacyLayer(self, "spacy", zip_path="layers/spacy-layer-python3.12-x86_64.zip")
