@@ -71,7 +71,9 @@ registry_init() {
     _registry_own_dir="$REGISTRY_DIR"
   fi
   mkdir -p "$REGISTRY_DIR"
-  case "$REGISTRY_DIR/" in "$REGISTRY_ROOT"/*) registry_fail "REGISTRY_DIR $REGISTRY_DIR is inside the workspace" ;; esac
+  case "$REGISTRY_DIR/" in
+    "$REGISTRY_ROOT"/*) registry_fail "REGISTRY_DIR $REGISTRY_DIR is inside the workspace" ;;
+  esac
   export REGISTRY_DIR
 }
 
@@ -273,7 +275,8 @@ const [registry, out, packed] = process.argv.slice(2);
     console.log(`${manifest.name} ${manifest.version}`);
   }
   if (problems.length) {
-    console.error(`registry: ${problems.length} problem(s) with what verdaccio serves:\n  - ${problems.join("\n  - ")}`);
+    console.error(`registry: ${problems.length} problem(s) with what verdaccio serves:`);
+    console.error(`  - ${problems.join("\n  - ")}`);
     process.exit(1);
   }
 })().catch((e) => {
