@@ -63,29 +63,36 @@ mkdir -p "$out"
 pacmak="$root/node_modules/.bin/jsii-pacmak"
 [[ -x "$pacmak" ]] || fail "jsii-pacmak is not installed ($pacmak): run pnpm install --frozen-lockfile"
 t=$SECONDS
-# One pacmak per package, each into a directory of its own (one --outdir for several packages would put
-# them all into the same python/ folder). --no-npmignore: pacmak would otherwise edit the packages' .npmignore.
+# One pacmak run for all of them (it loads the assemblies, the AWS provider's among them, once), each package's
+# code into its jsii.outdir (dist-jsii/python, git-ignored, not in `files`). --no-npmignore: pacmak would
+# otherwise edit the packages' .npmignore; --no-fingerprint: always generated afresh.
+dirs=()
 for line in "${packages[@]}"; do
   read -r dir name dist module <<<"$line"
-  nice -n 10 "$pacmak" --targets python --code-only --no-npmignore --no-fingerprint --outdir "$work/$dist" "$dir" \
-    >"$work/$dist.log" 2>&1 || {
-    cat "$work/$dist.log" >&2
-    fail "jsii-pacmak for $name (log above)"
-  }
+  outdir="$(node -p "require('./$dir/package.json').jsii.outdir")"
+  [[ -n "$outdir" && "$outdir" != undefined ]] || fail "$dir/package.json has no jsii.outdir"
+  rm -rf "${dir:?}/$outdir/python"
+  dirs+=("$dir")
 done
+nice -n 10 "$pacmak" --targets python --code-only --no-npmignore --no-fingerprint "${dirs[@]}" \
+  >"$work/pacmak.log" 2>&1 || {
+  cat "$work/pacmak.log" >&2
+  fail "jsii-pacmak (log above)"
+}
 echo "build:python-modules: jsii-pacmak $("$pacmak" --version) (code only) $((SECONDS - t)) s"
 
 t=$SECONDS
 for line in "${packages[@]}"; do
   read -r dir name dist module <<<"$line"
-  src="$work/$dist/python"
+  # A copy: setuptools leaves build/ and *.egg-info beside the sources.
+  src="$work/$dist"
+  cp -r "$dir/$(node -p "require('./$dir/package.json').jsii.outdir")/python" "$src"
   [[ -f "$src/setup.py" ]] || fail "jsii-pacmak wrote no $src/setup.py for $name"
   # The normalized wheel name (serverless-spacy.network -> serverless_spacy_network-<version>-py3-none-any.whl).
   version="$(node -p "require('./$dir/package.json').version")"
   wheel_base="$(tr '.-' '__' <<<"$dist")-$version"
   rm -f "$out/$wheel_base"-*.whl
-  # setuptools warns that pacmak's setup.py still uses license classifiers and bdist_wheel options; the
-  # warnings are pacmak's, the metadata is right (checked below and by pip at install).
+  # (setuptools warns "Unknown distribution option: 'bdist_wheel'" about pacmak's setup.py: harmless.)
   PYTHONDONTWRITEBYTECODE=1 "$root/.venv-pacmak/bin/python" -m pip wheel --no-deps --no-build-isolation \
     --disable-pip-version-check --no-cache-dir --quiet --wheel-dir "$out" "$src" >"$work/$dist-wheel.log" 2>&1 || {
     cat "$work/$dist-wheel.log" >&2
