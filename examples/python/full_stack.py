@@ -85,6 +85,7 @@ class SearchNerStack(TerraformStack):
         )
         # endregion
 
+        # region grantee
         caller = IamRole(
             self,
             "indexer",
@@ -104,6 +105,7 @@ class SearchNerStack(TerraformStack):
             ),
         )
         ner.grant_invoke(Grantee(role_name=caller.name, role_arn=caller.arn))
+        # endregion
 
         TerraformOutput(self, "api_url", value=ner.api_url)
 
