@@ -43,11 +43,32 @@ done
 work="$(mktemp -d "${TMPDIR:-/tmp}/serverless-spacy-python-consumer.XXXXXX")"
 case "$work" in "$root"/*) fail "temp directory $work is inside the workspace" ;; esac
 registry_started=0
+venv_pid=""
 cleanup() {
+  # The background venv set-up (and its pip) when a step failed before it finished.
+  if [[ -n "$venv_pid" ]]; then pkill -P "$venv_pid" 2>/dev/null || true; kill "$venv_pid" 2>/dev/null || true; fi
   if ((registry_started)); then stop_registries; fi
   if [[ "${KEEP_CONSUMER_DIR:-0}" == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+
+source "$root/scripts/python/lib.sh"
+py_choose || fail "no supported Python (docs/python.md)"
+venv="$work/venv"
+constraints="$root/scripts/python/constraints-cdktf.txt"
+pip_log="$work/pip-cdktf.log"
+step "fresh venv of $PY_EXE (CPython $PY_VERSION): the pinned cdktf, AWS provider, constructs and jsii" \
+  "(scripts/python/requirements-cdktf.txt), in the background while the wheels build"
+# pip compiles the bytecode at install (its default, kept): the provider's package imports all of its 2,224
+# submodules, 30-40 s per import without bytecode (PYTHONDONTWRITEBYTECODE=1 stops an import writing it).
+(
+  t=$SECONDS
+  py_venv_create "$venv"
+  env -u PIP_FIND_LINKS nice -n 10 "$venv/bin/python" -m pip install --disable-pip-version-check \
+    --progress-bar off -r scripts/python/requirements-cdktf.txt -c "$constraints"
+  echo $((SECONDS - t)) >"$work/venv.seconds"
+) >"$pip_log" 2>&1 &
+venv_pid=$!
 
 if [[ -z "$wheels" ]]; then
   step "the wheels: scripts/build-python-modules.sh"
@@ -69,25 +90,12 @@ for line in "${dists[@]}"; do
   ls "$wheels/$(tr '.-' '__' <<<"$dist")-$version-"*.whl >/dev/null 2>&1 || fail "no wheel of $dist $version in $wheels"
 done
 
-step "fresh venv: pinned cdktf, AWS provider, constructs, jsii (scripts/python/requirements-cdktf.txt)"
-source "$root/scripts/python/lib.sh"
-py_choose || fail "no supported Python (docs/python.md)"
-echo "consumer python: $PY_EXE (CPython $PY_VERSION)"
-venv="$work/venv"
-timed "venv + pip $(grep -c '==' scripts/python/constraints-cdktf.txt) pinned packages (compiles bytecode)" \
-  py_venv_create "$venv"
-constraints="$root/scripts/python/constraints-cdktf.txt"
-pip_log="$work/pip-cdktf.log"
-# pip compiles the bytecode at install (the default): the provider's package imports all of its 1,500+
-# submodules, which costs 30-40 s per run without it (PYTHONDONTWRITEBYTECODE=1 stops the import writing it).
-install_cdktf() {
-  env -u PIP_FIND_LINKS "$venv/bin/python" -m pip install --disable-pip-version-check --progress-bar off \
-    -r scripts/python/requirements-cdktf.txt -c "$constraints" >"$pip_log" 2>&1 || {
-    cat "$pip_log" >&2
-    fail "pip install of the pinned cdktf packages"
-  }
+wait "$venv_pid" || {
+  cat "$pip_log" >&2
+  fail "the venv with the pinned cdktf packages (pip's log above)"
 }
-timed "pip install cdktf, cdktf-cdktf-provider-aws, constructs, jsii" install_cdktf
+venv_pid=""
+timings+=("$(printf '%-58s %4d s' "venv + pip install, pinned cdktf set (in the background)" "$(cat "$work/venv.seconds")")")
 tail -1 "$pip_log"
 
 # Our packages by name and range (~=X.Y.Z: the version or a later patch), the way a team pins them.
