@@ -95,7 +95,8 @@ wait "$venv_pid" || {
   fail "the venv with the pinned cdktf packages (pip's log above)"
 }
 venv_pid=""
-timings+=("$(printf '%-58s %4d s' "venv + pip install, pinned cdktf set (in the background)" "$(cat "$work/venv.seconds")")")
+timings+=("$(printf '%-58s %4d s' "venv + pip install, pinned cdktf set (in the background)" \
+  "$(cat "$work/venv.seconds")")")
 tail -1 "$pip_log"
 
 # Our packages by name and range (~=X.Y.Z: the version or a later patch), the way a team pins them.
