@@ -28,7 +28,10 @@ export const MODEL_SOURCE_KINDS: readonly ModelSourceKind[] = Object.values(Mode
 export interface ModelSourceConfig {
   /** How the sync gets the wheel. */
   readonly kind: ModelSourceKind;
-  /** For "wheel_url", "index_url" and "find_links": the wheel URL, index URL, or find-links URL or path. @default none */
+  /**
+   * For "wheel_url", "index_url" and "find_links": the wheel URL, index URL, or find-links URL or path.
+   * @default none
+   */
   readonly location?: string;
   /** For "s3": the bucket holding the wheel. @default none */
   readonly bucket?: string;

@@ -149,7 +149,12 @@ export function validateFunction(path: string, s: FunctionSettings): void {
     invalid(path, "subnetIds", `a list of 1–${MAX_VPC_SUBNETS} private subnet ids`, s.subnetIds);
   }
   if (literal(s.layerArns) && (s.layerArns.length < 1 || s.layerArns.length > MAX_LAYERS)) {
-    invalid(path, "layerArns", `a list of 1–${MAX_LAYERS} layer ARNs (the spaCy layer, which carries pip)`, s.layerArns);
+    invalid(
+      path,
+      "layerArns",
+      `a list of 1–${MAX_LAYERS} layer ARNs (the spaCy layer, which carries pip)`,
+      s.layerArns,
+    );
   }
   assertMatches(
     path,
@@ -171,7 +176,13 @@ export function validateFunction(path: string, s: FunctionSettings): void {
     "MB",
   );
   assertOneOf(path, "architecture", s.architecture, LAMBDA_ARCHITECTURES as readonly string[]);
-  assertMatches(path, "runtime", s.runtime, /^python3\.\d+$/, 'a Python runtime like "python3.12" (the sync is Python)');
+  assertMatches(
+    path,
+    "runtime",
+    s.runtime,
+    /^python3\.\d+$/,
+    'a Python runtime like "python3.12" (the sync is Python)',
+  );
   assertOneOf(path, "logRetentionDays", s.logRetentionDays, LOG_RETENTION_DAYS as readonly number[]);
 }
 

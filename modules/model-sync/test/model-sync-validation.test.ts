@@ -47,7 +47,12 @@ describe("ModelSource", () => {
     });
     expect(ModelSource.indexUrl("https://pypi.org/simple", SHA)).toMatchObject({ kind: "index_url" });
     expect(ModelSource.findLinks("/opt/wheels", SHA)).toMatchObject({ kind: "find_links", location: "/opt/wheels" });
-    expect(ModelSource.s3("b", "k.whl", SHA)).toMatchObject({ kind: "s3", bucket: "b", key: "k.whl", location: undefined });
+    expect(ModelSource.s3("b", "k.whl", SHA)).toMatchObject({
+      kind: "s3",
+      bucket: "b",
+      key: "k.whl",
+      location: undefined,
+    });
   });
 
   test("fromConfig builds the source a configuration describes", () => {
@@ -73,7 +78,6 @@ describe("ModelSource", () => {
     );
   });
 });
-
 
 describe("ModelSync validation", () => {
   // Every error names the construct path, the field, the offending value and what is allowed.
@@ -125,7 +129,11 @@ describe("ModelSync validation", () => {
       { permissionsBoundary: "team-boundary" },
       /permissionsBoundary must be a managed policy ARN .*got "team-boundary"/,
     ],
-    ["no layer", { layerArns: [] }, /layerArns must be a list of 1–5 layer ARNs \(the spaCy layer, which carries pip\), got \[\]/],
+    [
+      "no layer",
+      { layerArns: [] },
+      /layerArns must be a list of 1–5 layer ARNs \(the spaCy layer, which carries pip\), got \[\]/,
+    ],
     [
       "six layers",
       { layerArns: Array.from({ length: 6 }, (_, i) => `arn:aws:lambda:eu-west-1:1:layer:l${i}:1`) },
@@ -152,11 +160,7 @@ describe("ModelSync validation", () => {
       /ephemeralStorageMb must be an integer in 512–10240 \(MB\), got 256/,
     ],
     ["ephemeral storage too large", { ephemeralStorageMb: 20480 }, /ephemeralStorageMb .* got 20480/],
-    [
-      "unknown architecture",
-      { architecture: "arm32" },
-      /architecture must be one of x86_64, arm64, got "arm32"/,
-    ],
+    ["unknown architecture", { architecture: "arm32" }, /architecture must be one of x86_64, arm64, got "arm32"/],
     [
       "non-Python runtime",
       { runtime: "nodejs20.x" },
@@ -167,11 +171,7 @@ describe("ModelSync validation", () => {
       { logRetentionDays: 31 },
       /logRetentionDays must be one of 1, 3, .*, 3653, got 31/,
     ],
-    [
-      "retention that never expires",
-      { logRetentionDays: 0 },
-      /logRetentionDays must be one of 1, 3, .*, 3653, got 0/,
-    ],
+    ["retention that never expires", { logRetentionDays: 0 }, /logRetentionDays must be one of 1, 3, .*, 3653, got 0/],
   ])("rejects %s", (_, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -187,11 +187,7 @@ describe("ModelSync validation", () => {
       { kind: "wheel_url", location: "https://x.example/m.whl" } as never,
       /model\.source\.sha256 must be the wheel's sha256 as 64 lowercase hex digits \(pip refuses any other file\), got undefined/,
     ],
-    [
-      "a short sha256",
-      ModelSource.wheelUrl("https://x.example/m.whl", "abc"),
-      /model\.source\.sha256 .* got "abc"/,
-    ],
+    ["a short sha256", ModelSource.wheelUrl("https://x.example/m.whl", "abc"), /model\.source\.sha256 .* got "abc"/],
     [
       "an upper-case sha256",
       ModelSource.wheelUrl("https://x.example/m.whl", "AB".repeat(32)),

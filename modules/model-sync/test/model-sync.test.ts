@@ -17,7 +17,11 @@ const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
 const LAYER = "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:7";
 // The published sha256 of en_core_web_sm 3.8.0's wheel (sources in docs/model-sync.md).
 const SM_SHA256 = "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85";
-const SM = { name: "en_core_web_sm", version: "3.8.0", source: ModelSource.spacyRelease("en_core_web_sm", "3.8.0", SM_SHA256) };
+const SM = {
+  name: "en_core_web_sm",
+  version: "3.8.0",
+  source: ModelSource.spacyRelease("en_core_web_sm", "3.8.0", SM_SHA256),
+};
 const OTHER_SHA256 = "ab".repeat(32);
 
 function synth(props: Partial<ModelSyncProps> = {}, withEgress = true): Synth {
@@ -63,7 +67,11 @@ describe("ModelSync", () => {
     expect(JSON.parse(inv.input)).toEqual({
       model_name: "en_core_web_sm",
       version: "3.8.0",
-      source: { kind: "wheel_url", location: ModelSource.spacyReleaseUrl("en_core_web_sm", "3.8.0"), sha256: SM_SHA256 },
+      source: {
+        kind: "wheel_url",
+        location: ModelSource.spacyReleaseUrl("en_core_web_sm", "3.8.0"),
+        sha256: SM_SHA256,
+      },
       keep_versions: 2,
     });
     expect(inv.lifecycle_scope).toBe("CREATE_ONLY");

@@ -1,9 +1,4 @@
-import {
-  isModelName,
-  isModelVersion,
-  modelNameProblem,
-  modelVersionProblem,
-} from "../src/constants";
+import { isModelName, isModelVersion, modelNameProblem, modelVersionProblem } from "../src/constants";
 
 // The sync's own copy of these rules (Python) is checked equal to them by @serverless-spacy/model-sync's tests.
 describe("model rules", () => {
