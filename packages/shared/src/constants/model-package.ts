@@ -1,4 +1,4 @@
-// The same rules as the sync handler's event check (model-sync/src/sync_event.py), so a bad model fails
+// The same rules as the sync handler's event check (modules/model-sync/runtime/src/sync_event.py), so a bad model fails
 // the synth (and the config report) instead of the apply. Names are spaCy packages "<lang>_<name>" in
 // lower-case snake_case: pip normalises names but `spacy.load` and the store's directory layout take them
 // verbatim.
