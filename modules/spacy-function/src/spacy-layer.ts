@@ -11,8 +11,8 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { ARCHITECTURES, LAYER_RUNTIME, type Architecture } from "./architecture";
-import { assertIntegerInRange, assertMatches, assertOneOf } from "@serverless-spacy/shared/internal";
+import { ARCHITECTURES, Architecture, LAYER_RUNTIME } from "./architecture";
+import { assertIntegerInRange, assertMatches, assertOneOf, invalid } from "@serverless-spacy/shared/internal";
 
 /** What a function needs to know about the layer that carries spaCy. */
 export interface ISpacyLayer {
@@ -24,6 +24,7 @@ export interface ISpacyLayer {
   readonly compatibleRuntimes: string[];
 }
 
+/** Settings of a SpacyLayer: an existing layer version (layerArn), or the zip to publish and its bucket. */
 export interface SpacyLayerProps {
   /** Name of the layer, and prefix of the artifacts bucket's name. @default the construct id */
   readonly name?: string;
@@ -34,10 +35,11 @@ export interface SpacyLayerProps {
   readonly layerArn?: string;
   /**
    * Layer zip built by `serverless-spacy-layer build` (or `pnpm build:layer` here); a relative path resolves against
-   * the working directory. @default modules/spacy-function/layer/dist/spacy-layer-python3.12-<architecture>.zip
+   * the working directory. @default SpacyLayer.defaultZipPath(architecture): this package's
+   * layer/dist/spacy-layer-python3.12-<architecture>.zip
    */
   readonly zipPath?: string;
-  /** Instruction set the layer's wheels are built for; must match the function's. @default "x86_64" */
+  /** Instruction set the layer's wheels are built for; must match the function's. @default Architecture.X86_64 */
   readonly architecture?: Architecture;
   /**
    * Name of an existing private bucket to upload the zip to instead of creating one. @default a private, versioned,
@@ -60,16 +62,6 @@ export interface SpacyLayerProps {
   readonly tags?: Record<string, string>;
 }
 
-/** The zip name `pnpm build:layer` writes for an architecture. */
-export function layerZipName(architecture: Architecture): string {
-  return `spacy-layer-${LAYER_RUNTIME}-${architecture}.zip`;
-}
-
-/** Where `pnpm build:layer` writes the zip for an architecture. */
-export function defaultLayerZipPath(architecture: Architecture): string {
-  return path.resolve(__dirname, "..", "layer", "dist", layerZipName(architecture));
-}
-
 /**
  * The Lambda layer that carries spaCy and its compiled dependencies.
  *
@@ -80,6 +72,16 @@ export function defaultLayerZipPath(architecture: Architecture): string {
  * precondition makes plan/apply fail with a build instruction when it is missing.
  */
 export class SpacyLayer extends Construct implements ISpacyLayer {
+  /** The zip name `serverless-spacy-layer build` (`pnpm build:layer`) writes for an architecture. */
+  public static zipName(architecture: Architecture): string {
+    return `spacy-layer-${LAYER_RUNTIME}-${architecture}.zip`;
+  }
+
+  /** Where `pnpm build:layer` writes the zip for an architecture: this package's `layer/dist`. */
+  public static defaultZipPath(architecture: Architecture): string {
+    return path.resolve(__dirname, "..", "layer", "dist", SpacyLayer.zipName(architecture));
+  }
+
   /** ARN of the layer version, including the version number. */
   public readonly layerArn: string;
   /** Instruction set the layer's compiled wheels are built for. */
@@ -94,7 +96,7 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
   constructor(scope: Construct, id: string, props: SpacyLayerProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
-    const architecture = props.architecture ?? "x86_64";
+    const architecture = props.architecture ?? Architecture.X86_64;
     validate(this.node.path, name, architecture, props);
     this.architecture = architecture;
 
@@ -103,7 +105,7 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
       return;
     }
 
-    const zipPath = path.resolve(props.zipPath ?? defaultLayerZipPath(architecture));
+    const zipPath = path.resolve(props.zipPath ?? SpacyLayer.defaultZipPath(architecture));
     this.zipPath = zipPath;
     const tags = props.tags ?? {};
 
@@ -273,17 +275,13 @@ function validate(path: string, name: string, architecture: Architecture, props:
   assertMatches(path, "name", name, /^[A-Za-z0-9_-]{1,140}$/, "1–140 characters of A-Z, a-z, 0-9, - and _");
   assertOneOf(path, "architecture", architecture, ARCHITECTURES);
   if (props.layerArn !== undefined) {
-    const ignored = uploadSettings(props, [
+    for (const field of uploadSettings(props, [
       "zipPath",
       "artifactsBucket",
       "kmsKeyArn",
       "noncurrentVersionRetentionDays",
-    ]);
-    if (ignored.length > 0) {
-      throw new Error(
-        `${path}: layerArn uses an existing layer, so ${ignored.join(", ")} would be ignored; ` +
-          "set either layerArn or the zip upload settings",
-      );
+    ])) {
+      invalid(path, field, "unset with layerArn (an existing layer is used as-is: nothing is uploaded)", props[field]);
     }
     assertMatches(
       path,
@@ -293,15 +291,15 @@ function validate(path: string, name: string, architecture: Architecture, props:
       "a layer version ARN like arn:aws:lambda:<region>:<account>:layer:<name>:<version>",
     );
   }
-  if (props.zipPath !== undefined && !props.zipPath.endsWith(".zip")) {
-    throw new Error(`${path}: zipPath must name a .zip file built by \`pnpm build:layer\`, got "${props.zipPath}"`);
-  }
+  assertMatches(path, "zipPath", props.zipPath, /\.zip$/, "a .zip file built by `pnpm build:layer`");
   if (props.artifactsBucket !== undefined) {
-    const ignored = uploadSettings(props, ["kmsKeyArn", "noncurrentVersionRetentionDays"]);
-    if (ignored.length > 0) {
-      throw new Error(
-        `${path}: ${ignored.join(", ")} configure the bucket this construct creates, but artifactsBucket ` +
-          `"${props.artifactsBucket}" is an existing one; configure it where it is defined`,
+    for (const field of uploadSettings(props, ["kmsKeyArn", "noncurrentVersionRetentionDays"])) {
+      invalid(
+        path,
+        field,
+        "unset with artifactsBucket (it configures the bucket this construct creates; configure an existing one " +
+          "where it is defined)",
+        props[field],
       );
     }
   }
@@ -316,7 +314,7 @@ function validate(path: string, name: string, architecture: Architecture, props:
 }
 
 /** The given settings that are set, plus forceDestroyArtifacts when true (false is the harmless default). */
-function uploadSettings(props: SpacyLayerProps, keys: (keyof SpacyLayerProps)[]): string[] {
+function uploadSettings(props: SpacyLayerProps, keys: (keyof SpacyLayerProps)[]): (keyof SpacyLayerProps)[] {
   const set = keys.filter((k) => props[k] !== undefined);
   return props.forceDestroyArtifacts ? [...set, "forceDestroyArtifacts"] : set;
 }
