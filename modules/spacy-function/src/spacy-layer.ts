@@ -3,14 +3,8 @@ import { App, Fn, TerraformLocal, TerraformStack, Token, type ITerraformDependab
 import { Construct } from "constructs";
 import { skipCheckov } from "@serverless-spacy/shared/internal";
 import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import { HardenedBucket } from "@serverless-spacy/shared";
 import { ARCHITECTURES, Architecture, LAYER_RUNTIME } from "./architecture";
 import { assertIntegerInRange, assertMatches, assertOneOf, invalid } from "@serverless-spacy/shared/internal";
 
@@ -116,7 +110,7 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
       bucketName = props.artifactsBucket;
     } else {
       const bucket = this.createBucket(name, props, tags);
-      bucketName = bucket.bucket.bucket;
+      bucketName = bucket.bucketName;
       versioned = true;
       objectDependsOn.push(...bucket.settings);
     }
@@ -165,13 +159,19 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
     this.layerArn = layer.arn;
   }
 
-  private createBucket(name: string, props: SpacyLayerProps, tags: Record<string, string>) {
-    const bucket = new S3Bucket(this, "artifacts", {
+  private createBucket(name: string, props: SpacyLayerProps, tags: Record<string, string>): HardenedBucket {
+    // The bucket and its settings keep the addresses they had before HardenedBucket: the bucket is its
+    // "Default" child, the settings "artifacts-…" beside it.
+    const artifacts = new HardenedBucket(this, "artifacts", {
       // Bucket names are global; a prefix lets Terraform add a unique suffix.
       bucketPrefix: `${bucketSlug(name)}-layer-`,
+      kmsKeyArn: props.kmsKeyArn,
+      noncurrentVersionRetentionDays: props.noncurrentVersionRetentionDays ?? 30,
+      lifecycleRuleId: "expire-replaced-layer-zips",
       forceDestroy: props.forceDestroyArtifacts ?? false,
       tags: { ...tags, Name: `${name}-layer-artifacts` },
     });
+    const bucket = artifacts.bucket;
     skipCheckov(
       bucket,
       "CKV_AWS_18",
@@ -189,74 +189,7 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
       "The zip is a build artifact reproducible with `pnpm build:layer`, and each published layer version keeps its " +
         "own copy; a replica in a second region would protect nothing.",
     );
-    if (!props.kmsKeyArn) {
-      skipCheckov(
-        bucket,
-        "CKV_AWS_145",
-        "Encrypted at rest by default with SSE-S3 (AES256), TLS-only by bucket policy; pass kmsKeyArn for a " +
-          "customer-managed key.",
-      );
-    }
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "artifacts-public-access-block", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    const ownership = new S3BucketOwnershipControls(this, "artifacts-ownership", {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "artifacts-encryption", {
-      bucket: bucket.id,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: props.kmsKeyArn
-            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
-            : { sseAlgorithm: "AES256" },
-          // S3 Bucket Keys cut KMS requests for the multipart upload of a large zip.
-          bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
-        },
-      ],
-    });
-    const versioning = new S3BucketVersioningA(this, "artifacts-versioning", {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketLifecycleConfiguration(this, "artifacts-lifecycle", {
-      bucket: bucket.id,
-      rule: [
-        {
-          id: "expire-replaced-layer-zips",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionRetentionDays ?? 30 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-      dependsOn: [versioning],
-    });
-    const policy = new S3BucketPolicy(this, "artifacts-policy", {
-      bucket: bucket.id,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            // Every S3 action, not a list: a list misses actions added later (AWS FSBP S3.5).
-            Action: "s3:*",
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-      // S3 rejects a bucket policy put while the public access block is still being applied.
-      dependsOn: [publicAccessBlock],
-    });
-    return { bucket, settings: [publicAccessBlock, ownership, encryption, versioning, policy] };
+    return artifacts;
   }
 }
 
