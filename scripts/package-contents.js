@@ -19,6 +19,8 @@ const REQUIRED = {
     "layer/build_layer.py",
     "layer/requirements.txt",
     "bin/serverless-spacy-layer.js",
+    "dist/internal/index.js",
+    "dist/internal/index.d.ts",
   ],
   "@serverless-spacy/shared": [
     "model-sync/src/model_sync.py",
