@@ -219,7 +219,9 @@ export class SpacyEnvironmentStack extends TerraformStack {
       stageName: api.stageName,
       fileSystemId: modelStore.fileSystemId,
       provisionedAlias:
-        main.model.provisionedConcurrency > 0 || main.model.provisionedConcurrencyScaling ? SpacyFunction.LIVE_ALIAS : undefined,
+        main.model.provisionedConcurrency > 0 || main.model.provisionedConcurrencyScaling
+          ? SpacyFunction.LIVE_ALIAS
+          : undefined,
       alarmNames,
     });
 

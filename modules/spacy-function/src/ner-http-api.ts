@@ -126,7 +126,10 @@ export interface AddModelOptions {
 export interface SpacyHttpApiProps {
   /** Name of the API; also names its access log group, authorizer and alarms. */
   readonly name: string;
-  /** Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone. @default ApiAuthMode.IAM */
+  /**
+   * Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone.
+   * @default ApiAuthMode.IAM
+   */
   readonly auth?: ApiAuthMode;
   /** JWT authorizer settings; required with, and only with, auth `ApiAuthMode.JWT`. @default none */
   readonly jwt?: JwtAuthorizerProps;
@@ -266,10 +269,20 @@ export class SpacyHttpApi extends Construct {
       invalid(path, "addModel: modelName", "a model this API does not serve yet", name);
     }
     if (options.default && this.defaultModelName !== undefined) {
-      invalid(path, "addModel: options.default", `false: "${this.defaultModelName}" is already the default model`, true);
+      invalid(
+        path,
+        "addModel: options.default",
+        `false: "${this.defaultModelName}" is already the default model`,
+        true,
+      );
     }
     if (options.modelRoutes === false && !options.default) {
-      invalid(path, "addModel: options.modelRoutes", "true unless options.default is (the model would have no routes)", false);
+      invalid(
+        path,
+        "addModel: options.modelRoutes",
+        "true unless options.default is (the model would have no routes)",
+        false,
+      );
     }
     this.modelNames.push(name);
     const integration = this.integration(`model-${name}`, target);

@@ -116,7 +116,10 @@ export interface SpacyModel {
 
 /** The HTTP API in front of the function. */
 export interface SpacyApiProps {
-  /** Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone. @default ApiAuthMode.IAM */
+  /**
+   * Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone.
+   * @default ApiAuthMode.IAM
+   */
   readonly auth?: ApiAuthMode;
   /** JWT authorizer settings; required with, and only with, auth `ApiAuthMode.JWT`. @default none */
   readonly jwt?: JwtAuthorizerProps;
@@ -124,7 +127,10 @@ export interface SpacyApiProps {
   readonly throttlingBurstLimit?: number;
   /** Stage-wide steady-state limit, in requests per second. @default 100 */
   readonly throttlingRateLimit?: number;
-  /** Retention of the API's access logs, in days (one of CloudWatch Logs' periods). @default the function's logRetentionDays */
+  /**
+   * Retention of the API's access logs, in days (one of CloudWatch Logs' periods). @default the function's
+   * logRetentionDays
+   */
   readonly accessLogRetentionDays?: number;
 }
 

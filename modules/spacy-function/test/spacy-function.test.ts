@@ -514,12 +514,16 @@ describe("expected init", () => {
     expect(full.seconds).toBeCloseTo(MODEL_INIT_SECONDS.lg.eager);
     expect(expectedInitSeconds("en_core_web_lg", 4096)!.seconds).toBeCloseTo(MODEL_INIT_SECONDS.lg.eager);
     expect(expectedInitSeconds("en_core_web_lg", 512)!.seconds).toBeCloseTo((MODEL_INIT_SECONDS.lg.eager * 1769) / 512);
-    expect(expectedInitSeconds("en_core_web_lg", 1769, VectorsMode.MMAP)!.seconds).toBeCloseTo(MODEL_INIT_SECONDS.lg.mmap);
+    expect(expectedInitSeconds("en_core_web_lg", 1769, VectorsMode.MMAP)!.seconds).toBeCloseTo(
+      MODEL_INIT_SECONDS.lg.mmap,
+    );
     expect(expectedInitSeconds("en_core_web_sm", 1769)!.seconds).toBeCloseTo(MODEL_INIT_SECONDS.sm);
     expect(expectedInitSeconds("en_core_web_md", 1024, VectorsMode.MMAP)!.seconds).toBeCloseTo(
       (MODEL_INIT_SECONDS.md.mmap * 1769) / 1024,
     );
-    expect(expectedInitSeconds("en_core_web_md", 1024, VectorsMode.MMAP)!.derivation).toContain("an md-shaped model with mmap");
+    expect(expectedInitSeconds("en_core_web_md", 1024, VectorsMode.MMAP)!.derivation).toContain(
+      "an md-shaped model with mmap",
+    );
     expect(expectedInitSeconds("custom_pipeline", 1769)).toBeUndefined();
   });
 

@@ -177,7 +177,9 @@ describe("SpacyLayer validation", () => {
     [
       "kms with an existing bucket",
       { artifactsBucket: "shared-artifacts", kmsKeyArn: "arn:aws:kms:x" },
-      [/kmsKeyArn must be unset with artifactsBucket \(.*configure an existing one where it is defined\), got "arn:aws:kms:x"$/],
+      [
+        /kmsKeyArn must be unset with artifactsBucket \(.*configure an existing one where it is defined\), got "arn:aws:kms:x"$/,
+      ],
     ],
     [
       "bad bucket name",
