@@ -490,9 +490,12 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
 
   private ownApi(member: string): SpacyHttpApi {
     if (!this.httpApi) {
-      throw new Error(
-        `${this.node.path}: ${member} is the function's own API's, and it has none (createApi is false): ` +
-          "use the SpacyHttpApi that serves it",
+      invalid(
+        this.node.path,
+        "createApi",
+        `true for ${member}, which is the function's own API's (with createApi false, use the SpacyHttpApi that ` +
+          "serves it)",
+        false,
       );
     }
     return this.httpApi;

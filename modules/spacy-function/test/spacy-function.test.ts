@@ -737,6 +737,19 @@ describe("SpacyFunction for other teams", () => {
     );
   });
 
+  test("without an own API, its members name the SpacyHttpApi to use instead", () => {
+    const f = fixture();
+    const fn = new SpacyFunction(f.stack, "api", functionProps(f, { createApi: false }));
+    expect(fn.httpApi).toBeUndefined();
+    expect(() => fn.apiUrl).toThrow(
+      "test/api: createApi must be true for apiUrl, which is the function's own API's (with createApi false, use " +
+        "the SpacyHttpApi that serves it), got false",
+    );
+    expect(() => fn.grantInvoke({ roleName: "caller", roleArn: "arn:aws:iam::123456789012:role/caller" })).toThrow(
+      /^test\/api: createApi must be true for grantInvoke/,
+    );
+  });
+
   test("mounts an existing file system wrapped with EfsModelStore.fromAttributes", () => {
     const f = fixture();
     const existing = EfsModelStore.fromAttributes(f.stack, "existing-store", {
