@@ -19,13 +19,11 @@ const REQUIRED = {
     "layer/build_layer.py",
     "layer/requirements.txt",
     "bin/serverless-spacy-layer.js",
+    "dist/internal/index.js",
+    "dist/internal/index.d.ts",
   ],
-  "@serverless-spacy/shared": [
-    "model-sync/src/model_sync.py",
-    "openapi.json",
-    "dist/client/index.js",
-    "dist/client/index.d.ts",
-  ],
+  "@serverless-spacy/model-sync": ["runtime/src/model_sync.py"],
+  "@serverless-spacy/shared": ["openapi.json", "dist/client/index.js", "dist/client/index.d.ts"],
 };
 const ALWAYS = ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/index.js", "dist/index.d.ts"];
 

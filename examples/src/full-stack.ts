@@ -8,8 +8,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
-import { ModelSync, spacyModelWheel } from "@serverless-spacy/shared/internal";
-import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
+import { ModelSource, ModelSync } from "@serverless-spacy/model-sync";
+import { ApiAuthMode, SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 export class SearchNerStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -35,7 +35,7 @@ export class SearchNerStack extends TerraformStack {
       model: {
         name: "en_core_web_sm",
         version: "3.8.0",
-        source: spacyModelWheel(
+        source: ModelSource.spacyRelease(
           "en_core_web_sm",
           "3.8.0",
           "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
@@ -53,7 +53,7 @@ export class SearchNerStack extends TerraformStack {
       model: { name: "en_core_web_sm", version: "3.8.0" },
       modelReady: [sync.invocation],
       memorySize: 2048,
-      api: { auth: "iam" },
+      api: { auth: ApiAuthMode.IAM },
     });
 
     const caller = new IamRole(this, "indexer", {
@@ -63,7 +63,7 @@ export class SearchNerStack extends TerraformStack {
         Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
     });
-    ner.grantInvoke({ roleName: caller.name });
+    ner.grantInvoke({ roleName: caller.name, roleArn: caller.arn });
 
     new TerraformOutput(this, "api_url", { value: ner.apiUrl });
   }

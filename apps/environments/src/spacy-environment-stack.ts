@@ -5,8 +5,8 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
-import { ModelSync } from "@serverless-spacy/shared/internal";
-import { LIVE_ALIAS, ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
+import { ModelSource, ModelSync } from "@serverless-spacy/model-sync";
+import { ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 import { AlarmTopic } from "./alarm-topic";
 import { addBatchJob } from "./batch-job";
 import { configureBackend } from "./backend";
@@ -126,7 +126,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         modelStore,
-        model: { name: model.name, version: model.version, source: model.source },
+        model: { name: model.name, version: model.version, source: ModelSource.fromConfig(model.source) },
         keepVersions: model.keepVersions,
         layerArns: [layer.layerArn],
         internetEgress: network.internetEgress,
@@ -219,7 +219,9 @@ export class SpacyEnvironmentStack extends TerraformStack {
       stageName: api.stageName,
       fileSystemId: modelStore.fileSystemId,
       provisionedAlias:
-        main.model.provisionedConcurrency > 0 || main.model.provisionedConcurrencyScaling ? LIVE_ALIAS : undefined,
+        main.model.provisionedConcurrency > 0 || main.model.provisionedConcurrencyScaling
+          ? SpacyFunction.LIVE_ALIAS
+          : undefined,
       alarmNames,
     });
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { IA_TRANSITIONS, THROUGHPUT_MODES } from "@serverless-spacy/model-store";
+import { ModelSourceKind } from "@serverless-spacy/model-sync";
 import { NAT_GATEWAY_MODES } from "@serverless-spacy/network";
 import {
   KEEP_VERSIONS_LIMITS,
-  LAMBDA_ARCHITECTURES,
   LOG_RETENTION_DAYS,
   MEMORY_LIMITS,
   MODEL_NAME_RULE,
@@ -14,10 +14,11 @@ import {
   isModelName,
   isModelVersion,
 } from "@serverless-spacy/shared/internal";
-import { API_AUTH_MODES } from "@serverless-spacy/spacy-function";
+import { ApiAuthMode, Architecture } from "@serverless-spacy/spacy-function";
 import { alarmsSchema } from "./alarms-schema";
 import { batchJobSchema } from "./batch-job-schema";
 import { IAM_POLICY_NAME_PATTERN, deliverySchema } from "./delivery";
+import { stringEnum } from "./string-enum";
 
 // Allowed values come from the packages whose constructs check them again, so the config report and the
 // constructs cannot disagree (a value this schema accepts is one the constructs accept).
@@ -27,13 +28,14 @@ const sha256 = z.string().regex(SHA256_PATTERN, "must be the wheel's sha256: 64 
 const modelSource = z.discriminatedUnion("kind", [
   z.strictObject({
     /** How pip reads `location`: a wheel URL, a PEP 503 index, or a find-links page or directory. */
-    kind: z.enum(["wheel_url", "index_url", "find_links"]),
+    // The configuration spells the kind as a string; parsed, it is the ModelSourceKind of the same value.
+    kind: z.enum(["wheel_url", "index_url", "find_links"]).transform((kind) => kind as ModelSourceKind),
     location: z.string().min(1),
     sha256,
   }),
   z.strictObject({
     /** A private wheel in S3, read through the VPC's S3 gateway endpoint (no NAT needed). */
-    kind: z.literal("s3"),
+    kind: z.literal("s3").transform(() => ModelSourceKind.S3),
     bucket: z.string().regex(S3_BUCKET_PATTERN, "must be an S3 bucket name"),
     key: z.string().min(1).max(1024).endsWith(".whl", "must name a .whl file"),
     sha256,
@@ -102,7 +104,7 @@ export const environmentConfigSchema = z
     defaultModel: z.string().optional(),
     /** Settings every model's function shares; memory and concurrency are per model. */
     function: z.strictObject({
-      architecture: z.enum(LAMBDA_ARCHITECTURES).default("x86_64"),
+      architecture: stringEnum(Architecture).default(Architecture.X86_64),
       timeout: z.int().min(TIMEOUT_LIMITS.min).max(TIMEOUT_LIMITS.max).default(30),
       tracing: z.boolean().default(false),
       logRetentionDays: z.union(
@@ -111,7 +113,7 @@ export const environmentConfigSchema = z
       ),
     }),
     api: z.strictObject({
-      auth: z.enum(API_AUTH_MODES),
+      auth: stringEnum(ApiAuthMode),
       jwt: z.strictObject({ issuer: z.url(), audience: z.array(z.string().min(1)).min(1) }).optional(),
       throttlingBurstLimit: z.int().min(1).default(50),
       throttlingRateLimit: z.number().positive().default(100),
@@ -143,14 +145,14 @@ export const environmentConfigSchema = z
     tags: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((config, ctx) => {
-    if (config.api.auth === "jwt" && !config.api.jwt) {
+    if (config.api.auth === ApiAuthMode.JWT && !config.api.jwt) {
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is required when api.auth is "jwt"' });
     }
-    if (config.api.auth !== "jwt" && config.api.jwt) {
+    if (config.api.auth !== ApiAuthMode.JWT && config.api.jwt) {
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is only allowed when api.auth is "jwt"' });
     }
     config.models.forEach((model, index) => {
-      if (config.network.natGateways === "none" && model.source.kind !== "s3") {
+      if (config.network.natGateways === "none" && model.source.kind !== ModelSourceKind.S3) {
         ctx.addIssue({
           code: "custom",
           path: ["models", index, "source", "kind"],
@@ -228,7 +230,7 @@ export function productionIssues(config: EnvironmentConfig): { path: string; mes
   if (!config.alarms.enabled) {
     issues.push({ path: "alarms.enabled", message: "must be true in prod" });
   }
-  if (config.api.auth === "none") {
+  if (config.api.auth === ApiAuthMode.NONE) {
     issues.push({ path: "api.auth", message: 'must not be "none" in prod' });
   }
   if (config.delivery.pipeline && config.delivery.pullRequestPlans) {
