@@ -3,10 +3,10 @@
 //   node scripts/consumer/wheel-contents.js WHEEL MODULE PACKAGE_DIR              exit 1 naming each problem
 //   node scripts/consumer/wheel-contents.js --self-test WHEEL MODULE PACKAGE_DIR  the check rejects a doctored copy
 // Must: the module's __init__.py, py.typed, _jsii/__init__.py and the npm tarball jsii's kernel loads
-// (<name>@<version>.jsii.tgz) with the .jsii assembly and every bundled dependency in it. Must not: anything
-// else in the wheel but the dist-info and the __init__.py/py.typed of jsii submodules; in the tarball,
-// anything scripts/package-contents.js forbids in a published npm package (tests, caches, logs, TypeScript
-// sources, build files).
+// (<name>@<version>.jsii.tgz) with the .jsii assembly and every bundled dependency in it, and a script per npm
+// `bin`. Must not: anything else in the wheel but the dist-info and the __init__.py/py.typed of jsii
+// submodules; in the tarball, anything scripts/package-contents.js forbids in a published npm package (tests,
+// caches, logs, TypeScript sources, build files).
 const { execFileSync } = require("child_process");
 const fs = require("fs");
 const os = require("os");
@@ -22,8 +22,14 @@ function check(wheel) {
   const want = [`${dir}/__init__.py`, `${dir}/py.typed`, `${dir}/_jsii/__init__.py`, `${dir}/_jsii/${tarballName}`];
   const problems = want.filter((f) => !files.includes(f)).map((f) => `misses ${f}`);
   // Besides those: the dist-info, and one __init__.py (+ py.typed) per jsii submodule under the module's folder.
+  // The package's npm `bin` commands: pacmak makes each a script (<dist>.data/scripts/<name>) that runs it
+  // through jsii's kernel, so `pip install` puts it on the venv's PATH.
+  const bins = Object.keys(typeof manifest.bin === "string" ? { [manifest.name]: 1 } : (manifest.bin ?? {}));
+  const scripts = bins.map((b) => files.find((f) => f.endsWith(`.data/scripts/${b}`)));
+  problems.push(...bins.filter((b, i) => !scripts[i]).map((b) => `misses the script of bin ${b}`));
   const allowed = (f) =>
     want.includes(f) ||
+    scripts.includes(f) ||
     /^[^/]+\.dist-info\/(METADATA|WHEEL|RECORD|top_level\.txt|LICENSE|licenses\/LICENSE)$/.test(f) ||
     (f.startsWith(`${dir}/`) && /\/(__init__\.py|py\.typed)$/.test(f) && !/(^|\/)(tests?|__pycache__)\//.test(f));
   problems.push(...files.filter((f) => !allowed(f)).map((f) => `holds ${f}`));
