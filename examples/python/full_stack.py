@@ -16,10 +16,10 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 from serverless_spacy.model_store import EfsModelStore
-from serverless_spacy.model_sync import ModelSource, ModelSync, SyncedModel
+from serverless_spacy.model_sync import ModelSource, ModelSpec, ModelSync
 from serverless_spacy.network import NatGatewayMode, Network
 from serverless_spacy.shared import Grantee
-from serverless_spacy.spacy_function import ApiAuthMode, ApiOptions, ModelRef, SpacyFunction, SpacyLayer
+from serverless_spacy.spacy_function import ApiAuthMode, SpacyApiProps, SpacyFunction, SpacyLayer, SpacyModel
 
 
 class SearchNerStack(TerraformStack):
@@ -56,7 +56,7 @@ class SearchNerStack(TerraformStack):
             subnet_ids=network.private_subnet_ids,
             model_store=store,
             # Pinned by the wheel's published sha256 (docs/model-sync.md lists where it comes from).
-            model=SyncedModel(
+            model=ModelSpec(
                 name="en_core_web_sm",
                 version="3.8.0",
                 source=ModelSource.spacy_release(
@@ -78,10 +78,10 @@ class SearchNerStack(TerraformStack):
             subnet_ids=network.private_subnet_ids,
             model_store=store,
             layer=layer,
-            model=ModelRef(name="en_core_web_sm", version="3.8.0"),
+            model=SpacyModel(name="en_core_web_sm", version="3.8.0"),
             model_ready=[sync.invocation],
             memory_size=2048,
-            api=ApiOptions(auth=ApiAuthMode.IAM),
+            api=SpacyApiProps(auth=ApiAuthMode.IAM),
         )
         # endregion
 
