@@ -5,7 +5,8 @@
 #      and jsii runtime (scripts/python/requirements-cdktf.txt + constraints-cdktf.txt), then our packages by
 #      name and version range: from the local package index when scripts/consumer/registry.sh is there
 #      (published the way a release publishes them), else from the wheel directory (pip --find-links);
-#   3. examples/python (full_stack.py, cdktf.json: the README's consumer stack) synthesized by `cdktf synth`;
+#   3. the spacy-function wheel's `serverless-spacy-layer` command answers a bad --arch as the npm one does;
+#      examples/python (full_stack.py, cdktf.json: the README's consumer stack) synthesized by `cdktf synth`;
 #   4. that Terraform compared with the TypeScript consumer's synth of examples/src/full-stack.ts, resource by
 #      resource and asset by asset (scripts/consumer/compare_synth.py says what it leaves out and why);
 #      --ts-synth FILE takes the TypeScript synth (scripts/test-consumer.sh passes its own), otherwise the
@@ -142,6 +143,19 @@ EOF
     grep -qixF "$pin" "$constraints" || grep -qixF "$(tr '_' '-' <<<"$pin")" "$constraints" ||
       fail "$pin is installed but not pinned in scripts/python/constraints-cdktf.txt"
   done
+
+step "the spacy-function wheel's serverless-spacy-layer command (npm bin, run through jsii's kernel)"
+check_bin() {
+  if "$venv/bin/serverless-spacy-layer" build --arch sparc >"$work/bin.log" 2>&1; then
+    fail "serverless-spacy-layer from the wheel accepted --arch sparc"
+  fi
+  grep -q -- '--arch must be one of x86_64, arm64' "$work/bin.log" || {
+    cat "$work/bin.log" >&2
+    fail "serverless-spacy-layer from the wheel gave no clear error for a bad --arch"
+  }
+  head -1 "$work/bin.log"
+}
+timed "serverless-spacy-layer (bad --arch) from the venv's bin" check_bin
 
 step "synth: examples/python (cdktf synth, app: python full_stack.py)"
 app="$work/python"
