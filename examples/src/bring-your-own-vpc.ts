@@ -54,8 +54,8 @@ export class OwnVpcStack extends TerraformStack {
       subnetIds,
       modelStore: store,
       layer,
-      model: { name: "en_core_web_sm", version: "3.8.0" },
-      modelReady: [sync.invocation],
+      // The function loads exactly the model the sync puts on the store, once it is there.
+      modelSync: sync,
       memorySize: 1024,
       securityGroupIds: [TEAM_NETWORK.internalServicesSecurityGroupId],
       environment: { TEAM: "reviews" },

@@ -50,8 +50,8 @@ export class SearchNerStack extends TerraformStack {
       subnetIds: network.privateSubnetIds,
       modelStore: store,
       layer,
-      model: { name: "en_core_web_sm", version: "3.8.0" },
-      modelReady: [sync.invocation],
+      // The function loads exactly the model the sync puts on the store, once it is there.
+      modelSync: sync,
       memorySize: 2048,
       api: { auth: ApiAuthMode.IAM },
     });

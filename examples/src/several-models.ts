@@ -68,8 +68,8 @@ export class SeveralModelsStack extends TerraformStack {
         subnetIds: network.privateSubnetIds,
         modelStore: store,
         layer,
-        model: { name: spec.name, version: spec.version },
-        modelReady: [sync.invocation],
+        // The function loads exactly the model the sync puts on the store, once it is there.
+        modelSync: sync,
         memorySize,
         createApi: false,
       });

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { Grant, Grantee, IModelStore } from "@serverless-spacy/shared";
+import type { ExistingRole, Grant, Grantee, IModelStore } from "@serverless-spacy/shared";
 import {
   DEFAULT_MOUNT_PATH,
   FUNCTION_NAME_PATTERN,
@@ -44,6 +44,8 @@ import {
   type ProvisionedConcurrencyScaling,
 } from "./provisioned-scaling";
 import type { ISpacyLayer } from "./spacy-layer";
+import type { ModelSync } from "@serverless-spacy/model-sync";
+import { givenFields } from "@serverless-spacy/shared/internal";
 import {
   assertAtLeast,
   assertIntegerInRange,
@@ -147,12 +149,21 @@ export interface SpacyFunctionProps {
   readonly subnetIds: string[];
   /** The model store (an `EfsModelStore`, new or `fromAttributes`), mounted read-only through its access point. */
   readonly modelStore: IModelStore;
-  /** The spaCy model package to load from the store. */
-  readonly model: SpacyModel;
+  /**
+   * The sync that fills the store: the function loads exactly the model it syncs and waits for its invocation, so
+   * the two cannot name different models or versions. Give this or `model`. @default none: `model` names the model
+   */
+  readonly modelSync?: ModelSync;
+  /**
+   * The spaCy model package to load from the store, when something other than a `ModelSync` of this app puts it
+   * there (then `modelReady` names what the function waits for). Give this or `modelSync`. @default the `modelSync`'s
+   */
+  readonly model?: SpacyModel;
   /** The layer carrying spaCy, e.g. a SpacyLayer; its architecture and runtime must match the function's. */
   readonly layer: ISpacyLayer;
   /**
-   * Resources that put the model on the store (the model sync's invocation); the function waits for them. @default []
+   * Resources that put the model on the store, with `model`; the function waits for them (and for the `modelSync`'s
+   * invocation). @default []
    */
   readonly modelReady?: ITerraformDependable[];
   /** Where the access point is mounted in the function; one directory directly under /mnt/. @default "/mnt/models" */
@@ -249,7 +260,7 @@ export interface SpacyFunctionProps {
    * of creating one; the construct attaches its inline policies (logs, VPC, store) to it. @default a new role
    * "<name>-role"
    */
-  readonly role?: Grantee;
+  readonly role?: ExistingRole;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -308,15 +319,15 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
 
   constructor(scope: Construct, id: string, props: SpacyFunctionProps) {
     super(scope, id);
-    const s = resolve(id, props);
+    const s = resolve(this.node.path, id, props);
     validate(this.node.path, props, s);
-    this.warn(props, s);
+    this.warn(s);
 
     const tags = props.tags ?? {};
     // The model must be there before the function serves; everything else it waits for is its own.
     const fnConstruct = new VpcPythonFunction(this, "function", {
       name: s.name,
-      description: `spaCy NER with ${props.model.name} ${props.model.version}`,
+      description: `spaCy NER with ${s.model.name} ${s.model.version}`,
       // No ingress: nothing connects to the function. Its only egress is NFS to the store; Lambda itself
       // delivers logs and traces, so the function needs no internet path.
       securityGroupDescription: `${s.name}: NFS to the model store only`,
@@ -331,7 +342,7 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
       timeout: s.timeout,
       ephemeralStorageMb: s.ephemeralStorageMb,
       layers: [props.layer.layerArn],
-      environment: environment(props, s.mountPath),
+      environment: environment(props, s.model, s.mountPath),
       reservedConcurrency: props.reservedConcurrency,
       publish: s.provisionedConcurrency > 0,
       tracing: s.tracing,
@@ -346,7 +357,7 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
       role: props.role,
       permissionsBoundary: props.permissionsBoundary,
       // modelReady: the function must never serve before its model exists.
-      dependsOn: props.modelReady ?? [],
+      dependsOn: s.modelReady,
       tags,
     });
     const fn = fnConstruct.lambdaFunction;
@@ -414,7 +425,7 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
     this.lambdaFunction = fn;
     this.securityGroupId = fnConstruct.securityGroup.id;
     this.logGroupName = fnConstruct.logGroup.name;
-    this.modelName = props.model.name;
+    this.modelName = s.model.name;
     this.invokeArn = invokeArn;
     this.qualifier = qualifier;
     this.timeoutSeconds = s.timeout;
@@ -502,17 +513,17 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
   }
 
   // Deployable but probably wrong: reported by `cdktf synth` without failing it.
-  private warn(props: SpacyFunctionProps, s: Settings): void {
+  private warn(s: Settings): void {
     const handlerFile = path.join(HANDLER_SOURCE_DIR, `${HANDLER.split(".")[0]}.py`);
     if (!fs.existsSync(handlerFile)) {
       Annotations.of(this).addWarning(
         `${handlerFile} does not exist: every invocation would fail with "Unable to import module"`,
       );
     }
-    const recommended = recommendedMemoryMb(props.model.name);
+    const recommended = recommendedMemoryMb(s.model.name);
     if (recommended !== undefined && !Token.isUnresolved(s.memorySize) && s.memorySize < recommended) {
       Annotations.of(this).addWarning(
-        `memorySize ${s.memorySize} MB is below the ${recommended} MB that ${props.model.name} needs; ` +
+        `memorySize ${s.memorySize} MB is below the ${recommended} MB that ${s.model.name} needs; ` +
           `cold starts will likely die with "${OOM_SIGNATURE}"`,
       );
     }
@@ -524,10 +535,10 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
     }
     const init = Token.isUnresolved(s.memorySize)
       ? undefined
-      : expectedInitSeconds(props.model.name, s.memorySize, s.vectors);
+      : expectedInitSeconds(s.model.name, s.memorySize, s.vectors);
     if (init !== undefined && init.seconds > ON_DEMAND_INIT_LIMIT_SECONDS) {
       Annotations.of(this).addWarning(
-        `expected init of ${props.model.name} at memorySize ${s.memorySize} MB is ~${init.seconds.toFixed(1)} s, ` +
+        `expected init of ${s.model.name} at memorySize ${s.memorySize} MB is ~${init.seconds.toFixed(1)} s, ` +
           `over ` +
           `Lambda's ${ON_DEMAND_INIT_LIMIT_SECONDS} s on-demand init limit (past it, init is re-run inside the first ` +
           `invocation, under its timeout): ${init.derivation}. Raise memorySize, set vectors: "mmap", or keep ` +
@@ -540,6 +551,8 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
 /** Every prop with its default applied. */
 interface Settings {
   name: string;
+  model: SpacyModel;
+  modelReady: ITerraformDependable[];
   mountPath: string;
   runtime: string;
   architecture: Architecture;
@@ -553,10 +566,18 @@ interface Settings {
   api: { auth: ApiAuthMode; throttlingBurstLimit: number; throttlingRateLimit: number; accessLogRetentionDays: number };
 }
 
-function resolve(id: string, props: SpacyFunctionProps): Settings {
+function resolve(path: string, id: string, props: SpacyFunctionProps): Settings {
   const logRetentionDays = props.logRetentionDays ?? 30;
+  const sync = props.modelSync;
+  const given = givenFields({ model: props.model, modelSync: sync });
+  if (given.length !== 1) {
+    invalid(path, "model / modelSync", "exactly one of the two", given);
+  }
   return {
     name: props.name ?? id,
+    // Name and version only: the function needs no more of the spec, and no more can drift from the sync's.
+    model: sync ? { name: sync.model.name, version: sync.model.version } : props.model!,
+    modelReady: [...(props.modelReady ?? []), ...(sync ? [sync.invocation] : [])],
     mountPath: props.mountPath ?? DEFAULT_MOUNT_PATH,
     runtime: props.runtime ?? "python3.12",
     architecture: props.architecture ?? props.layer.architecture,
@@ -576,12 +597,12 @@ function resolve(id: string, props: SpacyFunctionProps): Settings {
   };
 }
 
-function environment(props: SpacyFunctionProps, mountPath: string): Record<string, string> {
+function environment(props: SpacyFunctionProps, model: SpacyModel, mountPath: string): Record<string, string> {
   const variables: Record<string, string> = {
     ...props.environment,
     MODEL_ROOT: mountPath,
-    MODEL_NAME: props.model.name,
-    MODEL_VERSION: props.model.version,
+    MODEL_NAME: model.name,
+    MODEL_VERSION: model.version,
   };
   if (props.excludeComponents !== undefined) {
     variables.MODEL_EXCLUDE = props.excludeComponents.join(",");
@@ -618,7 +639,7 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
     invalid(path, "subnetIds", `a list of 1–${MAX_VPC_SUBNETS} private subnet ids`, props.subnetIds);
   }
   // Model name and version become path segments under the mount; the sync's rules keep them plain names.
-  const { name: modelName, version: modelVersion } = props.model;
+  const { name: modelName, version: modelVersion } = s.model;
   if (!Token.isUnresolved(modelName) && !isModelName(modelName)) {
     invalid(path, "model.name", rule(MODEL_NAME_RULE), modelName);
   }

@@ -95,11 +95,11 @@ describe("HardenedBucket", () => {
   });
 
   test.each<[string, HardenedBucketProps, string]>([
-    ["neither name nor prefix", {}, "bucketName / bucketPrefix must be exactly one of the two, got undefined"],
+    ["neither name nor prefix", {}, "bucketName / bucketPrefix must be exactly one of the two, got []"],
     [
       "both name and prefix",
       { bucketName: "acme-state", bucketPrefix: "acme-" },
-      'bucketName / bucketPrefix must be exactly one of the two, got "acme-state"',
+      'bucketName / bucketPrefix must be exactly one of the two, got ["bucketName","bucketPrefix"]',
     ],
     ["an upper-case name", { bucketName: "Acme-State" }, "bucketName must be 3–63 of a-z 0-9 . - starting"],
     ["a prefix over 37 characters", { bucketPrefix: "a".repeat(38) }, "bucketPrefix must be 1–37 of a-z 0-9 . -"],

@@ -7,7 +7,7 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
-import { assertIntegerInRange, assertMatches, invalid } from "../internal/validation";
+import { assertIntegerInRange, assertMatches, givenFields, invalid } from "../internal/validation";
 import { skipCheckov } from "./checkov";
 
 /** Settings of a HardenedBucket. */
@@ -153,8 +153,9 @@ function tlsOnlyPolicy(bucketArn: string) {
 }
 
 function validate(path: string, props: HardenedBucketProps): void {
-  if ((props.bucketName === undefined) === (props.bucketPrefix === undefined)) {
-    invalid(path, "bucketName / bucketPrefix", "exactly one of the two", props.bucketName ?? props.bucketPrefix);
+  const given = givenFields({ bucketName: props.bucketName, bucketPrefix: props.bucketPrefix });
+  if (given.length !== 1) {
+    invalid(path, "bucketName / bucketPrefix", "exactly one of the two", given);
   }
   assertMatches(
     path,

@@ -71,3 +71,10 @@ export function assertMatches(
     invalid(path, field, allowed, value);
   }
 }
+
+/** Which of a set of mutually exclusive props were given, by name: the value an "exactly one of" message shows. */
+export function givenFields(fields: Record<string, unknown>): string[] {
+  return Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name);
+}
