@@ -19,7 +19,7 @@ from serverless_spacy.model_store import EfsModelStore
 from serverless_spacy.model_sync import ModelSource, ModelSpec, ModelSync
 from serverless_spacy.network import NatGatewayMode, Network
 from serverless_spacy.shared import Grantee
-from serverless_spacy.spacy_function import ApiAuthMode, SpacyApiProps, SpacyFunction, SpacyLayer, SpacyModel
+from serverless_spacy.spacy_function import ApiAuthMode, SpacyApiProps, SpacyFunction, SpacyLayer
 
 
 class SearchNerStack(TerraformStack):
@@ -78,8 +78,8 @@ class SearchNerStack(TerraformStack):
             subnet_ids=network.private_subnet_ids,
             model_store=store,
             layer=layer,
-            model=SpacyModel(name="en_core_web_sm", version="3.8.0"),
-            model_ready=[sync.invocation],
+            # The function loads exactly the model the sync puts on the store, once it is there.
+            model_sync=sync,
             memory_size=2048,
             api=SpacyApiProps(auth=ApiAuthMode.IAM),
         )
