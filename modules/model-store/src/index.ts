@@ -1,12 +1,10 @@
 export {
   EfsModelStore,
-  IA_TRANSITIONS,
-  THROUGHPUT_MODES,
+  IaTransition,
+  ThroughputMode,
   type EfsModelStoreAttributes,
   type EfsModelStoreProps,
-  type IaTransition,
   type ModelStoreAccessPointProps,
-  type ThroughputMode,
 } from "./efs-model-store";
-export { clientActions, mountStatements, type MountAccess, type PolicyStatement } from "./mount-access";
+export { ModelStoreBase } from "./model-store-base";
 export type { IModelStore } from "@serverless-spacy/shared";
