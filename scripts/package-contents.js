@@ -106,6 +106,9 @@ function checkTarball(tarball, pkgDir, repoRoot) {
     problems.push("LICENSE differs from the repository's LICENSE");
   }
   if (manifest.private) problems.push('package.json says "private": true');
+  // A jsii package without its assembly installs, but jsii-pacmak and every other language cannot load it.
+  if (manifest.jsii && !has.has(".jsii")) problems.push("misses .jsii, the assembly other languages load");
+  if (manifest.jsii && has.has("tsconfig.json")) problems.push("ships tsconfig.json, a build file");
   const ranges = { ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies };
   for (const [dep, range] of Object.entries(ranges)) {
     if (String(range).startsWith("workspace:")) problems.push(`${dep} keeps the unpublishable range ${range}`);

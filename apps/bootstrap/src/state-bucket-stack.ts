@@ -1,11 +1,9 @@
 import { Annotations, Aspects, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import type { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { HardenedBucket } from "@serverless-spacy/shared";
 import {
   EXAMPLE_STATE_BUCKET,
   EmulatorGaps,
@@ -56,11 +54,17 @@ export class StateBucketStack extends TerraformStack {
       );
     }
 
-    const bucket = new S3Bucket(this, "state", {
-      bucket: config.bucket,
+    // Its encryption and policy are StateAccess's: they name the key and the principals.
+    const state = new HardenedBucket(this, "state", {
+      bucketName: config.bucket,
       // State is the one thing here that cannot be rebuilt: Terraform refuses to plan its deletion.
-      lifecycle: { preventDestroy: true },
+      preventDestroy: true,
+      lifecycleRuleId: "expire-old-state-versions",
+      noncurrentVersionRetentionDays: config.noncurrentVersionRetentionDays,
+      manageEncryptionAndPolicy: false,
     });
+    const bucket = state.bucket;
+    const publicAccessBlock = state.publicAccessBlock;
     skipCheckov(
       bucket,
       "CKV_AWS_18",
@@ -78,34 +82,6 @@ export class StateBucketStack extends TerraformStack {
       "CKV2_AWS_62",
       "Nothing consumes events from the state bucket; Terraform reads and writes it directly.",
     );
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "state-public-access-block", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    new S3BucketOwnershipControls(this, "state-ownership", {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const versioning = new S3BucketVersioningA(this, "state-versioning", {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketLifecycleConfiguration(this, "state-lifecycle", {
-      bucket: bucket.id,
-      rule: [
-        {
-          id: "expire-old-state-versions",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: config.noncurrentVersionRetentionDays }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-      dependsOn: [versioning],
-    });
     this.bucket = bucket;
     this.publicAccessBlock = publicAccessBlock;
     this.bucketName = bucket.bucket;
