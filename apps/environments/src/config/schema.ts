@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { IA_TRANSITIONS, THROUGHPUT_MODES } from "@serverless-spacy/model-store";
-import { NAT_GATEWAY_MODES } from "@serverless-spacy/network";
+import { IaTransition, ThroughputMode } from "@serverless-spacy/model-store";
+import { NatGatewayMode } from "@serverless-spacy/network";
 import {
   KEEP_VERSIONS_LIMITS,
   LAMBDA_ARCHITECTURES,
@@ -18,6 +18,7 @@ import { API_AUTH_MODES } from "@serverless-spacy/spacy-function";
 import { alarmsSchema } from "./alarms-schema";
 import { batchJobSchema } from "./batch-job-schema";
 import { IAM_POLICY_NAME_PATTERN, deliverySchema } from "./delivery";
+import { stringEnum } from "./string-enum";
 
 // Allowed values come from the packages whose constructs check them again, so the config report and the
 // constructs cannot disagree (a value this schema accepts is one the constructs accept).
@@ -87,14 +88,14 @@ export const environmentConfigSchema = z
     network: z.strictObject({
       cidr: z.cidrv4("must be an IPv4 CIDR block like 10.0.0.0/16"),
       azCount: z.int().min(1).max(6),
-      natGateways: z.enum(NAT_GATEWAY_MODES),
+      natGateways: stringEnum(NatGatewayMode),
       subnetPrefixLength: z.int().min(16).max(28).default(24),
       s3GatewayEndpoint: z.boolean().default(true),
     }),
     modelStore: z.strictObject({
-      throughputMode: z.enum(THROUGHPUT_MODES).default("elastic"),
+      throughputMode: stringEnum(ThroughputMode).default(ThroughputMode.ELASTIC),
       backups: z.boolean(),
-      transitionToIa: z.enum(IA_TRANSITIONS).optional(),
+      transitionToIa: stringEnum(IaTransition).optional(),
     }),
     /** The models the API serves, each synced, versioned and served by a function of its own. */
     models: z.array(modelSchema).min(1, "must list at least one model"),
@@ -150,7 +151,7 @@ export const environmentConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is only allowed when api.auth is "jwt"' });
     }
     config.models.forEach((model, index) => {
-      if (config.network.natGateways === "none" && model.source.kind !== "s3") {
+      if (config.network.natGateways === NatGatewayMode.NONE && model.source.kind !== "s3") {
         ctx.addIssue({
           code: "custom",
           path: ["models", index, "source", "kind"],
@@ -183,7 +184,7 @@ export const environmentConfigSchema = z
         message: `must be the name of one of the models (${config.models.map((model) => model.name).join(", ")})`,
       });
     }
-    if (config.network.natGateways === "none" && !config.network.s3GatewayEndpoint) {
+    if (config.network.natGateways === NatGatewayMode.NONE && !config.network.s3GatewayEndpoint) {
       ctx.addIssue({
         code: "custom",
         path: ["network", "s3GatewayEndpoint"],
@@ -239,7 +240,7 @@ export function productionIssues(config: EnvironmentConfig): { path: string; mes
         "is planned on main and reviewed before its apply",
     });
   }
-  if (config.network.natGateways !== "one-per-az") {
+  if (config.network.natGateways !== NatGatewayMode.ONE_PER_AZ) {
     issues.push({
       path: "network.natGateways",
       message: 'must be "one-per-az" in prod so one AZ failing leaves the others online',
