@@ -1,5 +1,5 @@
 import { Fn, Lazy, TerraformIterator, Token, type ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { DataAwsEfsAccessPoint } from "@cdktf/provider-aws/lib/data-aws-efs-access-point";
 import { DataAwsEfsFileSystem } from "@cdktf/provider-aws/lib/data-aws-efs-file-system";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";

@@ -164,7 +164,10 @@ describe("EfsModelStore", () => {
       { throughputMode: ThroughputMode.PROVISIONED, provisionedThroughputMibps: 0 },
       /provisionedThroughputMibps must be a number ≥ 1, got 0/,
     ],
-    [{ accessPoint: { permissions: "rwx" } }, /^test\/store: accessPoint.permissions must be octal like "750", got "rwx"$/],
+    [
+      { accessPoint: { permissions: "rwx" } },
+      /^test\/store: accessPoint.permissions must be octal like "750", got "rwx"$/,
+    ],
     [
       { accessPoint: { path: "models" } },
       /accessPoint.path must be an absolute directory other than "\/", got "models"/,

@@ -641,7 +641,13 @@ function validate(where: string, props: NerBatchJobProps, s: Settings): void {
   ) {
     invalid(where, "toleratedFailurePercentage", "a number in 0–100", s.toleratedFailurePercentage);
   }
-  assertMatches(where, "mountPath", s.mountPath, /^\/mnt\/[A-Za-z0-9._-]+$/, 'one directory directly under /mnt/, like "/mnt/models"');
+  assertMatches(
+    where,
+    "mountPath",
+    s.mountPath,
+    /^\/mnt\/[A-Za-z0-9._-]+$/,
+    'one directory directly under /mnt/, like "/mnt/models"',
+  );
   for (const [field, prefix] of [
     ["inputPrefix", s.inputPrefix],
     ["outputPrefix", s.outputPrefix],
@@ -658,7 +664,8 @@ function validate(where: string, props: NerBatchJobProps, s: Settings): void {
     invalid(
       where,
       "outputPrefix",
-      `a prefix that does not overlap inputPrefix ("${s.inputPrefix}"): the worker only reads the one and writes the other`,
+      `a prefix that does not overlap inputPrefix ("${s.inputPrefix}"): the worker only reads the one and ` +
+        "writes the other",
       s.outputPrefix,
     );
   }

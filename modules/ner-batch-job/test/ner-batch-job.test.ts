@@ -131,11 +131,17 @@ describe("NerBatchJob", () => {
     [{ memorySize: 64 }, /memorySize must be an integer in 128–10240 \(MB\), got 64/],
     [{ timeout: 901 }, /timeout must be an integer in 1–900 \(seconds\), got 901/],
     [{ chunksPerInvocation: 0 }, /chunksPerInvocation must be an integer in 1–1000, got 0/],
-    [{ mountPath: "/models" }, /mountPath must be one directory directly under \/mnt\/, like "\/mnt\/models", got "\/models"/],
+    [
+      { mountPath: "/models" },
+      /mountPath must be one directory directly under \/mnt\/, like "\/mnt\/models", got "\/models"/,
+    ],
     [{ inputPrefix: "/in" }, /inputPrefix must be a key prefix ending in "\/"/],
     [{ logRetentionDays: 10 }, /logRetentionDays must be one of 1, 3, 5, .*, got 10/],
     [{ bucketName: "b", kmsKeyArn: "arn:k" }, /kmsKeyArn must be left unset with bucketName: .*, got "arn:k"/],
-    [{ bucketName: "b", forceDestroyBucket: true }, /forceDestroyBucket must be left unset with bucketName: .*, got true/],
+    [
+      { bucketName: "b", forceDestroyBucket: true },
+      /forceDestroyBucket must be left unset with bucketName: .*, got true/,
+    ],
   ])("rejects %j in the shared message style", (props, message) => {
     expect(() => synth(props as Partial<NerBatchJobProps>)).toThrow(message);
   });

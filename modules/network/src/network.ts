@@ -205,7 +205,9 @@ export class Network extends Construct {
       return subnet;
     });
 
-    const natCount = { [NatGatewayMode.ONE_PER_AZ]: azCount, [NatGatewayMode.SINGLE]: 1, [NatGatewayMode.NONE]: 0 }[natMode];
+    const natCount = { [NatGatewayMode.ONE_PER_AZ]: azCount, [NatGatewayMode.SINGLE]: 1, [NatGatewayMode.NONE]: 0 }[
+      natMode
+    ];
     const natGateways = Array.from({ length: natCount }, (_, i) => {
       const eip = new Eip(this, `nat-${i + 1}-eip`, { domain: "vpc", tags: tagged(`${name}-nat-${i + 1}`) });
       return new NatGateway(this, `nat-${i + 1}`, {

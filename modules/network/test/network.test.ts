@@ -256,7 +256,10 @@ describe("Network", () => {
     [{ cidr: "10.0.0.0/33" }, /^test\/net: cidr must be an IPv4 CIDR block like 10.0.0.0\/16, got "10.0.0.0\/33"$/],
     [{ cidr: "010.0.0.0/16" }, /cidr must be an IPv4 CIDR block like 10.0.0.0\/16, got "010.0.0.0\/16"/],
     [{ cidr: "0xa.0.0.0/16" }, /cidr must be an IPv4 CIDR block like 10.0.0.0\/16, got "0xa.0.0.0\/16"/],
-    [{ cidr: "10.0.0.1/16" }, /cidr must be a network address without host bits set \(10.0.0.0\/16\), got "10.0.0.1\/16"/],
+    [
+      { cidr: "10.0.0.1/16" },
+      /cidr must be a network address without host bits set \(10.0.0.0\/16\), got "10.0.0.1\/16"/,
+    ],
     [{ azCount: 0 }, /^test\/net: azCount must be an integer in 1–6, got 0$/],
     [{ azCount: 7 }, /azCount must be an integer in 1–6, got 7/],
     [{ azCount: 1.5 }, /azCount must be an integer in 1–6, got 1.5/],
@@ -279,7 +282,10 @@ describe("Network", () => {
     [{ publicSubnetCidrs: ["10.0.0.0/24"] }, /publicSubnetCidrs must be a list of azCount \(2\) blocks, one per AZ/],
     [{ privateSubnetCidrs: ["10.0.8.0/24", "10.0.9.1/24"] }, /privateSubnetCidrs\[1\] must be a network address/],
     [{ flowLogs: { retentionDays: 10 } }, /flowLogs.retentionDays must be one of 1, 3, 5, 7, 14, .*, got 10/],
-    [{ flowLogs: { trafficType: "SOME" as any } }, /flowLogs.trafficType must be one of ALL, ACCEPT, REJECT, got "SOME"/],
+    [
+      { flowLogs: { trafficType: "SOME" as any } },
+      /flowLogs.trafficType must be one of ALL, ACCEPT, REJECT, got "SOME"/,
+    ],
   ])("rejects %j", (props, message) => {
     expect(() => synth(props as NetworkProps)).toThrow(message);
   });
