@@ -1,12 +1,12 @@
 import { z } from "zod";
 
 /**
- * A config field holding one value of a module's string enum (`NatGatewayMode`, `ThroughputMode`, …). The config
- * writes the plain string (`natGateways: "single"`), the parsed config carries the enum member the construct
- * takes, and a wrong value is reported with every allowed string, like any other `z.enum`.
+ * A choice the config writes as a plain string ("iam") that a module takes as a string enum with those values
+ * (`ApiAuthMode.IAM`): config files keep their strings, the stack gets the enum, and a bad value is reported as
+ * `z.enum` reports it (the allowed strings).
  */
-export function stringEnum<E extends Record<string, string>>(values: E) {
+export function stringEnum<const E extends Record<string, string>>(choices: E) {
   type Value = `${E[keyof E]}`;
-  const allowed = Object.values(values) as [Value, ...Value[]];
-  return z.enum(allowed).transform((value) => value as unknown as E[keyof E]);
+  const values = Object.values(choices) as [Value, ...Value[]];
+  return z.enum(values).transform((value) => value as unknown as E[keyof E]);
 }
