@@ -1,3 +1,5 @@
+// IModelStore, Grant and Grantee are @serverless-spacy/shared's: re-exported here, jsii would copy them into this
+// assembly as types of their own (a second IModelStore in Python).
 export {
   EfsModelStore,
   IaTransition,
@@ -7,4 +9,3 @@ export {
   type ModelStoreAccessPointProps,
 } from "./efs-model-store";
 export { ModelStoreBase } from "./model-store-base";
-export type { IModelStore } from "@serverless-spacy/shared";
