@@ -19,6 +19,7 @@ const READMES = [
   "README.md",
   "modules/network/README.md",
   "modules/model-store/README.md",
+  "modules/model-sync/README.md",
   "modules/spacy-function/README.md",
   "modules/ner-batch-job/README.md",
   "packages/shared/README.md",

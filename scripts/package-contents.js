@@ -20,12 +20,8 @@ const REQUIRED = {
     "layer/requirements.txt",
     "bin/serverless-spacy-layer.js",
   ],
-  "@serverless-spacy/shared": [
-    "model-sync/src/model_sync.py",
-    "openapi.json",
-    "dist/client/index.js",
-    "dist/client/index.d.ts",
-  ],
+  "@serverless-spacy/model-sync": ["runtime/src/model_sync.py"],
+  "@serverless-spacy/shared": ["openapi.json", "dist/client/index.js", "dist/client/index.d.ts"],
 };
 const ALWAYS = ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "dist/index.js", "dist/index.d.ts"];
 

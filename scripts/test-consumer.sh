@@ -57,7 +57,7 @@ one_constructs() {
   node - <<'EOF' || fail "the construct libraries do not share one copy of constructs"
 const path = require("path");
 const libs = ["cdktf", "@cdktf/provider-aws", "@serverless-spacy/network", "@serverless-spacy/model-store",
-  "@serverless-spacy/spacy-function", "@serverless-spacy/shared"];
+  "@serverless-spacy/model-sync", "@serverless-spacy/spacy-function", "@serverless-spacy/shared"];
 const resolve = (lib) => require.resolve("constructs", { paths: [path.resolve("node_modules", lib)] });
 const copies = new Map(libs.map((lib) => [lib, resolve(lib)]));
 if (new Set(copies.values()).size !== 1) {

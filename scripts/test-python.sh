@@ -22,7 +22,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/setup-python.sh
 py=.venv/bin/python
-suites=(modules/spacy-function/runtime packages/shared/model-sync modules/spacy-function/layer scripts/tf
+suites=(modules/spacy-function/runtime modules/model-sync/runtime modules/spacy-function/layer scripts/tf
   packages/python-client modules/ner-batch-job)
 paths=()
 for suite in "${suites[@]}"; do
@@ -44,7 +44,7 @@ typecheck() { # MYPYPATH, then mypy arguments
   MYPYPATH="$1" .venv/bin/mypy --config-file scripts/python/mypy.ini --cache-dir ".mypy_cache/run-$runs" \
     --no-error-summary "${@:2}"
 }
-runtime=modules/spacy-function/runtime sync=packages/shared/model-sync layer=modules/spacy-function/layer
+runtime=modules/spacy-function/runtime sync=modules/model-sync/runtime layer=modules/spacy-function/layer
 typecheck "$runtime/src:$runtime:modules/spacy-function/bench" \
   "$runtime/src" "$runtime/local_server.py" "$runtime/local_openapi.py" modules/spacy-function/bench
 # The runtime's tests also import local_server.py (from the suite's folder, where pytest runs), the sync and

@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { NatGatewayMode, Network } from "@serverless-spacy/network";
-import { ModelSync, spacyModelWheel } from "@serverless-spacy/shared/internal";
+import { ModelSource, ModelSync } from "@serverless-spacy/model-sync";
 import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 export class SearchNerStack extends TerraformStack {
@@ -39,7 +39,7 @@ export class SearchNerStack extends TerraformStack {
       model: {
         name: "en_core_web_sm",
         version: "3.8.0",
-        source: spacyModelWheel(
+        source: ModelSource.spacyRelease(
           "en_core_web_sm",
           "3.8.0",
           "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",

@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { NatGatewayMode, Network } from "@serverless-spacy/network";
-import { ModelSync, spacyModelWheel, type ModelSpec } from "@serverless-spacy/shared/internal";
+import { ModelSource, ModelSync, type ModelSpec } from "@serverless-spacy/model-sync";
 import { ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 const MODELS: { spec: ModelSpec; memorySize: number }[] = [
@@ -15,7 +15,7 @@ const MODELS: { spec: ModelSpec; memorySize: number }[] = [
     spec: {
       name: "en_core_web_sm",
       version: "3.8.0",
-      source: spacyModelWheel(
+      source: ModelSource.spacyRelease(
         "en_core_web_sm",
         "3.8.0",
         "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
@@ -27,12 +27,11 @@ const MODELS: { spec: ModelSpec; memorySize: number }[] = [
     spec: {
       name: "en_acme_support",
       version: "1.0.0",
-      source: {
-        kind: "s3",
-        bucket: "acme-nlp-models",
-        key: "en_acme_support/en_acme_support-1.0.0-py3-none-any.whl",
-        sha256: "3f5e1c9d0b8a7e6f5d4c3b2a19081726354453627180918a7b6c5d4e3f2a1b0c",
-      },
+      source: ModelSource.s3(
+        "acme-nlp-models",
+        "en_acme_support/en_acme_support-1.0.0-py3-none-any.whl",
+        "3f5e1c9d0b8a7e6f5d4c3b2a19081726354453627180918a7b6c5d4e3f2a1b0c",
+      ),
     },
     memorySize: 1536,
   },

@@ -14,7 +14,7 @@ synth_bootstrap
   --stacks "$OUTDIR/stacks" \
   --stacks "$BOOTSTRAP_OUTDIR/stacks" \
   --python-dir "$ROOT/modules/spacy-function/runtime/src" \
-  --python-dir "$ROOT/packages/shared/model-sync/src" \
+  --python-dir "$ROOT/modules/model-sync/runtime/src" \
   --python-dir "$ROOT/modules/spacy-function/layer/build_layer.py" \
   --python-dir "$ROOT/scripts/tf" \
   --python-dir "$ROOT/scripts/python/testkit" \

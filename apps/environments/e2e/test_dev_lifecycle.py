@@ -31,7 +31,7 @@ UNSUPPORTED_BY_MOTO = {
 # removes its policy in moto as in AWS.
 UNDELETABLE_IN_MOTO = {"aws_efs_file_system_policy"}
 
-# The result a real sync returns (packages/shared/model-sync), queued as the emulator's invocation result:
+# The result a real sync returns (modules/model-sync/runtime), queued as the emulator's invocation result:
 # moto without Docker does not run the Python handler; its real behaviour is tested by the model-sync suite.
 SYNC_RESULT = {
     "status": "installed",

@@ -6,7 +6,7 @@ docs/operations.md's: change the version in the config and apply; roll back by a
 version again. Each apply changes exactly this: the one-shot sync is invoked again for the new version (its
 invocation replaced), then the model's function, its sync and the catalog name it; nothing else is touched.
 moto does not run the sync's Python (see SYNC_RESULT in test_dev_lifecycle.py); that the store keeps the
-previous version and switches atomically is packages/shared/model-sync/tests/test_atomic_switch.py.
+previous version and switches atomically is modules/model-sync/runtime/tests/test_atomic_switch.py.
 Runs after the dev lifecycle (file order) on the same emulator and leaves nothing behind.
 """
 

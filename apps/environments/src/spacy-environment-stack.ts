@@ -5,7 +5,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
-import { ModelSync } from "@serverless-spacy/shared/internal";
+import { ModelSource, ModelSync } from "@serverless-spacy/model-sync";
 import { LIVE_ALIAS, ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 import { AlarmTopic } from "./alarm-topic";
 import { addBatchJob } from "./batch-job";
@@ -126,7 +126,7 @@ export class SpacyEnvironmentStack extends TerraformStack {
         vpcId: network.vpcId,
         subnetIds: network.privateSubnetIds,
         modelStore,
-        model: { name: model.name, version: model.version, source: model.source },
+        model: { name: model.name, version: model.version, source: ModelSource.fromConfig(model.source) },
         keepVersions: model.keepVersions,
         layerArns: [layer.layerArn],
         internetEgress: network.internetEgress,

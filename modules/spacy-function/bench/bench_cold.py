@@ -48,7 +48,7 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parents[2]
 LAYER_ZIP = ROOT / "modules" / "spacy-function" / "layer" / "dist" / "spacy-layer-python3.12-x86_64.zip"
-SYNC_CLI = ROOT / "packages" / "shared" / "model-sync" / "src" / "sync_cli.py"
+SYNC_CLI = ROOT / "modules" / "model-sync" / "runtime" / "src" / "sync_cli.py"
 CONSTRAINTS = ROOT / "scripts" / "python" / "constraints.txt"
 RESULTS_PATH = BENCH_DIR / "results-cold.json"
 DOCS_PATH = ROOT / "docs" / "benchmarks.md"

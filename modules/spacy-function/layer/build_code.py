@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[3]
 # The code folders cdktf zips as Lambda functions: the NER handler and the model sync.
 CODE_DIRS = (
     REPO / "modules" / "spacy-function" / "runtime" / "src",
-    REPO / "packages" / "shared" / "model-sync" / "src",
+    REPO / "modules" / "model-sync" / "runtime" / "src",
 )
 STAGED = Path("build") / "python3.12"
 

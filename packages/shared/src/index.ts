@@ -5,3 +5,4 @@ export { Grant } from "./grants/grant";
 export { type Grantee } from "./grants/grantee";
 export { type IModelStore } from "./model-store/model-store";
 export { HardenedBucket, type HardenedBucketProps } from "./constructs/hardened-bucket";
+export { type ExistingRole } from "./constructs/vpc-python-function";

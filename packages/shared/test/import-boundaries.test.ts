@@ -23,7 +23,10 @@ describe("import boundaries", () => {
   test("nothing in packages/shared imports a module (imports run apps → modules → packages)", () => {
     const offenders = [...sources(path.join(root, "src")), ...sources(path.join(root, "test"))].flatMap((file) =>
       specifiers(file)
-        .filter((s) => /^@serverless-spacy\/(network|model-store|spacy-function)\b/.test(s) || s.includes("/modules/"))
+        .filter(
+          (s) =>
+            /^@serverless-spacy\/(network|model-store|model-sync|spacy-function)\b/.test(s) || s.includes("/modules/"),
+        )
         .map((s) => `${path.relative(root, file)} imports ${s}`),
     );
     expect(offenders).toEqual([]);

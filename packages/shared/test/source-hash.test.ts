@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { sourceHash } from "../src/model-sync/source-hash";
+import { sourceHash } from "../src/constructs/source-hash";
 
 describe("sourceHash", () => {
   let dir: string;

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { stagedCodeDir, stagedCodePath } from "../src/model-sync/staged-code";
+import { stagedCodeDir, stagedCodePath } from "../src/constructs/staged-code";
 
 function tree(files: Record<string, string>): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "staged-code-"));

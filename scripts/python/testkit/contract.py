@@ -82,3 +82,12 @@ def ts_const(path: Path, name: str) -> object:
     literal = re.sub(r"([{,]\s*)([A-Za-z_]\w*):", r'\1"\2":', literal)  # { min: 1 } → { "min": 1 }
     literal = re.sub(r",(\s*[\]}])", r"\1", literal)  # trailing commas
     return json.loads(literal)
+
+
+def ts_enum(path: Path, name: str) -> list[str]:
+    """The values of ``export enum <name> { MEMBER = "value", … }`` in a TypeScript file, in order."""
+    source = path.read_text()
+    match = re.search(rf"^export enum {name} \{{(.*?)^\}}", source, re.M | re.S)
+    if not match:
+        raise LookupError(f"{path.name}: no `export enum {name} {{ ... }}`")
+    return re.findall(r'^\s+[A-Z][A-Z0-9_]* = "([^"]*)",', match.group(1), re.M)

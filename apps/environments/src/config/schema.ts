@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { IaTransition, ThroughputMode } from "@serverless-spacy/model-store";
+import { ModelSourceKind } from "@serverless-spacy/model-sync";
 import { NatGatewayMode } from "@serverless-spacy/network";
 import {
   KEEP_VERSIONS_LIMITS,
@@ -28,13 +29,14 @@ const sha256 = z.string().regex(SHA256_PATTERN, "must be the wheel's sha256: 64 
 const modelSource = z.discriminatedUnion("kind", [
   z.strictObject({
     /** How pip reads `location`: a wheel URL, a PEP 503 index, or a find-links page or directory. */
-    kind: z.enum(["wheel_url", "index_url", "find_links"]),
+    // The configuration spells the kind as a string; parsed, it is the ModelSourceKind of the same value.
+    kind: z.enum(["wheel_url", "index_url", "find_links"]).transform((kind) => kind as ModelSourceKind),
     location: z.string().min(1),
     sha256,
   }),
   z.strictObject({
     /** A private wheel in S3, read through the VPC's S3 gateway endpoint (no NAT needed). */
-    kind: z.literal("s3"),
+    kind: z.literal("s3").transform(() => ModelSourceKind.S3),
     bucket: z.string().regex(S3_BUCKET_PATTERN, "must be an S3 bucket name"),
     key: z.string().min(1).max(1024).endsWith(".whl", "must name a .whl file"),
     sha256,
@@ -151,7 +153,7 @@ export const environmentConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is only allowed when api.auth is "jwt"' });
     }
     config.models.forEach((model, index) => {
-      if (config.network.natGateways === NatGatewayMode.NONE && model.source.kind !== "s3") {
+      if (config.network.natGateways === NatGatewayMode.NONE && model.source.kind !== ModelSourceKind.S3) {
         ctx.addIssue({
           code: "custom",
           path: ["models", index, "source", "kind"],

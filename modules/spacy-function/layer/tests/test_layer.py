@@ -15,7 +15,7 @@ import pytest
 from testkit import build_model_wheel, make_find_links
 
 LAYER_DIR = Path(build_layer.__file__).resolve().parent
-SYNC_SRC = LAYER_DIR.parents[2] / "packages" / "shared" / "model-sync" / "src"
+SYNC_SRC = LAYER_DIR.parents[2] / "modules" / "model-sync" / "runtime" / "src"
 LIMIT = 262_144_000
 
 

@@ -16,7 +16,7 @@ from ner_model import load
 from ner_settings import ConfigError, Settings
 from sentences import sentences
 
-SYNC_CLI = Path(__file__).resolve().parents[4] / "packages" / "shared" / "model-sync" / "src" / "sync_cli.py"
+SYNC_CLI = Path(__file__).resolve().parents[4] / "modules" / "model-sync" / "runtime" / "src" / "sync_cli.py"
 ROWS = 2000
 
 

@@ -22,6 +22,8 @@ export {
   MODEL_NAME_RULE,
   MODEL_VERSION_PATTERN,
   MODEL_VERSION_RULE,
+  S3_BUCKET_PATTERN,
+  SHA256_PATTERN,
   isModelName,
   isModelVersion,
   modelNameProblem,

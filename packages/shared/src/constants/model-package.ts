@@ -1,4 +1,4 @@
-// The same rules as the sync handler's event check (model-sync/src/sync_event.py), so a bad model fails
+// The same rules as the sync handler's event check (modules/model-sync/runtime/src/sync_event.py), so a bad model fails
 // the synth (and the config report) instead of the apply. Names are spaCy packages "<lang>_<name>" in
 // lower-case snake_case: pip normalises names but `spacy.load` and the store's directory layout take them
 // verbatim.
@@ -51,3 +51,9 @@ export function modelNameProblem(name: string): string | undefined {
 export function modelVersionProblem(version: string): string | undefined {
   return isModelVersion(version) ? undefined : `${MODEL_VERSION_RULE}, got ${JSON.stringify(version)}`;
 }
+
+/** A wheel's sha256 as pip prints it: 64 lowercase hex digits (the sync's and the config's pin). */
+export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+
+/** S3's bucket naming rules (3-63 characters, lowercase, digits, "." and "-"). */
+export const S3_BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

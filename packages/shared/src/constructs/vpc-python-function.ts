@@ -11,8 +11,8 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import type { IModelStore } from "../model-store/model-store";
 import type { PolicyStatement } from "../internal/policy-statement";
-import { sourceHash } from "../model-sync/source-hash";
-import { NO_BYTECODE_NOTE, stagedCodeDir } from "../model-sync/staged-code";
+import { sourceHash } from "./source-hash";
+import { NO_BYTECODE_NOTE, stagedCodeDir } from "./staged-code";
 import { skipCheckov } from "./checkov";
 
 const NFS_PORT = 2049;

@@ -18,23 +18,6 @@ export { API_ERROR_STATUS } from "../api/error-status";
 export { type ModelInfo, type ModelsResponse } from "../api/models";
 export { MODELS_ROUTE, MODEL_SCOPED_ROUTES, modelRoute, modelRouteTemplate } from "../api/model-routes";
 export { documentRouteFor, documentRouteKeys, isTemplated, type OpenApiPaths } from "../api/openapi-routes";
-export {
-  MODEL_SOURCE_KINDS,
-  spacyModelWheel,
-  spacyModelWheelUrl,
-  type ModelS3Source,
-  type ModelSource,
-  type ModelSourceKind,
-  type ModelSpec,
-  type ModelUrlSource,
-} from "../model-sync/model-source";
-export {
-  MODEL_SYNC_CODE_DIR,
-  MODEL_SYNC_ENVIRONMENT_VARIABLES,
-  MODEL_SYNC_HANDLER,
-  ModelSync,
-  type ModelSyncProps,
-} from "../model-sync/model-sync";
 export * from "../constants";
 export { type PolicyStatement } from "./policy-statement";
 export * from "./validation";
@@ -48,6 +31,5 @@ export {
   type ExistingRole,
   type VpcPythonFunctionProps,
 } from "../constructs/vpc-python-function";
-export { MIN_KEEP_VERSIONS, S3_BUCKET_PATTERN, SHA256_PATTERN } from "../model-sync/validate";
-export { sourceHash } from "../model-sync/source-hash";
-export { NO_BYTECODE_NOTE, stagedCodeDir, stagedCodePath } from "../model-sync/staged-code";
+export { sourceHash } from "../constructs/source-hash";
+export { NO_BYTECODE_NOTE, stagedCodeDir, stagedCodePath } from "../constructs/staged-code";

@@ -12,7 +12,7 @@ from sync_cli import to_env
 from testkit.contract import names_in, ts_contract
 
 SYNC_SRC = Path(__file__).resolve().parents[1] / "src"
-CONSTRUCT = SYNC_SRC.parents[1] / "src" / "model-sync" / "model-sync.ts"
+CONSTRUCT = SYNC_SRC.parents[1] / "src" / "model-sync.ts"
 
 
 def _contract() -> dict[str, set[str]]:

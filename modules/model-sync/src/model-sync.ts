@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Token, type ITerraformDependable } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -8,17 +8,16 @@ import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaInvocation } from "@cdktf/provider-aws/lib/lambda-invocation";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import type { ExistingRole, IModelStore } from "@serverless-spacy/shared";
 import {
   DEFAULT_KEEP_VERSIONS,
   DEFAULT_MOUNT_PATH,
-  type LambdaArchitecture,
-  type LogRetentionDays,
-} from "../constants";
-import { skipCheckov } from "../constructs/checkov";
-import { VpcPythonFunction, type ExistingRole } from "../constructs/vpc-python-function";
-import type { IModelStore } from "../model-store/model-store";
-import type { ModelSource, ModelSpec } from "./model-source";
-import { validateFunction, validateModel, validateName } from "./validate";
+  VpcPythonFunction,
+  invalid,
+  skipCheckov,
+} from "@serverless-spacy/shared/internal";
+import { ModelSourceKind, type ModelSource, type ModelSpec } from "./model-source";
+import { validateFunction, validateModel, validateName, validateRole } from "./validate";
 
 export interface ModelSyncProps {
   /**
@@ -37,7 +36,7 @@ export interface ModelSyncProps {
   readonly modelStore: IModelStore;
   /**
    * The spaCy model package to download and its sha256-pinned source, e.g. `{ name: "en_core_web_lg", version: "3.8.0",
-   * source: spacyModelWheel("en_core_web_lg", "3.8.0", "<sha256>") }`. The sync installs only this: it is the
+   * source: ModelSource.spacyRelease("en_core_web_lg", "3.8.0", "<sha256>") }`. The sync installs only this: it is the
    * function's environment, and an invocation asking for anything else is refused.
    */
   readonly model: ModelSpec;
@@ -69,12 +68,12 @@ export interface ModelSyncProps {
    * headroom. @default 2048
    */
   readonly ephemeralStorageMb?: number;
-  /** Instruction set; must match the layer's compiled wheels. @default "x86_64" */
-  readonly architecture?: LambdaArchitecture;
+  /** Instruction set, "x86_64" or "arm64"; must match the layer's compiled wheels. @default "x86_64" */
+  readonly architecture?: string;
   /** Python runtime; must match the layer's Python. @default "python3.12" */
   readonly runtime?: string;
-  /** Days CloudWatch keeps the sync's logs (one of CloudWatch's periods, LOG_RETENTION_DAYS). @default 30 */
-  readonly logRetentionDays?: LogRetentionDays;
+  /** Days CloudWatch keeps the sync's logs (one of CloudWatch Logs' retention periods, e.g. 7, 30, 365). @default 30 */
+  readonly logRetentionDays?: number;
   /** Security groups added to the sync's own (e.g. for a proxy or a private package index). @default [] */
   readonly securityGroupIds?: string[];
   /**
@@ -88,13 +87,13 @@ export interface ModelSyncProps {
 }
 
 /** Folder of the Python sync handler, packaged as the function's code. */
-export const MODEL_SYNC_CODE_DIR = path.resolve(__dirname, "../../model-sync/src");
+export const MODEL_SYNC_CODE_DIR = path.resolve(__dirname, "../runtime/src");
 /** Handler of the sync function: `handler` in `model_sync.py`. */
 export const MODEL_SYNC_HANDLER = "model_sync.handler";
 
 /**
- * Every environment variable the sync (`model-sync/src`) reads, by who sets it.
- * `model-sync/tests/test_environment_contract.py` fails when the sync reads a name missing here or this lists
+ * Every environment variable the sync (`runtime/src`) reads, by who sets it.
+ * `runtime/tests/test_environment_contract.py` fails when the sync reads a name missing here or this lists
  * one it no longer reads; the construct's tests fail when the function's environment holds one not in `construct`.
  */
 export const MODEL_SYNC_ENVIRONMENT_VARIABLES = {
@@ -126,6 +125,8 @@ const HTTPS_PORT = 443;
  * model name, version or source (or the store's access point) changes; a failed sync fails the apply.
  */
 export class ModelSync extends Construct {
+  /** The model this sync puts on the store: its name and version are what a serving function loads. */
+  public readonly model: ModelSpec;
   /** The invocation that runs the sync; the API function depends on it so it never starts on an empty store. */
   public readonly invocation: ITerraformDependable;
   /** JSON the sync handler returned (`aws_lambda_invocation.result`), known after apply. */
@@ -154,10 +155,12 @@ export class ModelSync extends Construct {
     const keepVersions = props.keepVersions ?? DEFAULT_KEEP_VERSIONS;
     const source: ModelSource = props.model.source;
     if (source === undefined || source === null) {
-      throw new Error(
-        `${this.node.path}: model.source is required, with the wheel's sha256 (e.g. spacyModelWheel(name, version, ` +
-          `sha256)); ` +
-          "an unpinned model could be swapped by whoever controls the download",
+      invalid(
+        this.node.path,
+        "model.source",
+        "a ModelSource pinned by the wheel's sha256 (e.g. ModelSource.spacyRelease(name, version, sha256)); an " +
+          "unpinned model could be swapped by whoever controls the download",
+        source,
       );
     }
     const settings = {
@@ -182,22 +185,7 @@ export class ModelSync extends Construct {
       );
     }
 
-    if (props.role && props.permissionsBoundary !== undefined) {
-      throw new Error(
-        `${this.node.path}: permissionsBoundary applies to a role the sync creates; it cannot be set with role`,
-      );
-    }
-    const boundary = props.permissionsBoundary;
-    if (
-      boundary !== undefined &&
-      !Token.isUnresolved(boundary) &&
-      !/^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/.test(boundary)
-    ) {
-      throw new Error(
-        `${this.node.path}: permissionsBoundary must be a managed policy ARN like ` +
-          `arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
-      );
-    }
+    validateRole(this.node.path, props.role !== undefined, props.permissionsBoundary);
     const store = props.modelStore;
 
     const fn = new VpcPythonFunction(this, "function", {
@@ -224,9 +212,9 @@ export class ModelSync extends Construct {
         MODEL_VERSION: props.model.version,
         MODEL_SHA256: source.sha256,
         MODEL_SOURCE_KIND: source.kind,
-        ...(source.kind === "s3"
-          ? { MODEL_SOURCE_BUCKET: source.bucket, MODEL_SOURCE_KEY: source.key }
-          : { MODEL_SOURCE_LOCATION: source.location }),
+        ...(source.kind === ModelSourceKind.S3
+          ? { MODEL_SOURCE_BUCKET: source.bucket ?? "", MODEL_SOURCE_KEY: source.key ?? "" }
+          : { MODEL_SOURCE_LOCATION: source.location ?? "" }),
       },
       publish: false,
       tracing: false,
@@ -247,7 +235,7 @@ export class ModelSync extends Construct {
     // not fixed (GitHub release assets redirect to a CDN), so the destination cannot be narrower. A
     // private wheel in S3 needs S3 alone, whose addresses the gateway endpoint's prefix list names.
     // DNS needs no rule: security groups do not filter traffic to the VPC's Route 53 Resolver.
-    const toS3Only = source.kind === "s3" && props.s3PrefixListId !== undefined;
+    const toS3Only = source.kind === ModelSourceKind.S3 && props.s3PrefixListId !== undefined;
     const httpsEgress = new VpcSecurityGroupEgressRule(this, toS3Only ? "https-to-s3" : "https-to-internet", {
       securityGroupId: fn.securityGroup.id,
       ...(toS3Only ? { prefixListId: props.s3PrefixListId } : { cidrIpv4: "0.0.0.0/0" }),
@@ -255,14 +243,14 @@ export class ModelSync extends Construct {
       fromPort: HTTPS_PORT,
       toPort: HTTPS_PORT,
       description:
-        source.kind === "s3"
+        source.kind === ModelSourceKind.S3
           ? "HTTPS for pip to S3 through the VPC's S3 gateway endpoint"
           : "HTTPS for pip (wheel host or package index) through the NAT gateway",
     });
     // A private wheel: the role may read that one object and nothing else in the bucket or account. The
     // sync signs a short-lived URL with it for pip; pip itself never gets the role's credentials.
     const sourceAccess =
-      source.kind === "s3"
+      source.kind === ModelSourceKind.S3
         ? [
             new IamRolePolicy(this, "read-model-wheel", {
               name: "read-model-wheel",
@@ -323,7 +311,8 @@ export class ModelSync extends Construct {
         model_name: props.model.name,
         model_version: props.model.version,
         source_kind: source.kind,
-        source_location: source.kind === "s3" ? `s3://${source.bucket}/${source.key}` : source.location,
+        source_location:
+          source.kind === ModelSourceKind.S3 ? `s3://${source.bucket}/${source.key}` : (source.location ?? ""),
         source_sha256: source.sha256,
         access_point_arn: store.accessPointArn,
       },
@@ -340,6 +329,7 @@ export class ModelSync extends Construct {
       ],
     });
 
+    this.model = props.model;
     this.invocation = invocation;
     this.result = invocation.result;
     this.functionName = lambda.functionName;
@@ -353,9 +343,9 @@ export class ModelSync extends Construct {
   }
 }
 
-/** The source as the handler's event carries it (snake_case keys, as in model-sync/src/sync_event.py). */
-function sourceEvent(source: ModelSource): Record<string, string> {
-  return source.kind === "s3"
+/** The source as the handler's event carries it (snake_case keys, as in runtime/src/sync_event.py). */
+function sourceEvent(source: ModelSource): Record<string, string | undefined> {
+  return source.kind === ModelSourceKind.S3
     ? { kind: source.kind, bucket: source.bucket, key: source.key, sha256: source.sha256 }
     : { kind: source.kind, location: source.location, sha256: source.sha256 };
 }

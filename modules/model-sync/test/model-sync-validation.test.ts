@@ -3,18 +3,12 @@ import * as path from "path";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TestModelStore } from "./test-model-store";
-import {
-  MODEL_SYNC_CODE_DIR,
-  ModelSync,
-  spacyModelWheel,
-  spacyModelWheelUrl,
-  type ModelSource,
-  type ModelSyncProps,
-} from "../src/internal";
+import { ModelSource, ModelSourceKind, ModelSync, type ModelSyncProps } from "../src";
+import { MODEL_SYNC_CODE_DIR } from "../src/model-sync";
 
 const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1"];
 const SHA = "ab".repeat(32);
-const LG = spacyModelWheel("en_core_web_lg", "3.8.0", SHA);
+const LG = ModelSource.spacyRelease("en_core_web_lg", "3.8.0", SHA);
 
 function build(props: Partial<ModelSyncProps> = {}, source?: ModelSource, id = "sync"): TerraformStack {
   const app = Testing.app();
@@ -37,10 +31,50 @@ const input = (stack: TerraformStack) =>
     (Object.values(JSON.parse(Testing.synth(stack)).resource.aws_lambda_invocation)[0] as { input: string }).input,
   );
 
-describe("spacyModelWheelUrl", () => {
-  test("builds spaCy's GitHub release asset URL", () => {
-    expect(spacyModelWheelUrl("en_core_web_lg", "3.8.0")).toBe(
+describe("ModelSource", () => {
+  test("spacyReleaseUrl builds spaCy's GitHub release asset URL", () => {
+    expect(ModelSource.spacyReleaseUrl("en_core_web_lg", "3.8.0")).toBe(
       "https://github.com/explosion/spacy-models/releases/download/en_core_web_lg-3.8.0/en_core_web_lg-3.8.0-py3-none-any.whl",
+    );
+  });
+  test("the factories give each kind its fields", () => {
+    expect({ ...ModelSource.spacyRelease("en_core_web_lg", "3.8.0", SHA) }).toEqual({
+      kind: ModelSourceKind.WHEEL_URL,
+      sha256: SHA,
+      location: ModelSource.spacyReleaseUrl("en_core_web_lg", "3.8.0"),
+      bucket: undefined,
+      key: undefined,
+    });
+    expect(ModelSource.indexUrl("https://pypi.org/simple", SHA)).toMatchObject({ kind: "index_url" });
+    expect(ModelSource.findLinks("/opt/wheels", SHA)).toMatchObject({ kind: "find_links", location: "/opt/wheels" });
+    expect(ModelSource.s3("b", "k.whl", SHA)).toMatchObject({
+      kind: "s3",
+      bucket: "b",
+      key: "k.whl",
+      location: undefined,
+    });
+  });
+
+  test("fromConfig builds the source a configuration describes", () => {
+    for (const source of [
+      ModelSource.wheelUrl("https://x.example/m.whl", SHA),
+      ModelSource.indexUrl("https://pypi.org/simple", SHA),
+      ModelSource.findLinks("/opt/wheels", SHA),
+      ModelSource.s3("acme-models", "m.whl", SHA),
+    ]) {
+      expect(ModelSource.fromConfig({ ...source })).toEqual(source);
+    }
+  });
+
+  test("fromConfig refuses a kind without its fields, or an unknown kind", () => {
+    expect(() => ModelSource.fromConfig({ kind: ModelSourceKind.S3, bucket: "b", sha256: SHA })).toThrow(
+      'ModelSource.fromConfig: key must be set for kind "s3", got undefined',
+    );
+    expect(() => ModelSource.fromConfig({ kind: ModelSourceKind.INDEX_URL, sha256: SHA })).toThrow(
+      'ModelSource.fromConfig: location must be set for kind "index_url", got undefined',
+    );
+    expect(() => ModelSource.fromConfig({ kind: "git" as never, location: "https://x", sha256: SHA })).toThrow(
+      'ModelSource.fromConfig: kind must be one of wheel_url, index_url, find_links, s3, got "git"',
     );
   });
 });
@@ -51,9 +85,9 @@ describe("ModelSync validation", () => {
     [
       "name with a space",
       { name: "my sync" },
-      /^test\/sync: name must be 1-64 characters of A-Z.*it names the function.*, got "my sync"$/,
+      /^test\/sync: name must be 1–64 characters of A-Z, a-z, 0-9, - and _, got "my sync"$/,
     ],
-    ["name too long for a function name", { name: "x".repeat(65) }, /name must be 1-64 characters.*got "x{65}"/],
+    ["name too long for a function name", { name: "x".repeat(65) }, /name must be 1–64 characters.*got "x{65}"/],
     [
       "model name with upper case",
       { model: { name: "en_core_web_LG", version: "3.8.0", source: LG } },
@@ -84,64 +118,60 @@ describe("ModelSync validation", () => {
       { model: { name: "en_core_web_lg", version: "v3.8.0", source: LG } },
       /model\.version .* got "v3\.8\.0"/,
     ],
-    ["empty subnets", { subnetIds: [] }, /subnetIds must list 1 to 16 private subnets .* got 0/],
+    ["empty subnets", { subnetIds: [] }, /subnetIds must be a list of 1–16 private subnet ids, got \[\]/],
     [
       "a boundary with an existing role",
       { role: { roleArn: "arn:aws:iam::1:role/r", roleName: "r" }, permissionsBoundary: "arn:aws:iam::1:policy/b" },
-      /permissionsBoundary applies to a role the sync creates/,
+      /permissionsBoundary must be unset when role is given \(it applies to a role the construct creates\), got "arn:aws:iam::1:policy\/b"/,
     ],
     [
       "a boundary that is not a managed policy ARN",
       { permissionsBoundary: "team-boundary" },
       /permissionsBoundary must be a managed policy ARN .*got "team-boundary"/,
     ],
-    ["no layer", { layerArns: [] }, /layerArns must list 1 to 5 layers \(the spaCy layer, which carries pip\), got 0/],
+    [
+      "no layer",
+      { layerArns: [] },
+      /layerArns must be a list of 1–5 layer ARNs \(the spaCy layer, which carries pip\), got \[\]/,
+    ],
     [
       "six layers",
       { layerArns: Array.from({ length: 6 }, (_, i) => `arn:aws:lambda:eu-west-1:1:layer:l${i}:1`) },
-      /layerArns must list 1 to 5 layers .* got 6/,
+      /layerArns must be a list of 1–5 layer ARNs .* got \["arn:aws:lambda:eu-west-1:1:layer:l0:1"/,
     ],
     [
       "mount path outside /mnt",
       { mountPath: "/models" },
-      /mountPath must be one directory under \/mnt like "\/mnt\/models" \(Lambda's rule\), got "\/models"/,
+      /mountPath must be one directory directly under \/mnt\/ \(Lambda only mounts file systems there\), like "\/mnt\/models", got "\/models"/,
     ],
     ["nested mount path", { mountPath: "/mnt/a/b" }, /mountPath .* got "\/mnt\/a\/b"/],
-    ["negative keepVersions", { keepVersions: -1 }, /keepVersions must be an integer from 1 to 100, got -1/],
+    ["negative keepVersions", { keepVersions: -1 }, /keepVersions must be an integer in 1–100, got -1/],
     [
       "keepVersions 0, which would retire the version still being served",
       { keepVersions: 0 },
-      /keepVersions must be an integer from 1 to 100, got 0/,
+      /keepVersions must be an integer in 1–100, got 0/,
     ],
-    ["fractional keepVersions", { keepVersions: 1.5 }, /keepVersions must be an integer from 1 to 100, got 1\.5/],
-    ["memory too small", { memorySize: 64 }, /memorySize must be an integer from 128 to 10240 MB, got 64/],
-    ["timeout over Lambda's maximum", { timeout: 901 }, /timeout must be an integer from 1 to 900 seconds, got 901/],
+    ["fractional keepVersions", { keepVersions: 1.5 }, /keepVersions must be an integer in 1–100, got 1\.5/],
+    ["memory too small", { memorySize: 64 }, /memorySize must be an integer in 128–10240 \(MB\), got 64/],
+    ["timeout over Lambda's maximum", { timeout: 901 }, /timeout must be an integer in 1–900 \(seconds\), got 901/],
     [
       "ephemeral storage too small",
       { ephemeralStorageMb: 256 },
-      /ephemeralStorageMb must be an integer from 512 to 10240 MB, got 256/,
+      /ephemeralStorageMb must be an integer in 512–10240 \(MB\), got 256/,
     ],
     ["ephemeral storage too large", { ephemeralStorageMb: 20480 }, /ephemeralStorageMb .* got 20480/],
-    [
-      "unknown architecture",
-      { architecture: "arm32" as never },
-      /architecture must be one of x86_64, arm64, got "arm32"/,
-    ],
+    ["unknown architecture", { architecture: "arm32" }, /architecture must be one of x86_64, arm64, got "arm32"/],
     [
       "non-Python runtime",
       { runtime: "nodejs20.x" },
-      /runtime must be a Python runtime like "python3\.12" .* got "nodejs20\.x"/,
+      /runtime must be a Python runtime like "python3\.12" \(the sync is Python\), got "nodejs20\.x"/,
     ],
     [
       "retention CloudWatch does not offer",
-      { logRetentionDays: 31 as never },
+      { logRetentionDays: 31 },
       /logRetentionDays must be one of 1, 3, .*, 3653, got 31/,
     ],
-    [
-      "retention that never expires",
-      { logRetentionDays: 0 as never },
-      /logRetentionDays must be one of 1, 3, .*, 3653, got 0/,
-    ],
+    ["retention that never expires", { logRetentionDays: 0 }, /logRetentionDays must be one of 1, 3, .*, 3653, got 0/],
   ])("rejects %s", (_, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -157,89 +187,85 @@ describe("ModelSync validation", () => {
       { kind: "wheel_url", location: "https://x.example/m.whl" } as never,
       /model\.source\.sha256 must be the wheel's sha256 as 64 lowercase hex digits \(pip refuses any other file\), got undefined/,
     ],
-    [
-      "a short sha256",
-      { kind: "wheel_url", location: "https://x.example/m.whl", sha256: "abc" },
-      /model\.source\.sha256 .* got "abc"/,
-    ],
+    ["a short sha256", ModelSource.wheelUrl("https://x.example/m.whl", "abc"), /model\.source\.sha256 .* got "abc"/],
     [
       "an upper-case sha256",
-      { kind: "wheel_url", location: "https://x.example/m.whl", sha256: "AB".repeat(32) },
+      ModelSource.wheelUrl("https://x.example/m.whl", "AB".repeat(32)),
       /model\.source\.sha256 .* got "ABAB/,
     ],
     [
       "a sha256: prefix",
-      { kind: "wheel_url", location: "https://x.example/m.whl", sha256: `sha256:${"ab".repeat(32)}` },
+      ModelSource.wheelUrl("https://x.example/m.whl", `sha256:${"ab".repeat(32)}`),
       /model\.source\.sha256 .* got "sha256:abab/,
     ],
     [
       "credentials in an index URL",
-      { kind: "index_url", location: "https://user:token@pypi.internal.example/simple/", sha256: SHA },
-      /model\.source\.location must not carry credentials \(user:password@\)/,
+      ModelSource.indexUrl("https://user:token@pypi.internal.example/simple/", SHA),
+      /model\.source\.location must be free of credentials \(user:password@\).*, got "https:\/\/\*\*\*@pypi\.internal\.example\/simple\/"$/,
     ],
     [
       "a token as the URL's user",
-      { kind: "index_url", location: "https://token@pypi.internal.example/simple/", sha256: SHA },
-      /must not carry credentials/,
+      ModelSource.indexUrl("https://token@pypi.internal.example/simple/", SHA),
+      /must be free of credentials .*, got "https:\/\/\*\*\*@pypi/,
     ],
     [
       "a URL that only WHATWG parsing repairs",
-      { kind: "index_url", location: "https:/pypi.internal.example/simple", sha256: SHA },
-      /for kind "index_url" must be an https URL .* got "https:\/pypi\.internal\.example\/simple"/,
+      ModelSource.indexUrl("https:/pypi.internal.example/simple", SHA),
+      /location must be an https URL .* for kind "index_url", got "https:\/pypi\.internal\.example\/simple"/,
     ],
     [
       "a file:// find-links URL",
-      { kind: "find_links", location: "file:///opt/wheels", sha256: SHA },
-      /for kind "find_links" must be an https URL \(http only for 127\.0\.0\.1 or localhost\) or an absolute path, got "file:\/\/\/opt\/wheels"/,
+      ModelSource.findLinks("file:///opt/wheels", SHA),
+      /location must be an https URL \(http only for 127\.0\.0\.1 or localhost\) or an absolute path for kind "find_links", got "file:\/\/\/opt\/wheels"/,
     ],
     [
       "an s3 bucket with upper case",
-      { kind: "s3", bucket: "Acme_Models", key: "m.whl", sha256: SHA },
+      ModelSource.s3("Acme_Models", "m.whl", SHA),
       /model\.source\.bucket must be an S3 bucket name .* got "Acme_Models"/,
     ],
     [
       "an s3 key that is not a wheel",
-      { kind: "s3", bucket: "acme-models", key: "m.tar.gz", sha256: SHA },
-      /model\.source\.key must name a \.whl file \(pip installs wheels\), got "m\.tar\.gz"/,
+      ModelSource.s3("acme-models", "m.tar.gz", SHA),
+      /model\.source\.key must be the key of a \.whl file \(pip installs wheels\), got "m\.tar\.gz"/,
     ],
     [
       "an empty s3 key",
-      { kind: "s3", bucket: "acme-models", key: "", sha256: SHA },
+      ModelSource.s3("acme-models", "", SHA),
       /model\.source\.key must be an S3 key of 1 to 1024 printable characters, got ""/,
     ],
     [
       "a plain-http wheel URL",
-      { kind: "wheel_url", location: "http://models.example/en_core_web_lg-3.8.0-py3-none-any.whl", sha256: SHA },
-      /model\.source\.location for kind "wheel_url" must be an https URL \(http only for 127\.0\.0\.1 or localhost\), got "http:\/\/models\.example\//,
+      ModelSource.wheelUrl("http://models.example/en_core_web_lg-3.8.0-py3-none-any.whl", SHA),
+      /model\.source\.location must be an https URL \(http only for 127\.0\.0\.1 or localhost\) for kind "wheel_url", got "http:\/\/models\.example\//,
     ],
     [
       "a wheel URL that is not a wheel",
-      { kind: "wheel_url", location: "https://models.example/en_core_web_lg-3.8.0.tar.gz", sha256: SHA },
-      /for kind "wheel_url" must point at a \.whl file, got "https:\/\/models\.example\/en_core_web_lg-3\.8\.0\.tar\.gz"/,
+      ModelSource.wheelUrl("https://models.example/en_core_web_lg-3.8.0.tar.gz", SHA),
+      /location must be the URL of a \.whl file for kind "wheel_url", got "https:\/\/models\.example\/en_core_web_lg-3\.8\.0\.tar\.gz"/,
     ],
     [
       "an index given as a path",
-      { kind: "index_url", location: "/opt/simple", sha256: SHA },
-      /for kind "index_url" must be an https URL .* got "\/opt\/simple"/,
+      ModelSource.indexUrl("/opt/simple", SHA),
+      /location must be an https URL .* for kind "index_url", got "\/opt\/simple"/,
     ],
     [
       "an ftp index",
-      { kind: "index_url", location: "ftp://mirror.example/simple", sha256: SHA },
-      /for kind "index_url" must be an https URL .* got "ftp:/,
+      ModelSource.indexUrl("ftp://mirror.example/simple", SHA),
+      /location must be an https URL .* for kind "index_url", got "ftp:/,
     ],
     [
       "a relative find-links path",
-      { kind: "find_links", location: "wheels/", sha256: SHA },
-      /for kind "find_links" must be an https URL \(http only for 127\.0\.0\.1 or localhost\) or an absolute path, got "wheels\/"/,
+      ModelSource.findLinks("wheels/", SHA),
+      /location must be an https URL \(http only for 127\.0\.0\.1 or localhost\) or an absolute path for kind "find_links", got "wheels\/"/,
     ],
     [
       "whitespace",
-      { kind: "find_links", location: "/opt/my wheels", sha256: SHA },
+      ModelSource.findLinks("/opt/my wheels", SHA),
       /model\.source\.location must be .* without whitespace or control characters, got "\/opt\/my wheels"/,
     ],
     [
       "something pip would read as an option",
-      { kind: "find_links", location: "--index-url=https://evil.example", sha256: SHA },
+      ModelSource.findLinks("--index-url=https://evil.example", SHA),
       /without whitespace or control characters, got "--index-url/,
     ],
   ])("rejects %s", (_, source, message) => {
@@ -247,21 +273,17 @@ describe("ModelSync validation", () => {
   });
 
   test.each<[string, ModelSource]>([
-    ["an https index", { kind: "index_url", location: "https://pypi.internal.example/simple/", sha256: SHA }],
+    ["an https index", ModelSource.indexUrl("https://pypi.internal.example/simple/", SHA)],
     [
       "a local http wheel (tests)",
-      { kind: "wheel_url", location: "http://127.0.0.1:8080/en_core_web_lg-3.8.0-py3-none-any.whl", sha256: SHA },
+      ModelSource.wheelUrl("http://127.0.0.1:8080/en_core_web_lg-3.8.0-py3-none-any.whl", SHA),
     ],
-    ["a localhost index (tests)", { kind: "index_url", location: "http://localhost:3141/simple", sha256: SHA }],
-    ["find-links in a layer", { kind: "find_links", location: "/opt/wheels", sha256: SHA }],
-    ["find-links over https", { kind: "find_links", location: "https://wheels.example/models/", sha256: SHA }],
+    ["a localhost index (tests)", ModelSource.indexUrl("http://localhost:3141/simple", SHA)],
+    ["find-links in a layer", ModelSource.findLinks("/opt/wheels", SHA)],
+    ["find-links over https", ModelSource.findLinks("https://wheels.example/models/", SHA)],
     [
       "a presigned wheel URL",
-      {
-        kind: "wheel_url",
-        location: "https://b.s3.amazonaws.com/en_core_web_lg-3.8.0-py3-none-any.whl?X-Amz-Signature=abc",
-        sha256: SHA,
-      },
+      ModelSource.wheelUrl("https://b.s3.amazonaws.com/en_core_web_lg-3.8.0-py3-none-any.whl?X-Amz-Signature=abc", SHA),
     ],
   ])("accepts %s", (_, source) => {
     expect(input(build({}, source)).source).toEqual(source);
@@ -278,18 +300,18 @@ describe("ModelSync validation", () => {
       version: "3.7.0.post1",
       keep_versions: 1,
     });
-    const s3 = {
-      kind: "s3" as const,
+    const s3 = ModelSource.s3("acme.models-1", "team/en_acme_ner-1.0.0-py3-none-any.whl", SHA);
+    expect(input(build({}, s3)).source).toEqual({
+      kind: "s3",
       bucket: "acme.models-1",
       key: "team/en_acme_ner-1.0.0-py3-none-any.whl",
       sha256: SHA,
-    };
-    expect(input(build({}, s3)).source).toEqual(s3);
+    });
   });
 
   test("refuses a model without a source (nothing unpinned is installed)", () => {
     expect(() => build({ model: { name: "en_core_web_lg", version: "3.8.0" } as never })).toThrow(
-      /^test\/sync: model\.source is required, with the wheel's sha256/,
+      /^test\/sync: model\.source must be a ModelSource pinned by the wheel's sha256 .*, got undefined$/,
     );
   });
 
@@ -323,7 +345,7 @@ describe("ModelSync validation", () => {
         const real = jest.requireActual("fs");
         return { ...real, existsSync: (p: fs.PathLike) => p !== handlerFile && real.existsSync(p) };
       });
-      const { ModelSync: IsolatedModelSync } = require("../src/model-sync/model-sync");
+      const { ModelSync: IsolatedModelSync } = require("../src/model-sync");
       const cdktf = require("cdktf");
       const { TestModelStore: IsolatedStore } = require("./test-model-store");
       const stack = new cdktf.TerraformStack(cdktf.Testing.app(), "test");

@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[4]
 SHA = "ab" * 32
 
 _TS = """
-require("ts-node").register({ transpileOnly: true, project: "packages/shared/tsconfig.json" });
-const { validateModel } = require("./packages/shared/src/model-sync/validate.ts");
+require("ts-node").register({ transpileOnly: true, project: "modules/model-sync/tsconfig.json" });
+require("./scripts/register-source-paths.js");
+const { validateModel } = require("./modules/model-sync/src/validate.ts");
 const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
 const verdicts = cases.map((c) => {
   try {

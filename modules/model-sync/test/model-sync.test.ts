@@ -6,15 +6,9 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Route } from "@cdktf/provider-aws/lib/route";
 import { TestModelStore } from "./test-model-store";
 import * as path from "path";
-import {
-  MODEL_SYNC_CODE_DIR,
-  MODEL_SYNC_ENVIRONMENT_VARIABLES,
-  ModelSync,
-  spacyModelWheel,
-  spacyModelWheelUrl,
-  type ModelSyncProps,
-} from "../src/internal";
-import { sourceHash } from "../src/model-sync/source-hash";
+import { sourceHash } from "@serverless-spacy/shared/internal";
+import { ModelSource, ModelSync, type ModelSyncProps } from "../src";
+import { MODEL_SYNC_CODE_DIR, MODEL_SYNC_ENVIRONMENT_VARIABLES } from "../src/model-sync";
 
 type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> };
 
@@ -23,7 +17,11 @@ const SUBNETS = ["subnet-0aaaaaaaaaaaaaaa1", "subnet-0bbbbbbbbbbbbbbb2"];
 const LAYER = "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:7";
 // The published sha256 of en_core_web_sm 3.8.0's wheel (sources in docs/model-sync.md).
 const SM_SHA256 = "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85";
-const SM = { name: "en_core_web_sm", version: "3.8.0", source: spacyModelWheel("en_core_web_sm", "3.8.0", SM_SHA256) };
+const SM = {
+  name: "en_core_web_sm",
+  version: "3.8.0",
+  source: ModelSource.spacyRelease("en_core_web_sm", "3.8.0", SM_SHA256),
+};
 const OTHER_SHA256 = "ab".repeat(32);
 
 function synth(props: Partial<ModelSyncProps> = {}, withEgress = true): Synth {
@@ -69,7 +67,11 @@ describe("ModelSync", () => {
     expect(JSON.parse(inv.input)).toEqual({
       model_name: "en_core_web_sm",
       version: "3.8.0",
-      source: { kind: "wheel_url", location: spacyModelWheelUrl("en_core_web_sm", "3.8.0"), sha256: SM_SHA256 },
+      source: {
+        kind: "wheel_url",
+        location: ModelSource.spacyReleaseUrl("en_core_web_sm", "3.8.0"),
+        sha256: SM_SHA256,
+      },
       keep_versions: 2,
     });
     expect(inv.lifecycle_scope).toBe("CREATE_ONLY");
@@ -92,7 +94,7 @@ describe("ModelSync", () => {
         model: {
           name: "en_core_web_sm",
           version: "3.8.1",
-          source: spacyModelWheel("en_core_web_sm", "3.8.1", OTHER_SHA256),
+          source: ModelSource.spacyRelease("en_core_web_sm", "3.8.1", OTHER_SHA256),
         },
       }),
       "aws_lambda_invocation",
@@ -105,7 +107,7 @@ describe("ModelSync", () => {
         model: {
           name: "en_core_web_sm",
           version: "3.8.0",
-          source: { kind: "index_url", location: "https://pypi.internal.example/simple", sha256: SM_SHA256 },
+          source: ModelSource.indexUrl("https://pypi.internal.example/simple", SM_SHA256),
         },
       }),
       "aws_lambda_invocation",
@@ -121,7 +123,7 @@ describe("ModelSync", () => {
     expect(JSON.parse(keep.input).keep_versions).toBe(1);
   });
 
-  test("exposes the invocation result and the function's identifiers", () => {
+  test("exposes the model, the invocation, its result and the function's identifiers", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "t");
     new AwsProvider(stack, "aws", { region: "eu-west-1" });
@@ -151,6 +153,8 @@ describe("ModelSync", () => {
     expect(out.securityGroupId.value).toMatch(/^\$\{aws_security_group\.sync_function_security-group_\w+\.id\}$/);
     expect(out.logGroupName.value).toMatch(/^\$\{aws_cloudwatch_log_group\.sync_function_log-group_\w+\.name\}$/);
     expect(sync.invocation).toBeInstanceOf(LambdaInvocation);
+    // What a serving function needs to load what this sync installed.
+    expect(sync.model).toBe(SM);
     // Default name is the construct id.
     const synthed: Synth = JSON.parse(Testing.synth(stack));
     expect(one(synthed, "aws_lambda_function").function_name).toBe("sync");
@@ -174,7 +178,7 @@ describe("ModelSync", () => {
       MODEL_VERSION: "3.8.0",
       MODEL_SHA256: SM_SHA256,
       MODEL_SOURCE_KIND: "wheel_url",
-      MODEL_SOURCE_LOCATION: spacyModelWheelUrl("en_core_web_sm", "3.8.0"),
+      MODEL_SOURCE_LOCATION: ModelSource.spacyReleaseUrl("en_core_web_sm", "3.8.0"),
     });
     expect(fn.file_system_config).toEqual({
       arn: `\${${key(s, "aws_efs_access_point", "store_access-point")}.arn}`,
@@ -345,8 +349,8 @@ describe("ModelSync", () => {
     expect(noEgress.depends_on.some((d: string) => d.startsWith("aws_route."))).toBe(false);
   });
 
-  test("the code is packaged from model-sync/src under a machine-independent hash", () => {
-    expect(MODEL_SYNC_CODE_DIR).toBe(path.resolve(__dirname, "../model-sync/src"));
+  test("the code is packaged from runtime/src under a machine-independent hash", () => {
+    expect(MODEL_SYNC_CODE_DIR).toBe(path.resolve(__dirname, "../runtime/src"));
     const fn = one(s, "aws_lambda_function");
     expect(fn.source_code_hash).toBe(sourceHash(MODEL_SYNC_CODE_DIR));
     expect(fn.filename).toMatch(new RegExp(`^assets/sync_function_code_\\w+/${fn.source_code_hash}/archive\\.zip$`));
@@ -382,12 +386,7 @@ describe("ModelSync", () => {
 });
 
 describe("ModelSync with a private wheel in S3", () => {
-  const source = {
-    kind: "s3" as const,
-    bucket: "acme-models",
-    key: "models/en_acme_ner-1.2.0-py3-none-any.whl",
-    sha256: OTHER_SHA256,
-  };
+  const source = ModelSource.s3("acme-models", "models/en_acme_ner-1.2.0-py3-none-any.whl", OTHER_SHA256);
   const s = synth({ model: { name: "en_acme_ner", version: "1.2.0", source } }, false);
 
   test("the function is configured with bucket, key and hash, and the invocation repeats them", () => {

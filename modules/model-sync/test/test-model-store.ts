@@ -6,12 +6,12 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Grant, type Grantee, type IModelStore } from "../src";
-import { granteeKey } from "../src/internal";
+import { Grant, type Grantee, type IModelStore } from "@serverless-spacy/shared";
+import { granteeKey } from "@serverless-spacy/shared/internal";
 
 /**
  * A minimal model store for ModelSync's tests: real EFS resources, implementing only the interface, so
- * this package's tests need nothing from modules/ (imports run downward). EfsModelStore has its own tests.
+ * these tests need no other module. EfsModelStore has its own tests.
  */
 export class TestModelStore extends Construct implements IModelStore {
   public readonly fileSystemId: string;
