@@ -15,6 +15,7 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   moduleNameMapper: {
     [`^@serverless-spacy/(${MODULES})$`]: `${source("modules/$1")}/index.ts`,
+    "^@serverless-spacy/spacy-function/internal$": `${source("modules/spacy-function")}/internal/index.ts`,
     "^@serverless-spacy/shared$": `${source("packages/shared")}/index.ts`,
     "^@serverless-spacy/shared/(client|internal)$": `${source("packages/shared")}/$1/index.ts`,
   },

@@ -9,7 +9,8 @@
 //   <!-- END GENERATED -->
 // Inputs come from each property's TSDoc: the text is the description, `@default` the default (a property
 // without `?` is "required"). A property whose type is another `…Props` interface of the package gets a row
-// per nested property (`api.auth`).
+// per nested property (`api.auth`); an interface that extends another of the package lists the inherited
+// properties first.
 const fs = require("node:fs");
 const path = require("node:path");
 const ts = require("typescript");
@@ -26,7 +27,8 @@ const READMES = [
 ];
 const BLOCK =
   /(<!-- BEGIN GENERATED (inputs|outputs|file) (\S+) \(pnpm docs:modules\) -->\n)([\s\S]*?)(<!-- END GENERATED -->)/g;
-const LITERAL = /^(".*"|'.*'|-?\d[\d_]*(\.\d+)?|true|false|\{\}|\[\]|null)$/;
+// A literal, or an enum member (`ApiAuthMode.IAM`): shown as code.
+const LITERAL = /^(".*"|'.*'|-?\d[\d_]*(\.\d+)?|true|false|\{\}|\[\]|null|[A-Z]\w*\.[A-Z][A-Z0-9_]*)$/;
 
 /** Every interface and class declared in a package's src/, by name. */
 function declarations(pkgDir) {
@@ -65,6 +67,12 @@ const typeText = (member, source) => member.type.getText(source).replace(/\s+/g,
 
 function inputRows(decl, decls, prefix = "") {
   const rows = [];
+  for (const clause of decl.node.heritageClauses ?? []) {
+    for (const base of clause.types) {
+      const inherited = decls.get(base.expression.getText(decl.source));
+      if (inherited && ts.isInterfaceDeclaration(inherited.node)) rows.push(...inputRows(inherited, decls, prefix));
+    }
+  }
   for (const member of decl.node.members) {
     if (!ts.isPropertySignature(member) || !member.type) continue;
     const name = `${prefix}${member.name.getText(decl.source)}`;

@@ -19,6 +19,8 @@ const REQUIRED = {
     "layer/build_layer.py",
     "layer/requirements.txt",
     "bin/serverless-spacy-layer.js",
+    "dist/internal/index.js",
+    "dist/internal/index.d.ts",
   ],
   "@serverless-spacy/model-sync": ["runtime/src/model_sync.py"],
   "@serverless-spacy/shared": ["openapi.json", "dist/client/index.js", "dist/client/index.d.ts"],

@@ -9,7 +9,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { NatGatewayMode, Network } from "@serverless-spacy/network";
 import { ModelSource, ModelSync } from "@serverless-spacy/model-sync";
-import { SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
+import { ApiAuthMode, SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 export class SearchNerStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
@@ -57,7 +57,7 @@ export class SearchNerStack extends TerraformStack {
       model: { name: "en_core_web_sm", version: "3.8.0" },
       modelReady: [sync.invocation],
       memorySize: 2048,
-      api: { auth: "iam" },
+      api: { auth: ApiAuthMode.IAM },
     });
 
     const caller = new IamRole(this, "indexer", {
@@ -67,7 +67,7 @@ export class SearchNerStack extends TerraformStack {
         Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
     });
-    ner.grantInvoke({ roleName: caller.name });
+    ner.grantInvoke({ roleName: caller.name, roleArn: caller.arn });
 
     new TerraformOutput(this, "api_url", { value: ner.apiUrl });
   }

@@ -8,7 +8,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { NatGatewayMode, Network } from "@serverless-spacy/network";
 import { ModelSource, ModelSync, type ModelSpec } from "@serverless-spacy/model-sync";
-import { ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
+import { ApiAuthMode, ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 
 const MODELS: { spec: ModelSpec; memorySize: number }[] = [
   {
@@ -53,7 +53,7 @@ export class SeveralModelsStack extends TerraformStack {
       availabilityZones: network.availabilityZones,
     });
     const layer = new SpacyLayer(this, "spacy", { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:3" });
-    const api = new SpacyHttpApi(this, "api", { name: "support-ner", auth: "iam" });
+    const api = new SpacyHttpApi(this, "api", { name: "support-ner", auth: ApiAuthMode.IAM });
 
     MODELS.forEach(({ spec, memorySize }, index) => {
       const sync = new ModelSync(this, `sync-${spec.name}`, {

@@ -6,7 +6,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { Network } from "@serverless-spacy/network";
 import { ModelSource, ModelSync } from "@serverless-spacy/model-sync";
-import { LIVE_ALIAS, ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
+import { ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 import { AlarmTopic } from "./alarm-topic";
 import { addBatchJob } from "./batch-job";
 import { configureBackend } from "./backend";
@@ -219,7 +219,9 @@ export class SpacyEnvironmentStack extends TerraformStack {
       stageName: api.stageName,
       fileSystemId: modelStore.fileSystemId,
       provisionedAlias:
-        main.model.provisionedConcurrency > 0 || main.model.provisionedConcurrencyScaling ? LIVE_ALIAS : undefined,
+        main.model.provisionedConcurrency > 0 || main.model.provisionedConcurrencyScaling
+          ? SpacyFunction.LIVE_ALIAS
+          : undefined,
       alarmNames,
     });
 

@@ -12,7 +12,8 @@ import {
   skipCheckov,
   type PolicyStatement,
 } from "@serverless-spacy/shared/internal";
-import { HANDLER_SOURCE_DIR, type ISpacyLayer, type SpacyModel } from "@serverless-spacy/spacy-function";
+import { type ISpacyLayer, type SpacyModel } from "@serverless-spacy/spacy-function";
+import { HANDLER_SOURCE_DIR } from "@serverless-spacy/spacy-function/internal";
 import { Annotations, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";

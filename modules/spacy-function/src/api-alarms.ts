@@ -1,18 +1,5 @@
 import { Construct } from "constructs";
-import { ALARM_EVALUATION_DEFAULTS, alarmMaker, validateAlarms, type SpacyAlarmsProps } from "./function-alarms";
-
-/** Alarms on an HTTP API's answers: its 5xx count and 4xx share of requests. */
-export type ApiAlarmsProps = Pick<
-  SpacyAlarmsProps,
-  | "serverErrorsThreshold"
-  | "clientErrorRatePercent"
-  | "clientErrorMinRequests"
-  | "periodSeconds"
-  | "evaluationPeriods"
-  | "datapointsToAlarm"
-  | "alarmActions"
-  | "okActions"
->;
+import { ALARM_EVALUATION_DEFAULTS, alarmMaker, validateAlarms, type ApiAlarmsProps } from "./function-alarms";
 
 /** Internal: the alarms SpacyHttpApi creates when `alarms` is set. */
 export interface ApiAlarmsConstructProps extends ApiAlarmsProps {

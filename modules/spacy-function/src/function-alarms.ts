@@ -6,12 +6,8 @@ import {
 } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { assertAtLeast, invalid } from "@serverless-spacy/shared/internal";
 
-/** CloudWatch alarms on the function and its API. */
-export interface SpacyAlarmsProps {
-  /** Alarm when the function's Errors sum in a period reaches this (OOM kills count here). @default 1 */
-  readonly errorsThreshold?: number;
-  /** Alarm when the function's Throttles sum in a period reaches this. @default 1 */
-  readonly throttlesThreshold?: number;
+/** CloudWatch alarms on an HTTP API's answers: its 5xx count and 4xx share of requests. */
+export interface ApiAlarmsProps {
   /** Alarm when the API's 5xx sum in a period reaches this (timeouts and init failures show up here). @default 1 */
   readonly serverErrorsThreshold?: number;
   /**
@@ -21,13 +17,6 @@ export interface SpacyAlarmsProps {
   readonly clientErrorRatePercent?: number;
   /** Fewest requests in a period for the 4xx rate to count; below it a handful of bad calls is no trend. @default 20 */
   readonly clientErrorMinRequests?: number;
-  /** Alarm when the function's p99 duration exceeds this percentage of its timeout. @default 80 */
-  readonly durationPercentOfTimeout?: number;
-  /**
-   * Alarm when concurrent executions reach this percentage of the reserved concurrency (only with a reservation).
-   * @default 80
-   */
-  readonly concurrencyPercentOfReserved?: number;
   /** Length of one evaluated period, in seconds (a multiple of 60). @default 60 */
   readonly periodSeconds?: number;
   /** N of M-of-N: how many recent periods each alarm evaluates. @default 5 */
@@ -38,6 +27,21 @@ export interface SpacyAlarmsProps {
   readonly alarmActions?: string[];
   /** ARNs notified when an alarm recovers. @default the alarmActions */
   readonly okActions?: string[];
+}
+
+/** CloudWatch alarms on the function and its API (the API's are those of {@link ApiAlarmsProps}). */
+export interface SpacyAlarmsProps extends ApiAlarmsProps {
+  /** Alarm when the function's Errors sum in a period reaches this (OOM kills count here). @default 1 */
+  readonly errorsThreshold?: number;
+  /** Alarm when the function's Throttles sum in a period reaches this. @default 1 */
+  readonly throttlesThreshold?: number;
+  /** Alarm when the function's p99 duration exceeds this percentage of its timeout. @default 80 */
+  readonly durationPercentOfTimeout?: number;
+  /**
+   * Alarm when concurrent executions reach this percentage of the reserved concurrency (only with a reservation).
+   * @default 80
+   */
+  readonly concurrencyPercentOfReserved?: number;
 }
 
 /** Internal: the alarms SpacyFunction creates when `alarms` is set (its API's are the API's, ApiAlarms). */
@@ -60,7 +64,7 @@ export interface FunctionAlarmsProps extends SpacyAlarmsProps {
 export const ALARM_EVALUATION_DEFAULTS = { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3 } as const;
 
 /** Alarm evaluation and actions shared by every alarm of a construct. */
-type AlarmCommon = Pick<SpacyAlarmsProps, "evaluationPeriods" | "datapointsToAlarm" | "alarmActions" | "okActions"> & {
+type AlarmCommon = Pick<ApiAlarmsProps, "evaluationPeriods" | "datapointsToAlarm" | "alarmActions" | "okActions"> & {
   readonly tags: Record<string, string>;
 };
 
@@ -172,6 +176,7 @@ export class FunctionAlarms extends Construct {
   }
 }
 
+/** Checks alarm settings; the API's alarms check the fields they have (the others are undefined). */
 export function validateAlarms(path: string, props: SpacyAlarmsProps): void {
   assertAtLeast(path, "alarms.errorsThreshold", props.errorsThreshold, 1, false);
   assertAtLeast(path, "alarms.throttlesThreshold", props.throttlesThreshold, 1, false);

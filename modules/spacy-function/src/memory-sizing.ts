@@ -13,8 +13,15 @@
 export const OOM_SIGNATURE = "Runtime exited with error: signal: killed";
 
 /** How the handler reads a model's static vectors (MODEL_VECTORS). */
-export const VECTORS_MODES = ["eager", "mmap"] as const;
-export type VectorsMode = (typeof VECTORS_MODES)[number];
+export enum VectorsMode {
+  /** Copy the vectors table into memory during init. */
+  EAGER = "eager",
+  /** Map the vectors file read-only and page rows in as requests use them (the handler's default). */
+  MMAP = "mmap",
+}
+
+/** Every {@link VectorsMode}, in the order messages list them. */
+export const VECTORS_MODES: readonly VectorsMode[] = Object.values(VectorsMode);
 
 /** Lambda gives a function one full vCPU at this memory size and a proportional share below it. */
 export const FULL_VCPU_MEMORY_MB = 1769;
@@ -84,7 +91,7 @@ export function recommendedMemoryMb(modelName: string): number | undefined {
 export function expectedInitSeconds(
   modelName: string,
   memorySize: number,
-  vectors: VectorsMode = "eager",
+  vectors: VectorsMode = VectorsMode.EAGER,
 ): { seconds: number; derivation: string } | undefined {
   const size = modelSize(modelName);
   if (size === undefined) {

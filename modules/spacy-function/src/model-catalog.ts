@@ -1,8 +1,9 @@
 import type { IModelStore } from "@serverless-spacy/shared";
 import { VpcPythonFunction, skipCheckov } from "@serverless-spacy/shared/internal";
 import { Construct } from "constructs";
-import type { ISpacyApiTarget } from "./ner-http-api";
-import { LOG_RETENTION_DAYS, type LogRetentionDays } from "./log-retention";
+import { ARCHITECTURES, Architecture } from "./architecture";
+import type { IApiIntegrationTarget } from "./ner-http-api";
+import { LOG_RETENTION_DAYS } from "./log-retention";
 import { HANDLER_SOURCE_DIR, type SpacyModel } from "./spacy-function";
 import { assertOneOf, invalid } from "@serverless-spacy/shared/internal";
 
@@ -15,6 +16,7 @@ export interface CatalogModel extends SpacyModel {
   readonly default: boolean;
 }
 
+/** Settings of a ModelCatalog. */
 export interface ModelCatalogProps {
   /** Name of the function; the role is "<name>-role", the security group "<name>-lambda". */
   readonly name: string;
@@ -28,10 +30,10 @@ export interface ModelCatalogProps {
   readonly models: CatalogModel[];
   /** Where the access point is mounted; the same as the models' functions. @default "/mnt/models" */
   readonly mountPath?: string;
-  /** Instruction set of the function (it needs no layer: the catalog imports no spaCy). @default "x86_64" */
-  readonly architecture?: string;
-  /** Retention of the function's log group, in days. @default 30 */
-  readonly logRetentionDays?: LogRetentionDays;
+  /** Instruction set of the function (it needs no layer: the catalog imports no spaCy). @default Architecture.X86_64 */
+  readonly architecture?: Architecture;
+  /** Retention of the function's log group, in days (one of CloudWatch Logs' periods). @default 30 */
+  readonly logRetentionDays?: number;
   /** ARN of a permissions boundary for the execution role. @default none */
   readonly permissionsBoundary?: string;
   /** Tags added to every resource. @default {} */
@@ -43,13 +45,13 @@ export interface ModelCatalogProps {
  * of their meta.json on the store. A function of its own, so listing models does not depend on, or wake,
  * any model's function; only its environment changes when a model is added.
  */
-export class ModelCatalog extends Construct implements Omit<ISpacyApiTarget, "modelName"> {
+export class ModelCatalog extends Construct implements IApiIntegrationTarget {
   /** Name of the function. */
   public readonly functionName: string;
   /** Invoke ARN of the function, for the API integration. */
   public readonly invokeArn: string;
   /** Timeout of the function, in seconds. */
-  public readonly timeoutSeconds = 10;
+  public readonly timeoutSeconds: number = 10;
   /** Name of the function's log group. */
   public readonly logGroupName: string;
 
@@ -61,6 +63,8 @@ export class ModelCatalog extends Construct implements Omit<ISpacyApiTarget, "mo
     }
     const logRetentionDays = props.logRetentionDays ?? 30;
     assertOneOf(this.node.path, "logRetentionDays", logRetentionDays, LOG_RETENTION_DAYS as readonly number[]);
+    const architecture = props.architecture ?? Architecture.X86_64;
+    assertOneOf(this.node.path, "architecture", architecture, ARCHITECTURES);
     const mountPath = props.mountPath ?? "/mnt/models";
     const fn = new VpcPythonFunction(this, "function", {
       name: props.name,
@@ -72,7 +76,7 @@ export class ModelCatalog extends Construct implements Omit<ISpacyApiTarget, "mo
       codeDir: HANDLER_SOURCE_DIR,
       handler: CATALOG_HANDLER,
       runtime: "python3.12",
-      architecture: props.architecture ?? "x86_64",
+      architecture,
       memorySize: 128,
       timeout: this.timeoutSeconds,
       ephemeralStorageMb: 512,

@@ -1,5 +1,6 @@
-import { Lazy, Token, type ITerraformDependable } from "cdktf";
+import { Lazy, Token } from "cdktf";
 import { Construct } from "constructs";
+import { Grant, type Grantee } from "@serverless-spacy/shared";
 import { API_ROUTES, granteeKey, skipCheckov } from "@serverless-spacy/shared/internal";
 import { Apigatewayv2Api } from "@cdktf/provider-aws/lib/apigatewayv2-api";
 import { Apigatewayv2Authorizer } from "@cdktf/provider-aws/lib/apigatewayv2-authorizer";
@@ -9,9 +10,10 @@ import { Apigatewayv2Stage } from "@cdktf/provider-aws/lib/apigatewayv2-stage";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
-import { API_AUTH_MODES, ROUTE_AUTHORIZATION_TYPES, type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
+import { API_AUTH_MODES, ApiAuthMode, ROUTE_AUTHORIZATION_TYPES, type JwtAuthorizerProps } from "./api-auth";
 import { HTTP_API_MAX_INTEGRATION_TIMEOUT } from "./lambda-limits";
-import { ApiAlarms, type ApiAlarmsProps } from "./api-alarms";
+import { ApiAlarms } from "./api-alarms";
+import type { ApiAlarmsProps } from "./function-alarms";
 import { LOG_RETENTION_DAYS } from "./log-retention";
 import { assertAtLeast, assertMatches, assertOneOf, invalid } from "@serverless-spacy/shared/internal";
 
@@ -28,11 +30,6 @@ export const NER_ROUTES = {
 
 /** `GET /models`, answered by a ModelCatalog. */
 export const CATALOG_ROUTE = { method: "GET", path: API_ROUTES.models } as const;
-
-/** Where a model's routes live in an API serving several: `/models/<name>`. */
-export function modelRoutePrefix(modelName: string): string {
-  return `${API_ROUTES.models}/${modelName}`;
-}
 
 /**
  * JSON access log line: one object per request. API Gateway pastes `$context` values into the template
@@ -77,13 +74,11 @@ export function validateApiSettings(
   jwt: JwtAuthorizerProps | undefined,
 ): void {
   assertOneOf(path, `${prefix}auth`, settings.auth, API_AUTH_MODES);
-  if (settings.auth === "jwt" && jwt === undefined) {
-    throw new Error(`${path}: ${prefix}jwt (issuer and audience) is required when ${prefix}auth is "jwt", got none`);
+  if (settings.auth === ApiAuthMode.JWT && jwt === undefined) {
+    invalid(path, `${prefix}jwt`, `set (issuer and audience) when ${prefix}auth is "jwt"`, jwt);
   }
-  if (settings.auth !== "jwt" && jwt !== undefined) {
-    throw new Error(
-      `${path}: ${prefix}jwt is only allowed when ${prefix}auth is "jwt", got ${prefix}auth "${settings.auth}"`,
-    );
+  if (settings.auth !== ApiAuthMode.JWT && jwt !== undefined) {
+    invalid(path, `${prefix}auth`, `"jwt" when ${prefix}jwt is set (only the JWT authorizer reads it)`, settings.auth);
   }
   if (jwt) {
     assertMatches(path, `${prefix}jwt.issuer`, jwt.issuer, /^https:\/\/[^\s]+$/, "an https URL");
@@ -101,10 +96,8 @@ export function validateApiSettings(
   );
 }
 
-/** What an API integrates to serve a model's routes: a SpacyFunction. */
-export interface ISpacyApiTarget {
-  /** Name of the model, the `<name>` of its `/models/<name>/…` routes. */
-  readonly modelName: string;
+/** A function an API integrates: a model's SpacyFunction, or the ModelCatalog behind `GET /models`. */
+export interface IApiIntegrationTarget {
   /** Invoke ARN of the function or alias the API integrates. */
   readonly invokeArn: string;
   /** Name of the function, for the invoke permissions. */
@@ -115,6 +108,12 @@ export interface ISpacyApiTarget {
   readonly timeoutSeconds: number;
 }
 
+/** What an API integrates to serve a model's routes: a SpacyFunction. */
+export interface ISpacyApiTarget extends IApiIntegrationTarget {
+  /** Name of the model, the `<name>` of its `/models/<name>/…` routes. */
+  readonly modelName: string;
+}
+
 /** How a model joins an API. */
 export interface AddModelOptions {
   /** Also serve the bare routes (`POST /entities`, …): the environment's default model. @default false */
@@ -123,24 +122,22 @@ export interface AddModelOptions {
   readonly modelRoutes?: boolean;
 }
 
-/** An IAM role that may call the API under IAM auth (`grantInvoke`). */
-export interface InvokeGrantee {
-  /** Name of the role to attach the execute-api:Invoke policy to. */
-  readonly roleName: string;
-}
-
+/** Settings of a SpacyHttpApi. */
 export interface SpacyHttpApiProps {
   /** Name of the API; also names its access log group, authorizer and alarms. */
   readonly name: string;
-  /** Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone. @default "iam" */
+  /**
+   * Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone.
+   * @default ApiAuthMode.IAM
+   */
   readonly auth?: ApiAuthMode;
-  /** JWT authorizer settings; required with, and only with, auth "jwt". @default none */
+  /** JWT authorizer settings; required with, and only with, auth `ApiAuthMode.JWT`. @default none */
   readonly jwt?: JwtAuthorizerProps;
   /** Stage-wide burst limit, in requests. @default 50 */
   readonly throttlingBurstLimit?: number;
   /** Stage-wide steady-state limit, in requests per second. @default 100 */
   readonly throttlingRateLimit?: number;
-  /** Retention of the access log group, in days. @default 30 */
+  /** Retention of the access log group, in days (one of CloudWatch Logs' periods). @default 30 */
   readonly accessLogRetentionDays?: number;
   /** Alarms on the API's 5xx count and 4xx rate. @default none */
   readonly alarms?: ApiAlarmsProps;
@@ -154,6 +151,11 @@ export interface SpacyHttpApiProps {
  * route has its own integration permission, so adding a model adds resources and changes none of another's.
  */
 export class SpacyHttpApi extends Construct {
+  /** Where a model's routes live in an API serving several: `/models/<name>`. */
+  public static modelRoutePrefix(modelName: string): string {
+    return `${API_ROUTES.models}/${modelName}`;
+  }
+
   /** ID of the API. */
   public readonly apiId: string;
   /** Invoke URL of the `$default` stage. */
@@ -170,10 +172,9 @@ export class SpacyHttpApi extends Construct {
   public readonly alarmNames: string[] = [];
   /** Names of the models added, in order. */
   public readonly modelNames: string[] = [];
-  /** Name of the default model (the bare routes), once one is added. */
-  public defaultModel?: string;
 
   private readonly props: SpacyHttpApiProps;
+  private defaultModelName?: string;
   private readonly authorizer?: Apigatewayv2Authorizer;
   /** `<METHOD> <path>` of every route, for the invoke grants (resolved at synth, after every addModel). */
   private readonly routeKeys: string[] = [];
@@ -181,7 +182,7 @@ export class SpacyHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: SpacyHttpApiProps) {
     super(scope, id);
     this.props = props;
-    this.auth = props.auth ?? "iam";
+    this.auth = props.auth ?? ApiAuthMode.IAM;
     const settings: ApiSettings = {
       auth: this.auth,
       throttlingBurstLimit: props.throttlingBurstLimit ?? 50,
@@ -198,7 +199,7 @@ export class SpacyHttpApi extends Construct {
       tags,
     });
     this.authorizer =
-      this.auth === "jwt" && props.jwt
+      this.auth === ApiAuthMode.JWT && props.jwt
         ? new Apigatewayv2Authorizer(this, "jwt-authorizer", {
             apiId: api.id,
             name: `${props.name}-jwt`,
@@ -251,33 +252,48 @@ export class SpacyHttpApi extends Construct {
     }
   }
 
+  /** Name of the default model (the one serving the bare routes); undefined until one is added. */
+  public get defaultModel(): string | undefined {
+    return this.defaultModelName;
+  }
+
   /**
    * Serve a model's routes (`/models/<name>/entities`, `/analyze`, `/health`) and, with `default`, the bare
    * ones. Resources are keyed by the model's name, so one model's routes never move when another is added.
    */
   public addModel(target: ISpacyApiTarget, options: AddModelOptions = {}): void {
+    const path = this.node.path;
     const name = target.modelName;
-    assertMatches(this.node.path, "addModel: modelName", name, /^[A-Za-z0-9_.-]+$/, "a model name");
+    assertMatches(path, "addModel: modelName", name, /^[A-Za-z0-9_.-]+$/, "a model name");
     if (this.modelNames.includes(name)) {
-      throw new Error(`${this.node.path}: addModel: model "${name}" is already served by this API`);
+      invalid(path, "addModel: modelName", "a model this API does not serve yet", name);
     }
-    if (options.default && this.defaultModel !== undefined) {
-      throw new Error(
-        `${this.node.path}: addModel: "${name}" cannot be the default model, "${this.defaultModel}" already is`,
+    if (options.default && this.defaultModelName !== undefined) {
+      invalid(
+        path,
+        "addModel: options.default",
+        `false: "${this.defaultModelName}" is already the default model`,
+        true,
       );
     }
     if (options.modelRoutes === false && !options.default) {
-      throw new Error(`${this.node.path}: addModel: "${name}" would have no routes (modelRoutes false, not default)`);
+      invalid(
+        path,
+        "addModel: options.modelRoutes",
+        "true unless options.default is (the model would have no routes)",
+        false,
+      );
     }
     this.modelNames.push(name);
     const integration = this.integration(`model-${name}`, target);
     if (options.modelRoutes ?? true) {
       for (const [key, route] of Object.entries(NER_ROUTES)) {
-        this.route(`${name}-${key}`, route.method, `${modelRoutePrefix(name)}${route.path}`, integration, target);
+        const routePath = `${SpacyHttpApi.modelRoutePrefix(name)}${route.path}`;
+        this.route(`${name}-${key}`, route.method, routePath, integration, target);
       }
     }
     if (options.default) {
-      this.defaultModel = name;
+      this.defaultModelName = name;
       // Ids without the model's name: switching the default moves these routes, and only these.
       for (const [key, route] of Object.entries(NER_ROUTES)) {
         this.route(key, route.method, route.path, integration, target);
@@ -286,7 +302,7 @@ export class SpacyHttpApi extends Construct {
   }
 
   /** Serve `GET /models` from a catalog function (its invoke target). */
-  public addCatalog(catalog: Omit<ISpacyApiTarget, "modelName">): void {
+  public addCatalog(catalog: IApiIntegrationTarget): void {
     if (this.node.tryFindChild("catalog-route")) {
       throw new Error(`${this.node.path}: addCatalog: this API already has a catalog`);
     }
@@ -297,18 +313,16 @@ export class SpacyHttpApi extends Construct {
   /**
    * Let a role call every route of this API under IAM auth (execute-api:Invoke on each route, models added
    * later included). The policy is named after the grantee, so granting or revoking another caller leaves it
-   * alone. Returns the policy, to depend on.
+   * alone. Returns the grant (the policy), to depend on.
    */
-  public grantInvoke(grantee: InvokeGrantee): ITerraformDependable {
-    if (this.auth !== "iam") {
-      throw new Error(
-        `${this.node.path}: grantInvoke needs auth "iam" (callers sign with SigV4); this API uses "${this.auth}"`,
-      );
+  public grantInvoke(grantee: Grantee): Grant {
+    if (this.auth !== ApiAuthMode.IAM) {
+      invalid(this.node.path, "auth", '"iam" for grantInvoke (callers sign requests with SigV4)', this.auth);
     }
     const id = `invoke-${granteeKey(this, grantee.roleName)}`;
     const existing = this.node.tryFindChild(id) as IamRolePolicy | undefined;
     if (existing) {
-      return existing;
+      return new Grant(grantee, [existing]);
     }
     const policy = Lazy.stringValue({
       produce: () => {
@@ -322,14 +336,15 @@ export class SpacyHttpApi extends Construct {
         });
       },
     });
-    return new IamRolePolicy(this, id, {
+    const created = new IamRolePolicy(this, id, {
       name: `invoke-${Token.isUnresolved(this.props.name) ? "api" : this.props.name}`,
       role: grantee.roleName,
       policy,
     });
+    return new Grant(grantee, [created]);
   }
 
-  private integration(id: string, target: Omit<ISpacyApiTarget, "modelName">): Apigatewayv2Integration {
+  private integration(id: string, target: IApiIntegrationTarget): Apigatewayv2Integration {
     return new Apigatewayv2Integration(this, `${id}-integration`, {
       apiId: this.apiId,
       integrationType: "AWS_PROXY",
@@ -345,7 +360,7 @@ export class SpacyHttpApi extends Construct {
     method: string,
     path: string,
     integration: Apigatewayv2Integration,
-    target: Omit<ISpacyApiTarget, "modelName">,
+    target: IApiIntegrationTarget,
   ): void {
     const apiRoute = new Apigatewayv2Route(this, `${id}-route`, {
       apiId: this.apiId,
@@ -355,7 +370,7 @@ export class SpacyHttpApi extends Construct {
       authorizerId: this.authorizer?.id,
     });
     this.routeKeys.push(`${method} ${path}`);
-    if (this.auth === "none") {
+    if (this.auth === ApiAuthMode.NONE) {
       skipCheckov(
         apiRoute,
         "CKV_AWS_309",

@@ -1,15 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { IModelStore } from "@serverless-spacy/shared";
+import type { Grant, Grantee, IModelStore } from "@serverless-spacy/shared";
 import {
   DEFAULT_MOUNT_PATH,
   FUNCTION_NAME_PATTERN,
+  MODEL_NAME_RULE,
+  MODEL_VERSION_RULE,
   MOUNT_PATH_PATTERN,
   VpcPythonFunction,
-  modelNameProblem,
-  modelVersionProblem,
+  isModelName,
+  isModelVersion,
   skipCheckov,
-  type ExistingRole,
 } from "@serverless-spacy/shared/internal";
 import { Annotations, Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
@@ -17,9 +18,9 @@ import { type IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { LambdaAlias } from "@cdktf/provider-aws/lib/lambda-alias";
 import { type LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaProvisionedConcurrencyConfig } from "@cdktf/provider-aws/lib/lambda-provisioned-concurrency-config";
-import { type ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
+import { ApiAuthMode, type JwtAuthorizerProps } from "./api-auth";
 import { ARCHITECTURES, type Architecture } from "./architecture";
-import { FunctionAlarms, type SpacyAlarmsProps } from "./function-alarms";
+import { FunctionAlarms, validateAlarms, type SpacyAlarmsProps } from "./function-alarms";
 import {
   EPHEMERAL_STORAGE_LIMITS,
   HTTP_API_MAX_INTEGRATION_TIMEOUT,
@@ -27,16 +28,16 @@ import {
   MEMORY_LIMITS,
   TIMEOUT_LIMITS,
 } from "./lambda-limits";
-import { LOG_RETENTION_DAYS, type LogRetentionDays } from "./log-retention";
+import { LOG_RETENTION_DAYS } from "./log-retention";
 import {
   expectedInitSeconds,
   ON_DEMAND_INIT_LIMIT_SECONDS,
   OOM_SIGNATURE,
   recommendedMemoryMb,
   VECTORS_MODES,
-  type VectorsMode,
+  VectorsMode,
 } from "./memory-sizing";
-import { SpacyHttpApi, validateApiSettings, type InvokeGrantee, type ISpacyApiTarget } from "./ner-http-api";
+import { SpacyHttpApi, validateApiSettings, type ISpacyApiTarget } from "./ner-http-api";
 import {
   ProvisionedScaling,
   validateProvisionedScaling,
@@ -56,9 +57,6 @@ export const HANDLER = "ner_handler.handler";
 
 /** The handler's source folder, zipped at synth as the function's code. */
 export const HANDLER_SOURCE_DIR = path.resolve(__dirname, "..", "runtime", "src");
-
-/** Name of the alias the API integrates when provisioned concurrency is on. */
-export const LIVE_ALIAS = "live";
 
 /**
  * Every environment variable the runtime (`runtime/src`) reads, by who sets it. All of them are reserved: a
@@ -97,10 +95,16 @@ export const RESERVED_ENVIRONMENT_VARIABLES = [
   ...RUNTIME_ENVIRONMENT_VARIABLES.lambda,
 ] as const;
 
-/** Matrix libraries the handler can run the pipeline's layers on (BLAS): spaCy's own, or numpy's OpenBLAS. */
-export const BLAS_LIBRARIES = ["blis", "openblas"] as const;
-/** One of {@link BLAS_LIBRARIES}. */
-export type BlasLibrary = (typeof BLAS_LIBRARIES)[number];
+/** Matrix library the handler runs the pipeline's layers on (BLAS). */
+export enum BlasLibrary {
+  /** spaCy's own (thinc's blis), as `spacy.load` uses it. */
+  BLIS = "blis",
+  /** numpy's OpenBLAS: faster, but rounds differently from blis (docs/benchmarks.md#exactness). */
+  OPENBLAS = "openblas",
+}
+
+/** Every {@link BlasLibrary}, in the order messages list them. */
+export const BLAS_LIBRARIES: readonly BlasLibrary[] = Object.values(BlasLibrary);
 
 /** The spaCy model package the function loads from the store, at `<mountPath>/<name>/<version>`. */
 export interface SpacyModel {
@@ -112,18 +116,25 @@ export interface SpacyModel {
 
 /** The HTTP API in front of the function. */
 export interface SpacyApiProps {
-  /** Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone. @default "iam" */
+  /**
+   * Who may call the API: SigV4-signed IAM principals, bearer tokens of an OIDC issuer, or anyone.
+   * @default ApiAuthMode.IAM
+   */
   readonly auth?: ApiAuthMode;
-  /** JWT authorizer settings; required with, and only with, auth "jwt". @default none */
+  /** JWT authorizer settings; required with, and only with, auth `ApiAuthMode.JWT`. @default none */
   readonly jwt?: JwtAuthorizerProps;
   /** Stage-wide burst limit, in requests. @default 50 */
   readonly throttlingBurstLimit?: number;
   /** Stage-wide steady-state limit, in requests per second. @default 100 */
   readonly throttlingRateLimit?: number;
-  /** Retention of the API's access logs, in days. @default the function's logRetentionDays */
-  readonly accessLogRetentionDays?: LogRetentionDays;
+  /**
+   * Retention of the API's access logs, in days (one of CloudWatch Logs' periods). @default the function's
+   * logRetentionDays
+   */
+  readonly accessLogRetentionDays?: number;
 }
 
+/** Settings of a SpacyFunction. */
 export interface SpacyFunctionProps {
   /**
    * Name of the function (1–64 of A-Z a-z 0-9 - _); the role is "<name>-role", the security group "<name>-lambda", the
@@ -149,13 +160,13 @@ export interface SpacyFunctionProps {
   /** Lambda runtime; must be one the layer was built for. @default "python3.12" */
   readonly runtime?: string;
   /**
-   * Instruction set of the function; must match the layer's. @default the layer's architecture ("x86_64" unless the
-   * layer says otherwise)
+   * Instruction set of the function; must match the layer's. @default the layer's architecture (Architecture.X86_64
+   * unless the layer says otherwise)
    */
   readonly architecture?: Architecture;
   /**
    * Memory in MB (128–10240); too little for the model shows as "Runtime exited with error: signal: killed" (see
-   * MODEL_MEMORY_GUIDE). @default 3008
+   * SpacyFunction.recommendedMemoryMb). @default 3008
    */
   readonly memorySize?: number;
   /** Timeout in seconds (1–900); the HTTP API itself gives up after 30. @default 30 */
@@ -163,9 +174,9 @@ export interface SpacyFunctionProps {
   /** Size of /tmp in MB (512–10240). @default 512 */
   readonly ephemeralStorageMb?: number;
   /**
-   * How the model's static vectors are read (MODEL_VECTORS): "eager" copies the table into memory during init, "mmap"
-   * maps the file read-only and pages rows in as requests use them (see docs/benchmarks.md). @default the handler's
-   * default, "mmap"
+   * How the model's static vectors are read (MODEL_VECTORS): EAGER copies the table into memory during init, MMAP maps
+   * the file read-only and pages rows in as requests use them (see docs/benchmarks.md). @default the handler's default,
+   * VectorsMode.MMAP
    */
   readonly vectors?: VectorsMode;
   /** Concurrent executions reserved for (and capping) the function. @default unreserved: the account's shared pool */
@@ -186,8 +197,8 @@ export interface SpacyFunctionProps {
    */
   readonly excludeComponents?: string[];
   /**
-   * Matrix library of the pipeline's layers (BLAS): "openblas" is faster but rounds differently from spaCy's "blis", an
-   * opt-in (docs/benchmarks.md#exactness). @default "blis", as spacy.load
+   * Matrix library of the pipeline's layers (BLAS): OPENBLAS is faster but rounds differently from spaCy's BLIS, an
+   * opt-in (docs/benchmarks.md#exactness). @default BlasLibrary.BLIS, as spacy.load
    */
   readonly blas?: BlasLibrary;
   /** Longest text accepted per request, in characters (MAX_TEXT_CHARS). @default the handler's default */
@@ -199,8 +210,8 @@ export interface SpacyFunctionProps {
    * (docs/benchmarks.md). @default the handler's default, sized for 1024 MB and 30 s
    */
   readonly maxTotalChars?: number;
-  /** Retention of the function's log group, in days (one of CloudWatch's periods). @default 30 */
-  readonly logRetentionDays?: LogRetentionDays;
+  /** Retention of the function's log group, in days (one of CloudWatch Logs' periods). @default 30 */
+  readonly logRetentionDays?: number;
   /**
    * Add each request's text(s) to its log line (LOG_REQUEST_TEXT): the logs then hold what callers sent. @default false
    */
@@ -228,16 +239,17 @@ export interface SpacyFunctionProps {
   readonly securityGroupIds?: string[];
   /**
    * Extra environment variables (configuration only: Lambda shows them to anyone who can read the function); none of
-   * the names the runtime reads (RESERVED_ENVIRONMENT_VARIABLES). @default {}
+   * the names the runtime reads (MODEL_ROOT, MODEL_NAME, …; the module README lists them). @default {}
    */
   readonly environment?: Record<string, string>;
   /** ARN of a permissions boundary for the execution role the construct creates. @default none */
   readonly permissionsBoundary?: string;
   /**
-   * Run as this existing role instead of creating one; the construct attaches its inline policies (logs, VPC, store) to
-   * it. @default a new role "<name>-role"
+   * Run as this existing role ({roleName, roleArn}; its trust policy must let lambda.amazonaws.com assume it) instead
+   * of creating one; the construct attaches its inline policies (logs, VPC, store) to it. @default a new role
+   * "<name>-role"
    */
-  readonly role?: ExistingRole;
+  readonly role?: Grantee;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -249,9 +261,20 @@ export interface SpacyFunctionProps {
  * `createApi: false`, one SpacyHttpApi shared with other models (`api.addModel(fn)`).
  *
  * Memory: the model is loaded whole on cold start. If `memorySize` is too small the runtime is killed and
- * the logs only say "Runtime exited with error: signal: killed"; see {@link MODEL_MEMORY_GUIDE}.
+ * the logs only say "Runtime exited with error: signal: killed"; see {@link SpacyFunction.recommendedMemoryMb}.
  */
 export class SpacyFunction extends Construct implements ISpacyApiTarget {
+  /** Name of the alias the API integrates when provisioned concurrency is on. */
+  public static readonly LIVE_ALIAS: string = "live";
+
+  /**
+   * The smallest memorySize (MB) measured to hold a spaCy pretrained pipeline named like `*_sm`, `*_md` or `*_lg`
+   * (e.g. "en_core_web_lg"), with headroom; undefined for other models. `cdktf synth` warns below it.
+   */
+  public static recommendedMemoryMb(modelName: string): number | undefined {
+    return recommendedMemoryMb(modelName);
+  }
+
   /** The function's own HTTP API; undefined with createApi false. */
   public readonly httpApi?: SpacyHttpApi;
   /** Name of the model it serves, the `<name>` of its `/models/<name>/…` routes. */
@@ -354,7 +377,7 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
     let qualifier: string | undefined;
     if (s.provisionedConcurrency > 0) {
       const alias = new LambdaAlias(this, "live-alias", {
-        name: LIVE_ALIAS,
+        name: SpacyFunction.LIVE_ALIAS,
         description: "The published version the API serves, kept warm by provisioned concurrency",
         functionName: fn.functionName,
         functionVersion: fn.version,
@@ -459,17 +482,20 @@ export class SpacyFunction extends Construct implements ISpacyApiTarget {
   /**
    * Let a role call the function's own API under IAM auth (execute-api:Invoke on its routes only). The
    * policy is named after the grantee, so granting or revoking another caller leaves it alone. Returns the
-   * policy, to depend on. With a shared API, grant on the SpacyHttpApi instead.
+   * grant (the policy), to depend on. With a shared API, grant on the SpacyHttpApi instead.
    */
-  public grantInvoke(grantee: InvokeGrantee): ITerraformDependable {
+  public grantInvoke(grantee: Grantee): Grant {
     return this.ownApi("grantInvoke").grantInvoke(grantee);
   }
 
   private ownApi(member: string): SpacyHttpApi {
     if (!this.httpApi) {
-      throw new Error(
-        `${this.node.path}: ${member} is the function's own API's, and it has none (createApi is false): ` +
-          "use the SpacyHttpApi that serves it",
+      invalid(
+        this.node.path,
+        "createApi",
+        `true for ${member}, which is the function's own API's (with createApi false, use the SpacyHttpApi that ` +
+          "serves it)",
+        false,
       );
     }
     return this.httpApi;
@@ -540,9 +566,9 @@ function resolve(id: string, props: SpacyFunctionProps): Settings {
     provisionedConcurrency: props.provisionedConcurrency ?? props.provisionedConcurrencyScaling?.min ?? 0,
     logRetentionDays,
     tracing: props.tracing ?? false,
-    vectors: props.vectors ?? "mmap",
+    vectors: props.vectors ?? VectorsMode.MMAP,
     api: {
-      auth: props.api?.auth ?? "iam",
+      auth: props.api?.auth ?? ApiAuthMode.IAM,
       throttlingBurstLimit: props.api?.throttlingBurstLimit ?? 50,
       throttlingRateLimit: props.api?.throttlingRateLimit ?? 100,
       accessLogRetentionDays: props.api?.accessLogRetentionDays ?? logRetentionDays,
@@ -581,20 +607,23 @@ function environment(props: SpacyFunctionProps, mountPath: string): Record<strin
   return variables;
 }
 
+/** A shared rule ("must be …") as `invalid` takes it (what is allowed). */
+function rule(text: string): string {
+  return text.replace(/^must be /, "");
+}
+
 function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   assertMatches(path, "name", s.name, FUNCTION_NAME_PATTERN, "1–64 characters of A-Z, a-z, 0-9, - and _");
   if (props.subnetIds.length < 1 || props.subnetIds.length > MAX_VPC_SUBNETS) {
     invalid(path, "subnetIds", `a list of 1–${MAX_VPC_SUBNETS} private subnet ids`, props.subnetIds);
   }
   // Model name and version become path segments under the mount; the sync's rules keep them plain names.
-  for (const [field, value, problem] of [
-    ["model.name", props.model.name, modelNameProblem],
-    ["model.version", props.model.version, modelVersionProblem],
-  ] as const) {
-    const message = Token.isUnresolved(value) ? undefined : problem(value);
-    if (message) {
-      throw new Error(`${path}: ${field} ${message}`);
-    }
+  const { name: modelName, version: modelVersion } = props.model;
+  if (!Token.isUnresolved(modelName) && !isModelName(modelName)) {
+    invalid(path, "model.name", rule(MODEL_NAME_RULE), modelName);
+  }
+  if (!Token.isUnresolved(modelVersion) && !isModelVersion(modelVersion)) {
+    invalid(path, "model.version", rule(MODEL_VERSION_RULE), modelVersion);
   }
   for (const key of Object.keys(props.environment ?? {})) {
     if ((RESERVED_ENVIRONMENT_VARIABLES as readonly string[]).includes(key)) {
@@ -608,7 +637,12 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
     assertMatches(path, "environment key", key, /^[A-Za-z][A-Za-z0-9_]*$/, "a variable name (letters, digits, _)");
   }
   if (props.role && props.permissionsBoundary !== undefined) {
-    throw new Error(`${path}: permissionsBoundary applies to a role the construct creates; it cannot be set with role`);
+    invalid(
+      path,
+      "permissionsBoundary",
+      "unset with role (it bounds the role the construct creates)",
+      props.permissionsBoundary,
+    );
   }
   for (const group of props.securityGroupIds ?? []) {
     assertMatches(path, "securityGroupIds[]", group, /^sg-[0-9a-f]+$/, "a security group id like sg-0123456789abcdef0");
@@ -691,26 +725,17 @@ function validate(path: string, props: SpacyFunctionProps, s: Settings): void {
   assertOneOf(path, "logRetentionDays", s.logRetentionDays, LOG_RETENTION_DAYS as readonly number[]);
 
   if (props.createApi === false && props.api !== undefined) {
-    throw new Error(
-      `${path}: api configures the function's own API; with createApi false the SpacyHttpApi that serves it ` +
-        "(api.addModel(fn)) has these settings",
+    invalid(
+      path,
+      "createApi",
+      "true when api is set (api configures the function's own API; a SpacyHttpApi that serves it, " +
+        "api.addModel(fn), has settings of its own)",
+      props.createApi,
     );
   }
   validateApiSettings(path, "api.", s.api, props.api?.jwt);
-
-  const alarms = props.alarms;
-  if (alarms) {
-    assertAtLeast(path, "alarms.errorsThreshold", alarms.errorsThreshold, 1, false);
-    assertAtLeast(path, "alarms.throttlesThreshold", alarms.throttlesThreshold, 1, false);
-    assertAtLeast(path, "alarms.serverErrorsThreshold", alarms.serverErrorsThreshold, 1, false);
-    const period = alarms.periodSeconds;
-    if (
-      period !== undefined &&
-      !Token.isUnresolved(period) &&
-      (!Number.isInteger(period) || period < 60 || period % 60 !== 0)
-    ) {
-      invalid(path, "alarms.periodSeconds", "a multiple of 60 (seconds)", period);
-    }
+  if (props.alarms) {
+    validateAlarms(path, props.alarms);
   }
 
   if (!fs.existsSync(HANDLER_SOURCE_DIR)) {

@@ -3,16 +3,10 @@ import { App, Fn, TerraformLocal, TerraformStack, Token, type ITerraformDependab
 import { Construct } from "constructs";
 import { skipCheckov } from "@serverless-spacy/shared/internal";
 import { LambdaLayerVersion } from "@cdktf/provider-aws/lib/lambda-layer-version";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { ARCHITECTURES, LAYER_RUNTIME, type Architecture } from "./architecture";
-import { assertIntegerInRange, assertMatches, assertOneOf } from "@serverless-spacy/shared/internal";
+import { HardenedBucket } from "@serverless-spacy/shared";
+import { ARCHITECTURES, Architecture, LAYER_RUNTIME } from "./architecture";
+import { assertIntegerInRange, assertMatches, assertOneOf, invalid } from "@serverless-spacy/shared/internal";
 
 /** What a function needs to know about the layer that carries spaCy. */
 export interface ISpacyLayer {
@@ -24,6 +18,7 @@ export interface ISpacyLayer {
   readonly compatibleRuntimes: string[];
 }
 
+/** Settings of a SpacyLayer: an existing layer version (layerArn), or the zip to publish and its bucket. */
 export interface SpacyLayerProps {
   /** Name of the layer, and prefix of the artifacts bucket's name. @default the construct id */
   readonly name?: string;
@@ -34,10 +29,11 @@ export interface SpacyLayerProps {
   readonly layerArn?: string;
   /**
    * Layer zip built by `serverless-spacy-layer build` (or `pnpm build:layer` here); a relative path resolves against
-   * the working directory. @default modules/spacy-function/layer/dist/spacy-layer-python3.12-<architecture>.zip
+   * the working directory. @default SpacyLayer.defaultZipPath(architecture): this package's
+   * layer/dist/spacy-layer-python3.12-<architecture>.zip
    */
   readonly zipPath?: string;
-  /** Instruction set the layer's wheels are built for; must match the function's. @default "x86_64" */
+  /** Instruction set the layer's wheels are built for; must match the function's. @default Architecture.X86_64 */
   readonly architecture?: Architecture;
   /**
    * Name of an existing private bucket to upload the zip to instead of creating one. @default a private, versioned,
@@ -60,16 +56,6 @@ export interface SpacyLayerProps {
   readonly tags?: Record<string, string>;
 }
 
-/** The zip name `pnpm build:layer` writes for an architecture. */
-export function layerZipName(architecture: Architecture): string {
-  return `spacy-layer-${LAYER_RUNTIME}-${architecture}.zip`;
-}
-
-/** Where `pnpm build:layer` writes the zip for an architecture. */
-export function defaultLayerZipPath(architecture: Architecture): string {
-  return path.resolve(__dirname, "..", "layer", "dist", layerZipName(architecture));
-}
-
 /**
  * The Lambda layer that carries spaCy and its compiled dependencies.
  *
@@ -80,6 +66,16 @@ export function defaultLayerZipPath(architecture: Architecture): string {
  * precondition makes plan/apply fail with a build instruction when it is missing.
  */
 export class SpacyLayer extends Construct implements ISpacyLayer {
+  /** The zip name `serverless-spacy-layer build` (`pnpm build:layer`) writes for an architecture. */
+  public static zipName(architecture: Architecture): string {
+    return `spacy-layer-${LAYER_RUNTIME}-${architecture}.zip`;
+  }
+
+  /** Where `pnpm build:layer` writes the zip for an architecture: this package's `layer/dist`. */
+  public static defaultZipPath(architecture: Architecture): string {
+    return path.resolve(__dirname, "..", "layer", "dist", SpacyLayer.zipName(architecture));
+  }
+
   /** ARN of the layer version, including the version number. */
   public readonly layerArn: string;
   /** Instruction set the layer's compiled wheels are built for. */
@@ -94,7 +90,7 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
   constructor(scope: Construct, id: string, props: SpacyLayerProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
-    const architecture = props.architecture ?? "x86_64";
+    const architecture = props.architecture ?? Architecture.X86_64;
     validate(this.node.path, name, architecture, props);
     this.architecture = architecture;
 
@@ -103,7 +99,7 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
       return;
     }
 
-    const zipPath = path.resolve(props.zipPath ?? defaultLayerZipPath(architecture));
+    const zipPath = path.resolve(props.zipPath ?? SpacyLayer.defaultZipPath(architecture));
     this.zipPath = zipPath;
     const tags = props.tags ?? {};
 
@@ -114,7 +110,7 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
       bucketName = props.artifactsBucket;
     } else {
       const bucket = this.createBucket(name, props, tags);
-      bucketName = bucket.bucket.bucket;
+      bucketName = bucket.bucketName;
       versioned = true;
       objectDependsOn.push(...bucket.settings);
     }
@@ -163,13 +159,19 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
     this.layerArn = layer.arn;
   }
 
-  private createBucket(name: string, props: SpacyLayerProps, tags: Record<string, string>) {
-    const bucket = new S3Bucket(this, "artifacts", {
+  private createBucket(name: string, props: SpacyLayerProps, tags: Record<string, string>): HardenedBucket {
+    // The bucket and its settings keep the addresses they had before HardenedBucket: the bucket is its
+    // "Default" child, the settings "artifacts-…" beside it.
+    const artifacts = new HardenedBucket(this, "artifacts", {
       // Bucket names are global; a prefix lets Terraform add a unique suffix.
       bucketPrefix: `${bucketSlug(name)}-layer-`,
+      kmsKeyArn: props.kmsKeyArn,
+      noncurrentVersionRetentionDays: props.noncurrentVersionRetentionDays ?? 30,
+      lifecycleRuleId: "expire-replaced-layer-zips",
       forceDestroy: props.forceDestroyArtifacts ?? false,
       tags: { ...tags, Name: `${name}-layer-artifacts` },
     });
+    const bucket = artifacts.bucket;
     skipCheckov(
       bucket,
       "CKV_AWS_18",
@@ -187,74 +189,7 @@ export class SpacyLayer extends Construct implements ISpacyLayer {
       "The zip is a build artifact reproducible with `pnpm build:layer`, and each published layer version keeps its " +
         "own copy; a replica in a second region would protect nothing.",
     );
-    if (!props.kmsKeyArn) {
-      skipCheckov(
-        bucket,
-        "CKV_AWS_145",
-        "Encrypted at rest by default with SSE-S3 (AES256), TLS-only by bucket policy; pass kmsKeyArn for a " +
-          "customer-managed key.",
-      );
-    }
-    const publicAccessBlock = new S3BucketPublicAccessBlock(this, "artifacts-public-access-block", {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    });
-    const ownership = new S3BucketOwnershipControls(this, "artifacts-ownership", {
-      bucket: bucket.id,
-      rule: { objectOwnership: "BucketOwnerEnforced" },
-    });
-    const encryption = new S3BucketServerSideEncryptionConfigurationA(this, "artifacts-encryption", {
-      bucket: bucket.id,
-      rule: [
-        {
-          applyServerSideEncryptionByDefault: props.kmsKeyArn
-            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
-            : { sseAlgorithm: "AES256" },
-          // S3 Bucket Keys cut KMS requests for the multipart upload of a large zip.
-          bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
-        },
-      ],
-    });
-    const versioning = new S3BucketVersioningA(this, "artifacts-versioning", {
-      bucket: bucket.id,
-      versioningConfiguration: { status: "Enabled" },
-    });
-    new S3BucketLifecycleConfiguration(this, "artifacts-lifecycle", {
-      bucket: bucket.id,
-      rule: [
-        {
-          id: "expire-replaced-layer-zips",
-          status: "Enabled",
-          filter: [{ prefix: "" }],
-          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionRetentionDays ?? 30 }],
-          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-        },
-      ],
-      dependsOn: [versioning],
-    });
-    const policy = new S3BucketPolicy(this, "artifacts-policy", {
-      bucket: bucket.id,
-      policy: JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: { AWS: "*" },
-            // Every S3 action, not a list: a list misses actions added later (AWS FSBP S3.5).
-            Action: "s3:*",
-            Resource: [bucket.arn, `${bucket.arn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": "false" } },
-          },
-        ],
-      }),
-      // S3 rejects a bucket policy put while the public access block is still being applied.
-      dependsOn: [publicAccessBlock],
-    });
-    return { bucket, settings: [publicAccessBlock, ownership, encryption, versioning, policy] };
+    return artifacts;
   }
 }
 
@@ -273,17 +208,13 @@ function validate(path: string, name: string, architecture: Architecture, props:
   assertMatches(path, "name", name, /^[A-Za-z0-9_-]{1,140}$/, "1–140 characters of A-Z, a-z, 0-9, - and _");
   assertOneOf(path, "architecture", architecture, ARCHITECTURES);
   if (props.layerArn !== undefined) {
-    const ignored = uploadSettings(props, [
+    for (const field of uploadSettings(props, [
       "zipPath",
       "artifactsBucket",
       "kmsKeyArn",
       "noncurrentVersionRetentionDays",
-    ]);
-    if (ignored.length > 0) {
-      throw new Error(
-        `${path}: layerArn uses an existing layer, so ${ignored.join(", ")} would be ignored; ` +
-          "set either layerArn or the zip upload settings",
-      );
+    ])) {
+      invalid(path, field, "unset with layerArn (an existing layer is used as-is: nothing is uploaded)", props[field]);
     }
     assertMatches(
       path,
@@ -293,15 +224,15 @@ function validate(path: string, name: string, architecture: Architecture, props:
       "a layer version ARN like arn:aws:lambda:<region>:<account>:layer:<name>:<version>",
     );
   }
-  if (props.zipPath !== undefined && !props.zipPath.endsWith(".zip")) {
-    throw new Error(`${path}: zipPath must name a .zip file built by \`pnpm build:layer\`, got "${props.zipPath}"`);
-  }
+  assertMatches(path, "zipPath", props.zipPath, /\.zip$/, "a .zip file built by `pnpm build:layer`");
   if (props.artifactsBucket !== undefined) {
-    const ignored = uploadSettings(props, ["kmsKeyArn", "noncurrentVersionRetentionDays"]);
-    if (ignored.length > 0) {
-      throw new Error(
-        `${path}: ${ignored.join(", ")} configure the bucket this construct creates, but artifactsBucket ` +
-          `"${props.artifactsBucket}" is an existing one; configure it where it is defined`,
+    for (const field of uploadSettings(props, ["kmsKeyArn", "noncurrentVersionRetentionDays"])) {
+      invalid(
+        path,
+        field,
+        "unset with artifactsBucket (it configures the bucket this construct creates; configure an existing one " +
+          "where it is defined)",
+        props[field],
       );
     }
   }
@@ -316,7 +247,7 @@ function validate(path: string, name: string, architecture: Architecture, props:
 }
 
 /** The given settings that are set, plus forceDestroyArtifacts when true (false is the harmless default). */
-function uploadSettings(props: SpacyLayerProps, keys: (keyof SpacyLayerProps)[]): string[] {
+function uploadSettings(props: SpacyLayerProps, keys: (keyof SpacyLayerProps)[]): (keyof SpacyLayerProps)[] {
   const set = keys.filter((k) => props[k] !== undefined);
   return props.forceDestroyArtifacts ? [...set, "forceDestroyArtifacts"] : set;
 }

@@ -1,11 +1,19 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { EfsModelStore } from "@serverless-spacy/model-store";
-import { RESERVED_ENVIRONMENT_VARIABLES, RUNTIME_ENVIRONMENT_VARIABLES, SpacyFunction } from "../src/spacy-function";
+import { ApiAuthMode } from "../src/api-auth";
+import { Architecture } from "../src/architecture";
+import {
+  BlasLibrary,
+  RESERVED_ENVIRONMENT_VARIABLES,
+  RUNTIME_ENVIRONMENT_VARIABLES,
+  SpacyFunction,
+} from "../src/spacy-function";
 import {
   expectedInitSeconds,
   FULL_VCPU_MEMORY_MB,
   MODEL_INIT_SECONDS,
   ON_DEMAND_INIT_LIMIT_SECONDS,
+  VectorsMode,
 } from "../src/memory-sizing";
 import { ModelCatalog } from "../src/model-catalog";
 import { ACCESS_LOG_FORMAT } from "../src/ner-http-api";
@@ -292,7 +300,7 @@ describe("SpacyFunction with defaults", () => {
 
 describe("SpacyFunction options", () => {
   test("auth none: routes open, no authorizer", () => {
-    const out = synthFunction({ api: { auth: "none" } });
+    const out = synthFunction({ api: { auth: ApiAuthMode.NONE } });
     for (const route of Object.values(all(out, "aws_apigatewayv2_route"))) {
       expect(route.authorization_type).toBe("NONE");
       expect(route.authorizer_id).toBeUndefined();
@@ -302,7 +310,7 @@ describe("SpacyFunction options", () => {
 
   test("auth jwt: a JWT authorizer guards both routes", () => {
     const jwt = { issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc", audience: ["client-1"] };
-    const out = synthFunction({ api: { auth: "jwt", jwt } });
+    const out = synthFunction({ api: { auth: ApiAuthMode.JWT, jwt } });
     const [[authorizerId, authorizer]] = Object.entries(all(out, "aws_apigatewayv2_authorizer"));
     expect(authorizer).toMatchObject({
       authorizer_type: "JWT",
@@ -326,9 +334,9 @@ describe("SpacyFunction options", () => {
       excludeComponents: ["parser", "lemmatizer"],
       maxTextChars: 100000,
       maxBatchTexts: 16,
-      vectors: "mmap",
+      vectors: VectorsMode.MMAP,
       maxTotalChars: 200000,
-      blas: "openblas",
+      blas: BlasLibrary.OPENBLAS,
       logRequestText: true,
       logRetentionDays: 90,
       mountPath: "/mnt/spacy",
@@ -478,7 +486,7 @@ describe("SpacyFunction options", () => {
   });
 
   test("the function's architecture follows an arm64 layer", () => {
-    const f = fixture({ zipPath: undefined, architecture: "arm64" });
+    const f = fixture({ zipPath: undefined, architecture: Architecture.ARM64 });
     new SpacyFunction(f.stack, "api", functionProps(f));
     const out = synth(f.stack);
     expect(only(out, "aws_lambda_function").architectures).toEqual(["arm64"]);
@@ -506,12 +514,16 @@ describe("expected init", () => {
     expect(full.seconds).toBeCloseTo(MODEL_INIT_SECONDS.lg.eager);
     expect(expectedInitSeconds("en_core_web_lg", 4096)!.seconds).toBeCloseTo(MODEL_INIT_SECONDS.lg.eager);
     expect(expectedInitSeconds("en_core_web_lg", 512)!.seconds).toBeCloseTo((MODEL_INIT_SECONDS.lg.eager * 1769) / 512);
-    expect(expectedInitSeconds("en_core_web_lg", 1769, "mmap")!.seconds).toBeCloseTo(MODEL_INIT_SECONDS.lg.mmap);
+    expect(expectedInitSeconds("en_core_web_lg", 1769, VectorsMode.MMAP)!.seconds).toBeCloseTo(
+      MODEL_INIT_SECONDS.lg.mmap,
+    );
     expect(expectedInitSeconds("en_core_web_sm", 1769)!.seconds).toBeCloseTo(MODEL_INIT_SECONDS.sm);
-    expect(expectedInitSeconds("en_core_web_md", 1024, "mmap")!.seconds).toBeCloseTo(
+    expect(expectedInitSeconds("en_core_web_md", 1024, VectorsMode.MMAP)!.seconds).toBeCloseTo(
       (MODEL_INIT_SECONDS.md.mmap * 1769) / 1024,
     );
-    expect(expectedInitSeconds("en_core_web_md", 1024, "mmap")!.derivation).toContain("an md-shaped model with mmap");
+    expect(expectedInitSeconds("en_core_web_md", 1024, VectorsMode.MMAP)!.derivation).toContain(
+      "an md-shaped model with mmap",
+    );
     expect(expectedInitSeconds("custom_pipeline", 1769)).toBeUndefined();
   });
 
@@ -543,7 +555,7 @@ describe("SpacyFunction validation", () => {
     ["bad architecture", { architecture: "sparc" }, [/architecture/, /"sparc"/, /x86_64, arm64/]],
     [
       "architecture differs from the layer",
-      { architecture: "arm64" },
+      { architecture: Architecture.ARM64 },
       [/architecture/, /"arm64"/, /layer's architecture "x86_64"/],
     ],
     ["runtime the layer was not built for", { runtime: "python3.11" }, [/runtime/, /"python3.11"/, /python3\.12/]],
@@ -553,11 +565,15 @@ describe("SpacyFunction validation", () => {
       { api: { accessLogRetentionDays: 2 } },
       [/api\.accessLogRetentionDays/, /\b2\b/, /1, 3, 5/],
     ],
-    ["jwt without config", { api: { auth: "jwt" } }, [/api\.jwt/, /required when api\.auth is "jwt"/]],
+    [
+      "jwt without config",
+      { api: { auth: "jwt" } },
+      [/api\.jwt must be set \(issuer and audience\) when api\.auth is "jwt", got undefined$/],
+    ],
     [
       "jwt config without jwt auth",
       { api: { auth: "iam", jwt } },
-      [/api\.jwt/, /only allowed when api\.auth is "jwt"/, /"iam"/],
+      [/api\.auth must be "jwt" when api\.jwt is set \(only the JWT authorizer reads it\), got "iam"$/],
     ],
     [
       "jwt issuer not https",
@@ -611,7 +627,12 @@ describe("SpacyFunction validation", () => {
     [
       "boundary with an existing role",
       { role: { roleArn: "arn:aws:iam::1:role/r", roleName: "r" }, permissionsBoundary: "arn:aws:iam::1:policy/b" },
-      [/permissionsBoundary/, /cannot be set with role/],
+      [/permissionsBoundary must be unset with role .*, got "arn:aws:iam::1:policy\/b"$/],
+    ],
+    [
+      "own API settings without an own API",
+      { createApi: false, api: { throttlingRateLimit: 5 } },
+      [/createApi must be true when api is set .*, got false$/],
     ],
     ["negative reserved concurrency", { reservedConcurrency: -1 }, [/reservedConcurrency/, /-1/, /≥ 0/]],
     [
@@ -684,7 +705,7 @@ describe("SpacyFunction for other teams", () => {
       const fn = new SpacyFunction(f.stack, "api", functionProps(f));
       for (const caller of callers) {
         const role = new IamRole(f.stack, caller, { assumeRolePolicy: "{}" });
-        fn.grantInvoke({ roleName: role.name });
+        fn.grantInvoke({ roleName: role.name, roleArn: role.arn });
       }
       return synth(f.stack);
     };
@@ -710,8 +731,23 @@ describe("SpacyFunction for other teams", () => {
 
   test("grantInvoke is refused when the API does not use IAM auth", () => {
     const f = fixture();
-    const fn = new SpacyFunction(f.stack, "api", functionProps(f, { api: { auth: "none" } }));
-    expect(() => fn.grantInvoke({ roleName: "caller" })).toThrow(/grantInvoke needs auth "iam".*uses "none"/);
+    const fn = new SpacyFunction(f.stack, "api", functionProps(f, { api: { auth: ApiAuthMode.NONE } }));
+    expect(() => fn.grantInvoke({ roleName: "caller", roleArn: "arn:aws:iam::123456789012:role/caller" })).toThrow(
+      'api/http-api: auth must be "iam" for grantInvoke (callers sign requests with SigV4), got "none"',
+    );
+  });
+
+  test("without an own API, its members name the SpacyHttpApi to use instead", () => {
+    const f = fixture();
+    const fn = new SpacyFunction(f.stack, "api", functionProps(f, { createApi: false }));
+    expect(fn.httpApi).toBeUndefined();
+    expect(() => fn.apiUrl).toThrow(
+      "test/api: createApi must be true for apiUrl, which is the function's own API's (with createApi false, use " +
+        "the SpacyHttpApi that serves it), got false",
+    );
+    expect(() => fn.grantInvoke({ roleName: "caller", roleArn: "arn:aws:iam::123456789012:role/caller" })).toThrow(
+      /^test\/api: createApi must be true for grantInvoke/,
+    );
   });
 
   test("mounts an existing file system wrapped with EfsModelStore.fromAttributes", () => {

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { SpacyLayer, defaultLayerZipPath, type SpacyLayerProps } from "../src/spacy-layer";
+import { Architecture } from "../src/architecture";
+import { SpacyLayer, type SpacyLayerProps } from "../src/spacy-layer";
 import { MISSING_ZIP, allowedActionsOf, all, only, policyDocuments, synth, type Synthesized } from "./harness";
 
 function synthLayer(props: SpacyLayerProps): Synthesized & { layer: SpacyLayer } {
@@ -103,9 +104,9 @@ describe("SpacyLayer from a zip", () => {
 
 describe("SpacyLayer options", () => {
   test("the default zip path follows the architecture and is absolute", () => {
-    const out = synthLayer({ architecture: "arm64" });
+    const out = synthLayer({ architecture: Architecture.ARM64 });
     const expected = path.resolve(__dirname, "..", "layer", "dist", "spacy-layer-python3.12-arm64.zip");
-    expect(defaultLayerZipPath("arm64")).toBe(expected);
+    expect(SpacyLayer.defaultZipPath(Architecture.ARM64)).toBe(expected);
     expect(Object.values(out.locals ?? {})[0]).toMatch(
       /^\$\{path\.module\}\/(\.\.\/)+.*modules\/spacy-function\/layer\/dist\/spacy-layer-python3\.12-arm64\.zip$/,
     );
@@ -140,7 +141,7 @@ describe("SpacyLayer options", () => {
 
   test("an existing layer ARN creates nothing", () => {
     const layerArn = "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:7";
-    const out = synthLayer({ layerArn, architecture: "arm64" });
+    const out = synthLayer({ layerArn, architecture: Architecture.ARM64 });
     expect(out.resource ?? {}).toEqual({});
     expect(out.layer.layerArn).toBe(layerArn);
     expect(out.layer.architecture).toBe("arm64");
@@ -155,19 +156,30 @@ describe("SpacyLayer validation", () => {
     [
       "layerArn with a zip",
       { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:7", zipPath: "/x.zip" },
-      [/layerArn/, /zipPath/],
+      [/zipPath must be unset with layerArn \(an existing layer is used as-is: nothing is uploaded\), got "\/x\.zip"$/],
     ],
     [
       "layerArn without a version",
       { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy" },
       [/layerArn/, /:layer:spacy"/, /<version>/],
     ],
-    ["zip path not a zip", { zipPath: "/tmp/layer.tar.gz" }, [/zipPath/, /"\/tmp\/layer\.tar\.gz"/, /\.zip/]],
+    [
+      "zip path not a zip",
+      { zipPath: "/tmp/layer.tar.gz" },
+      [/zipPath must be a \.zip file built by `pnpm build:layer`, got "\/tmp\/layer\.tar\.gz"$/],
+    ],
+    [
+      "forceDestroyArtifacts with layerArn",
+      { layerArn: "arn:aws:lambda:eu-west-1:123456789012:layer:spacy:7", forceDestroyArtifacts: true },
+      [/forceDestroyArtifacts must be unset with layerArn .*, got true$/],
+    ],
     ["bad layer name", { name: "spacy layer" }, [/name/, /"spacy layer"/, /1–140 characters/]],
     [
       "kms with an existing bucket",
       { artifactsBucket: "shared-artifacts", kmsKeyArn: "arn:aws:kms:x" },
-      [/kmsKeyArn/, /"shared-artifacts"/],
+      [
+        /kmsKeyArn must be unset with artifactsBucket \(.*configure an existing one where it is defined\), got "arn:aws:kms:x"$/,
+      ],
     ],
     [
       "bad bucket name",

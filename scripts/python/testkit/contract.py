@@ -85,9 +85,11 @@ def ts_const(path: Path, name: str) -> object:
 
 
 def ts_enum(path: Path, name: str) -> list[str]:
-    """The values of ``export enum <name> { MEMBER = "value", … }`` in a TypeScript file, in order."""
+    """The values, in order, of ``export enum <name> { MEMBER = "value", … }`` (a string enum) in a TypeScript
+    file; comments between the members are skipped."""
     source = path.read_text()
     match = re.search(rf"^export enum {name} \{{(.*?)^\}}", source, re.M | re.S)
     if not match:
         raise LookupError(f"{path.name}: no `export enum {name} {{ ... }}`")
-    return re.findall(r'^\s+[A-Z][A-Z0-9_]* = "([^"]*)",', match.group(1), re.M)
+    body = re.sub(r"/\*.*?\*/|//[^\n]*", "", match.group(1), flags=re.S)
+    return re.findall(r'^\s*\w+ = "([^"]*)",?\s*$', body, re.M)

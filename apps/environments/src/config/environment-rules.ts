@@ -1,3 +1,4 @@
+import { ApiAuthMode } from "@serverless-spacy/spacy-function";
 import type { EnvironmentConfig } from "./schema";
 
 /** Longest name Lambda accepts for a function. */
@@ -50,7 +51,7 @@ export function environmentIssues(environment: string, config: EnvironmentConfig
       message: `must be at most alarms.evaluationPeriods (${config.alarms.evaluationPeriods})`,
     });
   }
-  if (config.api.auth === "none") {
+  if (config.api.auth === ApiAuthMode.NONE) {
     const why =
       'with api.auth "none" anyone who has the URL can invoke the function, so reservation and throttling are ' +
       "the only limits on the bill and on the account's shared concurrency pool";

@@ -4,7 +4,6 @@ import { ModelSourceKind } from "@serverless-spacy/model-sync";
 import { NatGatewayMode } from "@serverless-spacy/network";
 import {
   KEEP_VERSIONS_LIMITS,
-  LAMBDA_ARCHITECTURES,
   LOG_RETENTION_DAYS,
   MEMORY_LIMITS,
   MODEL_NAME_RULE,
@@ -15,7 +14,7 @@ import {
   isModelName,
   isModelVersion,
 } from "@serverless-spacy/shared/internal";
-import { API_AUTH_MODES } from "@serverless-spacy/spacy-function";
+import { ApiAuthMode, Architecture } from "@serverless-spacy/spacy-function";
 import { alarmsSchema } from "./alarms-schema";
 import { batchJobSchema } from "./batch-job-schema";
 import { IAM_POLICY_NAME_PATTERN, deliverySchema } from "./delivery";
@@ -105,7 +104,7 @@ export const environmentConfigSchema = z
     defaultModel: z.string().optional(),
     /** Settings every model's function shares; memory and concurrency are per model. */
     function: z.strictObject({
-      architecture: z.enum(LAMBDA_ARCHITECTURES).default("x86_64"),
+      architecture: stringEnum(Architecture).default(Architecture.X86_64),
       timeout: z.int().min(TIMEOUT_LIMITS.min).max(TIMEOUT_LIMITS.max).default(30),
       tracing: z.boolean().default(false),
       logRetentionDays: z.union(
@@ -114,7 +113,7 @@ export const environmentConfigSchema = z
       ),
     }),
     api: z.strictObject({
-      auth: z.enum(API_AUTH_MODES),
+      auth: stringEnum(ApiAuthMode),
       jwt: z.strictObject({ issuer: z.url(), audience: z.array(z.string().min(1)).min(1) }).optional(),
       throttlingBurstLimit: z.int().min(1).default(50),
       throttlingRateLimit: z.number().positive().default(100),
@@ -146,10 +145,10 @@ export const environmentConfigSchema = z
     tags: z.record(z.string(), z.string()).default({}),
   })
   .superRefine((config, ctx) => {
-    if (config.api.auth === "jwt" && !config.api.jwt) {
+    if (config.api.auth === ApiAuthMode.JWT && !config.api.jwt) {
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is required when api.auth is "jwt"' });
     }
-    if (config.api.auth !== "jwt" && config.api.jwt) {
+    if (config.api.auth !== ApiAuthMode.JWT && config.api.jwt) {
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is only allowed when api.auth is "jwt"' });
     }
     config.models.forEach((model, index) => {
@@ -231,7 +230,7 @@ export function productionIssues(config: EnvironmentConfig): { path: string; mes
   if (!config.alarms.enabled) {
     issues.push({ path: "alarms.enabled", message: "must be true in prod" });
   }
-  if (config.api.auth === "none") {
+  if (config.api.auth === ApiAuthMode.NONE) {
     issues.push({ path: "api.auth", message: 'must not be "none" in prod' });
   }
   if (config.delivery.pipeline && config.delivery.pullRequestPlans) {
