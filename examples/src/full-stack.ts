@@ -7,7 +7,7 @@ import type { Construct } from "constructs";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
-import { Network } from "@serverless-spacy/network";
+import { NatGatewayMode, Network } from "@serverless-spacy/network";
 import { ModelSource, ModelSync } from "@serverless-spacy/model-sync";
 import { ApiAuthMode, SpacyFunction, SpacyLayer } from "@serverless-spacy/spacy-function";
 
@@ -16,7 +16,11 @@ export class SearchNerStack extends TerraformStack {
     super(scope, id);
     new AwsProvider(this, "aws", { region: "eu-west-1" });
 
-    const network = new Network(this, "network", { name: "search", cidr: "10.40.0.0/16", natGateways: "single" });
+    const network = new Network(this, "network", {
+      name: "search",
+      cidr: "10.40.0.0/16",
+      natGateways: NatGatewayMode.SINGLE,
+    });
     const store = new EfsModelStore(this, "models", {
       name: "search-models",
       vpcId: network.vpcId,

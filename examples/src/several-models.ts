@@ -6,7 +6,7 @@ import { App, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
-import { Network } from "@serverless-spacy/network";
+import { NatGatewayMode, Network } from "@serverless-spacy/network";
 import { ModelSource, ModelSync, type ModelSpec } from "@serverless-spacy/model-sync";
 import { ApiAuthMode, ModelCatalog, SpacyFunction, SpacyHttpApi, SpacyLayer } from "@serverless-spacy/spacy-function";
 
@@ -41,7 +41,11 @@ export class SeveralModelsStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new AwsProvider(this, "aws", { region: "eu-west-1" });
-    const network = new Network(this, "network", { name: "support", cidr: "10.50.0.0/16", natGateways: "single" });
+    const network = new Network(this, "network", {
+      name: "support",
+      cidr: "10.50.0.0/16",
+      natGateways: NatGatewayMode.SINGLE,
+    });
     const store = new EfsModelStore(this, "models", {
       name: "support-models",
       vpcId: network.vpcId,

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { ThroughputMode } from "@serverless-spacy/model-store";
 
 /** Burst credits (bytes) below which a "bursting" file system is about to fall back to its baseline rate. */
 export const EFS_BURST_CREDIT_FLOOR_BYTES = 1024 ** 4; // 1 TiB, about half the 2.1 TiB a new file system starts with
@@ -12,7 +13,7 @@ export interface EnvironmentAlarmsProps {
   /** The model store's file system. */
   readonly fileSystemId: string;
   /** The store's throughput mode; only "bursting" has credits to run out of. */
-  readonly throughputMode: string;
+  readonly throughputMode: ThroughputMode;
   /** M-of-N evaluation for the continuous (EFS) alarm. */
   readonly evaluation: { periodSeconds: number; evaluationPeriods: number; datapointsToAlarm: number };
   /** Alarm and OK actions (the environment's topic first). */
@@ -55,7 +56,7 @@ export class EnvironmentAlarms extends Construct {
       this.alarmNames.push(syncAlarm);
     }
 
-    if (props.throughputMode === "bursting") {
+    if (props.throughputMode === ThroughputMode.BURSTING) {
       const creditsAlarm = `${props.name}-efs-burst-credits`;
       new CloudwatchMetricAlarm(this, "efs-burst-credits", {
         ...common,

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { Testing, type TerraformStack } from "cdktf";
-import { STATE_MACHINE_LOG_DELIVERY_ACTIONS } from "@serverless-spacy/ner-batch-job";
+import { NerBatchJob } from "@serverless-spacy/ner-batch-job";
 import { buildApp } from "../src/app";
 import { environments } from "../src/config/environments";
 
@@ -23,7 +23,7 @@ const ACTIONS_WITHOUT_RESOURCE_TYPES = new Set([
   "xray:PutTraceSegments",
   "xray:PutTelemetryRecords",
   // CloudWatch Logs' log delivery, which a state machine's role needs to log: none has a resource type.
-  ...STATE_MACHINE_LOG_DELIVERY_ACTIONS,
+  ...NerBatchJob.stateMachineLogDeliveryActions,
 ]);
 
 const outdir = path.resolve(__dirname, "../../../cdktf.out");

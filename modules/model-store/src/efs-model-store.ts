@@ -1,5 +1,5 @@
 import { Fn, Lazy, TerraformIterator, Token, type ITerraformDependable } from "cdktf";
-import { Construct } from "constructs";
+import type { Construct } from "constructs";
 import { DataAwsEfsAccessPoint } from "@cdktf/provider-aws/lib/data-aws-efs-access-point";
 import { DataAwsEfsFileSystem } from "@cdktf/provider-aws/lib/data-aws-efs-file-system";
 import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
@@ -7,28 +7,50 @@ import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
 import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
-import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { Grant, type Grantee, type IModelStore } from "@serverless-spacy/shared";
-import { granteeKey, skipCheckov } from "@serverless-spacy/shared/internal";
-import { mountStatements, type MountAccess, type PolicyStatement } from "./mount-access";
+import type { IModelStore } from "@serverless-spacy/shared";
+import {
+  assertAtLeast,
+  assertMatches,
+  assertOneOf,
+  invalid,
+  skipCheckov,
+  type PolicyStatement,
+} from "@serverless-spacy/shared/internal";
+import { ModelStoreBase } from "./model-store-base";
+import { MOUNT_ACCESS_LEVELS, mountStatements } from "./mount-access";
 
-export const THROUGHPUT_MODES = ["elastic", "bursting", "provisioned"] as const;
-export type ThroughputMode = (typeof THROUGHPUT_MODES)[number];
+/** How the file system's throughput is provisioned. */
+export enum ThroughputMode {
+  /** Scales with the workload, paid per GiB transferred: right for bursty model loads. */
+  ELASTIC = "elastic",
+  /** Scales with the amount stored, from burst credits: a small store runs out on cold starts. */
+  BURSTING = "bursting",
+  /** A fixed rate, paid whether used or not (`provisionedThroughputMibps`). */
+  PROVISIONED = "provisioned",
+}
 
-export const IA_TRANSITIONS = [
-  "AFTER_1_DAY",
-  "AFTER_7_DAYS",
-  "AFTER_14_DAYS",
-  "AFTER_30_DAYS",
-  "AFTER_60_DAYS",
-  "AFTER_90_DAYS",
-  "AFTER_180_DAYS",
-  "AFTER_270_DAYS",
-  "AFTER_365_DAYS",
-] as const;
-export type IaTransition = (typeof IA_TRANSITIONS)[number];
+/** How long a file goes unread before EFS moves it to Infrequent Access. */
+export enum IaTransition {
+  /** One day. */
+  AFTER_1_DAY = "AFTER_1_DAY",
+  /** Seven days. */
+  AFTER_7_DAYS = "AFTER_7_DAYS",
+  /** 14 days. */
+  AFTER_14_DAYS = "AFTER_14_DAYS",
+  /** 30 days. */
+  AFTER_30_DAYS = "AFTER_30_DAYS",
+  /** 60 days. */
+  AFTER_60_DAYS = "AFTER_60_DAYS",
+  /** 90 days. */
+  AFTER_90_DAYS = "AFTER_90_DAYS",
+  /** 180 days. */
+  AFTER_180_DAYS = "AFTER_180_DAYS",
+  /** 270 days. */
+  AFTER_270_DAYS = "AFTER_270_DAYS",
+  /** 365 days. */
+  AFTER_365_DAYS = "AFTER_365_DAYS",
+}
 
 /** POSIX identity and root directory of the access point every client mounts through. */
 export interface ModelStoreAccessPointProps {
@@ -60,7 +82,7 @@ export interface EfsModelStoreProps {
    * @default mount targets keyed by subnet id
    */
   readonly availabilityZones?: string[];
-  /** EFS throughput mode. @default "elastic" */
+  /** EFS throughput mode. @default ThroughputMode.ELASTIC */
   readonly throughputMode?: ThroughputMode;
   /** Provisioned throughput in MiB/s; required when throughputMode is "provisioned". @default none */
   readonly provisionedThroughputMibps?: number;
@@ -77,8 +99,6 @@ export interface EfsModelStoreProps {
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
 }
-
-const NFS_PORT = 2049;
 
 /** An existing file system and access point, for `EfsModelStore.fromAttributes`. */
 export interface EfsModelStoreAttributes {
@@ -100,7 +120,7 @@ export interface EfsModelStoreAttributes {
  * An encrypted EFS file system holding spaCy models, reachable only through one access point, over TLS,
  * from security groups and IAM roles that were explicitly granted.
  */
-export class EfsModelStore extends Construct implements IModelStore {
+export class EfsModelStore extends ModelStoreBase {
   /**
    * Wrap a file system and access point that exist already (created by another stack or team). Grants add
    * an identity policy to the grantee's role and an NFS ingress rule to the given security group; the file
@@ -118,22 +138,22 @@ export class EfsModelStore extends Construct implements IModelStore {
   public readonly accessPointId: string;
   /** ARN of the access point; Lambda's file_system_config takes this. */
   public readonly accessPointArn: string;
-  /** Security group of the mount targets. */
+  /** Security group of the mount targets; clients open NFS egress to it. */
   public readonly securityGroupId: string;
   /** Mount targets; a function mounting the store must depend on them or its creation fails. */
   public readonly mountTargets: ITerraformDependable[];
   /** Root directory of the access point on the file system. */
   public readonly accessPointPath: string;
 
-  private readonly grants = new Map<string, MountAccess>();
   private readonly name: string;
   private readonly tags: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: EfsModelStoreProps) {
     super(scope, id);
     this.name = props.name ?? id;
+    this._grantPolicyPrefix = this.name;
     this.tags = props.tags ?? {};
-    const throughputMode = props.throughputMode ?? "elastic";
+    const throughputMode = props.throughputMode ?? ThroughputMode.ELASTIC;
     validate(this.node.path, props, throughputMode);
 
     const fileSystem = new EfsFileSystem(this, "file-system", {
@@ -209,33 +229,6 @@ export class EfsModelStore extends Construct implements IModelStore {
     });
   }
 
-  /** Admit NFS (2049/tcp) to the mount targets from the given security group, and from nowhere else. */
-  public allowMountFrom(securityGroupId: string, description = "NFS from a granted function"): ITerraformDependable[] {
-    return [nfsIngress(this, this.securityGroupId, securityGroupId, description)];
-  }
-
-  /** Let a role mount the store read-only through the access point (the API function). */
-  public grantRead(grantee: Grantee): Grant {
-    return new Grant(grantee, this.grant(grantee, "read"));
-  }
-
-  /** Let a role mount and write the store through the access point (the model sync). */
-  public grantReadWrite(grantee: Grantee): Grant {
-    return new Grant(grantee, this.grant(grantee, "read-write"));
-  }
-
-  /** Identity-policy statements for mounting through this store's access point, scoped to it. */
-  public mountStatements(access: MountAccess): PolicyStatement[] {
-    return mountStatements(access, this.fileSystemArn, this.accessPointArn);
-  }
-
-  private grant(grantee: Grantee, access: MountAccess): ITerraformDependable[] {
-    // Read-write already includes read: a later read grant reuses it rather than downgrading the role.
-    const effective = this.grants.get(grantee.roleArn) === "read-write" ? "read-write" : access;
-    this.grants.set(grantee.roleArn, effective);
-    return [grantPolicy(this, this.name, grantee, effective, this.mountStatements(effective))];
-  }
-
   private fileSystemPolicy(): { Version: string; Statement: PolicyStatement[] } {
     const allActions = [
       "elasticfilesystem:ClientMount",
@@ -262,7 +255,7 @@ export class EfsModelStore extends Construct implements IModelStore {
     ];
     // Read-only must not rest on a missing grant alone: writes are denied to every principal except the
     // roles granted read-write (grantReadWrite), whatever their identity policies say.
-    const writers = [...this.grants].filter(([, a]) => a === "read-write").map(([arn]) => arn);
+    const writers = [...this._grants].filter(([, a]) => a === "read-write").map(([arn]) => arn);
     statements.push({
       Sid: "DenyWritesExceptGrantedWriters",
       Effect: "Deny",
@@ -271,11 +264,11 @@ export class EfsModelStore extends Construct implements IModelStore {
       Resource: this.fileSystemArn,
       ...(writers.length > 0 ? { Condition: { ArnNotEquals: { "aws:PrincipalArn": writers } } } : {}),
     });
-    for (const access of ["read", "read-write"] as const) {
-      const roles = [...this.grants].filter(([, a]) => a === access).map(([arn]) => arn);
+    for (const access of MOUNT_ACCESS_LEVELS) {
+      const roles = [...this._grants].filter(([, a]) => a === access).map(([arn]) => arn);
       if (roles.length > 0) {
         statements.push({
-          ...this.mountStatements(access)[0],
+          ...mountStatements(access, this.fileSystemArn, this.accessPointArn)[0],
           Principal: { AWS: roles },
         });
       }
@@ -288,96 +281,49 @@ export class EfsModelStore extends Construct implements IModelStore {
   }
 }
 
-function validate(path: string, props: EfsModelStoreProps, throughputMode: string): void {
+function validate(path: string, props: EfsModelStoreProps, throughputMode: ThroughputMode): void {
   if (props.subnetIds.length === 0) {
-    throw new Error(`${path}: subnetIds is empty; the store needs a mount target in every subnet its clients run in`);
+    invalid(path, "subnetIds", "a list of one or more subnets: a mount target in each subnet the clients run in", []);
   }
   const zones = props.availabilityZones;
   if (zones !== undefined && zones.length !== props.subnetIds.length) {
-    throw new Error(
-      `${path}: availabilityZones lists ${zones.length} zones for ${props.subnetIds.length} subnetIds; give the ` +
-        `zone of each subnet`,
-    );
+    invalid(path, "availabilityZones", `a list of ${props.subnetIds.length} zones, that of each of subnetIds`, zones);
   }
   const keys = zones ?? props.subnetIds;
   if (zones === undefined && keys.some((id) => Token.isUnresolved(id))) {
-    throw new Error(
-      `${path}: subnetIds are Terraform references, so the mount targets cannot be keyed by them; pass ` +
-        "availabilityZones (e.g. network.availabilityZones) to key them by zone",
+    invalid(
+      path,
+      "availabilityZones",
+      "given when subnetIds are Terraform references (e.g. network.availabilityZones): the mount targets are keyed " +
+        "by zone",
+      zones,
     );
   }
   const literalKeys = keys.filter((k) => !Token.isUnresolved(k));
-  const duplicate = literalKeys.find((k, i) => literalKeys.indexOf(k) !== i);
-  if (duplicate !== undefined) {
-    throw new Error(
-      `${path}: ${zones ? "availabilityZones" : "subnetIds"} lists "${duplicate}" twice; EFS allows one mount ` +
-        `target per zone`,
+  if (literalKeys.some((k, i) => literalKeys.indexOf(k) !== i)) {
+    invalid(path, zones ? "availabilityZones" : "subnetIds", "a list without repeats: one mount target per zone", keys);
+  }
+  assertOneOf(path, "throughputMode", throughputMode, Object.values(ThroughputMode));
+  assertOneOf(path, "transitionToIa", props.transitionToIa, Object.values(IaTransition));
+  if ((throughputMode === ThroughputMode.PROVISIONED) !== (props.provisionedThroughputMibps !== undefined)) {
+    invalid(
+      path,
+      "provisionedThroughputMibps",
+      'set with, and only with, throughputMode "provisioned"',
+      props.provisionedThroughputMibps,
     );
   }
-  if (!THROUGHPUT_MODES.includes(throughputMode as ThroughputMode)) {
-    throw new Error(`${path}: throughputMode must be one of ${THROUGHPUT_MODES.join(", ")}, got "${throughputMode}"`);
-  }
-  if ((throughputMode === "provisioned") !== (props.provisionedThroughputMibps !== undefined)) {
-    throw new Error(
-      `${path}: provisionedThroughputMibps is required with, and only with, throughputMode "provisioned"`,
-    );
-  }
+  assertAtLeast(path, "provisionedThroughputMibps", props.provisionedThroughputMibps, 1, false);
   const permissions = props.accessPoint?.permissions;
-  if (permissions !== undefined && !/^[0-7]{3,4}$/.test(permissions)) {
-    throw new Error(`${path}: accessPoint.permissions must be octal like "750", got "${permissions}"`);
-  }
+  assertMatches(path, "accessPoint.permissions", permissions, /^[0-7]{3,4}$/, 'octal like "750"');
   const apPath = props.accessPoint?.path;
-  if (apPath !== undefined && (!apPath.startsWith("/") || apPath === "/")) {
-    throw new Error(`${path}: accessPoint.path must be an absolute directory other than "/", got "${apPath}"`);
+  if (apPath !== undefined && !Token.isUnresolved(apPath) && (!apPath.startsWith("/") || apPath === "/")) {
+    invalid(path, "accessPoint.path", 'an absolute directory other than "/"', apPath);
   }
-}
-
-const NFS_DESCRIPTION_MAX = 255;
-
-/** The NFS ingress rule for one client security group, named after it (not after call order). */
-function nfsIngress(
-  scope: Construct,
-  targetGroupId: string,
-  clientGroupId: string,
-  description: string,
-): ITerraformDependable {
-  const id = `nfs-from-${granteeKey(scope, clientGroupId)}`;
-  const existing = scope.node.tryFindChild(id) as VpcSecurityGroupIngressRule | undefined;
-  return (
-    existing ??
-    new VpcSecurityGroupIngressRule(scope, id, {
-      securityGroupId: targetGroupId,
-      referencedSecurityGroupId: clientGroupId,
-      ipProtocol: "tcp",
-      fromPort: NFS_PORT,
-      toPort: NFS_PORT,
-      description: description.slice(0, NFS_DESCRIPTION_MAX),
-    })
-  );
-}
-
-/** The role policy that lets one grantee mount the store, named after the grantee and the access level. */
-function grantPolicy(
-  scope: Construct,
-  storeName: string,
-  grantee: Grantee,
-  access: MountAccess,
-  statements: PolicyStatement[],
-): ITerraformDependable {
-  const id = `grant-${access}-${granteeKey(scope, grantee.roleArn)}`;
-  const existing = scope.node.tryFindChild(id) as IamRolePolicy | undefined;
-  return (
-    existing ??
-    new IamRolePolicy(scope, id, {
-      name: `${storeName}-efs-${access}`,
-      role: grantee.roleName,
-      policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }),
-    })
-  );
 }
 
 /** A file system and access point created elsewhere (`EfsModelStore.fromAttributes`). */
-class ImportedEfsModelStore extends Construct implements IModelStore {
+class ImportedEfsModelStore extends ModelStoreBase {
   public readonly fileSystemId: string;
   public readonly fileSystemArn: string;
   public readonly accessPointId: string;
@@ -392,10 +338,7 @@ class ImportedEfsModelStore extends Construct implements IModelStore {
       ["accessPointId", /^fsap-[0-9a-f]+$/, "fsap-0123456789abcdef0"],
       ["securityGroupId", /^sg-[0-9a-f]+$/, "sg-0123456789abcdef0"],
     ] as const) {
-      const value = attrs[field];
-      if (!Token.isUnresolved(value) && !pattern.test(value)) {
-        throw new Error(`${this.node.path}: ${field} must be an id like "${example}", got ${JSON.stringify(value)}`);
-      }
+      assertMatches(this.node.path, field, attrs[field], pattern, `an id like "${example}"`);
     }
     this.fileSystemId = attrs.fileSystemId;
     this.accessPointId = attrs.accessPointId;
@@ -406,33 +349,5 @@ class ImportedEfsModelStore extends Construct implements IModelStore {
       attrs.accessPointArn ??
       new DataAwsEfsAccessPoint(this, "access-point", { accessPointId: attrs.accessPointId }).arn;
     this.mountTargets = attrs.mountTargets ?? [];
-  }
-
-  public allowMountFrom(securityGroupId: string, description = "NFS from a granted function"): ITerraformDependable[] {
-    return [nfsIngress(this, this.securityGroupId, securityGroupId, description)];
-  }
-
-  public grantRead(grantee: Grantee): Grant {
-    return new Grant(grantee, [
-      grantPolicy(
-        this,
-        this.node.id,
-        grantee,
-        "read",
-        mountStatements("read", this.fileSystemArn, this.accessPointArn),
-      ),
-    ]);
-  }
-
-  public grantReadWrite(grantee: Grantee): Grant {
-    return new Grant(grantee, [
-      grantPolicy(
-        this,
-        this.node.id,
-        grantee,
-        "read-write",
-        mountStatements("read-write", this.fileSystemArn, this.accessPointArn),
-      ),
-    ]);
   }
 }

@@ -1,12 +1,11 @@
+// IModelStore, Grant and Grantee are @serverless-spacy/shared's: re-exported here, jsii would copy them into this
+// assembly as types of their own (a second IModelStore in Python).
 export {
   EfsModelStore,
-  IA_TRANSITIONS,
-  THROUGHPUT_MODES,
+  IaTransition,
+  ThroughputMode,
   type EfsModelStoreAttributes,
   type EfsModelStoreProps,
-  type IaTransition,
   type ModelStoreAccessPointProps,
-  type ThroughputMode,
 } from "./efs-model-store";
-export { clientActions, mountStatements, type MountAccess, type PolicyStatement } from "./mount-access";
-export type { IModelStore } from "@serverless-spacy/shared";
+export { ModelStoreBase } from "./model-store-base";

@@ -1,9 +1,12 @@
+// Internal to @serverless-spacy/model-store (not exported from the package's index): the identity-policy
+// statements of a mount grant, shared by the store's grants and its file system policy.
 import type { PolicyStatement } from "@serverless-spacy/shared/internal";
 
-export type { PolicyStatement };
+/** The access levels a grantee can have on the model store, always through its access point. */
+export const MOUNT_ACCESS_LEVELS = ["read", "read-write"] as const;
 
-/** What a grantee may do on the model store, always through its access point. */
-export type MountAccess = "read" | "read-write";
+/** What a grantee may do on the model store: mount read-only (the API function) or write (the model sync). */
+export type MountAccess = (typeof MOUNT_ACCESS_LEVELS)[number];
 
 /** The EFS client actions each access level needs: the API function mounts read-only, the model sync writes. */
 export function clientActions(access: MountAccess): string[] {

@@ -3,7 +3,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
-import { EfsModelStore, type EfsModelStoreProps } from "../src";
+import { EfsModelStore, IaTransition, ModelStoreBase, ThroughputMode, type EfsModelStoreProps } from "../src";
 
 type Synth = { resource: Record<string, Record<string, any>> };
 
@@ -139,8 +139,8 @@ describe("EfsModelStore", () => {
   test("backups off, IA lifecycle and provisioned throughput are configurable", () => {
     const s = build({
       backups: false,
-      transitionToIa: "AFTER_30_DAYS",
-      throughputMode: "provisioned",
+      transitionToIa: IaTransition.AFTER_30_DAYS,
+      throughputMode: ThroughputMode.PROVISIONED,
       provisionedThroughputMibps: 64,
     });
     expect(one(s, "aws_efs_backup_policy").backup_policy.status).toBe("DISABLED");
@@ -152,11 +152,22 @@ describe("EfsModelStore", () => {
   });
 
   test.each([
-    [{ subnetIds: [] }, /subnetIds is empty/],
+    [{ subnetIds: [] }, /^test\/store: subnetIds must be a list of one or more subnets: .*, got \[\]$/],
     [{ throughputMode: "fast" as any }, /throughputMode must be one of elastic, bursting, provisioned, got "fast"/],
-    [{ throughputMode: "provisioned" as const }, /provisionedThroughputMibps is required with, and only with/],
-    [{ provisionedThroughputMibps: 10 }, /provisionedThroughputMibps is required with, and only with/],
-    [{ accessPoint: { permissions: "rwx" } }, /accessPoint.permissions must be octal like "750", got "rwx"/],
+    [{ transitionToIa: "AFTER_2_DAYS" as any }, /transitionToIa must be one of AFTER_1_DAY, .*, got "AFTER_2_DAYS"/],
+    [
+      { throughputMode: ThroughputMode.PROVISIONED },
+      /provisionedThroughputMibps must be set with, and only with, throughputMode "provisioned", got undefined/,
+    ],
+    [{ provisionedThroughputMibps: 10 }, /provisionedThroughputMibps must be set with, and only with, .*, got 10/],
+    [
+      { throughputMode: ThroughputMode.PROVISIONED, provisionedThroughputMibps: 0 },
+      /provisionedThroughputMibps must be a number ≥ 1, got 0/,
+    ],
+    [
+      { accessPoint: { permissions: "rwx" } },
+      /^test\/store: accessPoint.permissions must be octal like "750", got "rwx"$/,
+    ],
     [
       { accessPoint: { path: "models" } },
       /accessPoint.path must be an absolute directory other than "\/", got "models"/,
@@ -173,7 +184,7 @@ describe("EfsModelStore", () => {
       (z) => new Subnet(stack, `subnet-${z}`, { vpcId: "vpc-1", cidrBlock: "10.0.0.0/24" }).id,
     );
     expect(() => new EfsModelStore(stack, "unkeyed", { vpcId: "vpc-1", subnetIds: subnets })).toThrow(
-      /subnetIds are Terraform references.*pass availabilityZones/,
+      /availabilityZones must be given when subnetIds are Terraform references .*, got undefined/,
     );
     new EfsModelStore(stack, "store", {
       vpcId: "vpc-1",
@@ -187,8 +198,12 @@ describe("EfsModelStore", () => {
   });
 
   test.each([
-    [{ availabilityZones: ["eu-west-1a"] }, /availabilityZones lists 1 zones for 2 subnetIds/],
-    [{ availabilityZones: ["eu-west-1a", "eu-west-1a"] }, /availabilityZones lists "eu-west-1a" twice/],
+    [{ availabilityZones: ["eu-west-1a"] }, /availabilityZones must be a list of 2 zones, .*, got \["eu-west-1a"\]/],
+    [
+      { availabilityZones: ["eu-west-1a", "eu-west-1a"] },
+      /availabilityZones must be a list without repeats: .*, got \["eu-west-1a","eu-west-1a"\]/,
+    ],
+    [{ subnetIds: ["subnet-a", "subnet-a"] }, /subnetIds must be a list without repeats/],
   ])("rejects zones %j", (props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -282,9 +297,33 @@ describe("EfsModelStore.fromAttributes", () => {
     expect(s.data).toBeUndefined();
   });
 
+  test("is a ModelStoreBase like the created store: one grant per role, read-write not downgraded", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "test");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const store = EfsModelStore.fromAttributes(stack, "existing", {
+      fileSystemId: "fs-0123456789abcdef0",
+      accessPointId: "fsap-0123456789abcdef0",
+      securityGroupId: "sg-0123456789abcdef0",
+      fileSystemArn: "arn:aws:elasticfilesystem:eu-west-1:123456789012:file-system/fs-0123456789abcdef0",
+      accessPointArn: "arn:aws:elasticfilesystem:eu-west-1:123456789012:access-point/fsap-0123456789abcdef0",
+    });
+    expect(store).toBeInstanceOf(ModelStoreBase);
+    const role = { roleName: "sync", roleArn: "arn:aws:iam::123456789012:role/sync" };
+    const first = store.grantReadWrite(role);
+    const second = store.grantRead(role);
+    expect(second.dependables).toEqual(first.dependables);
+    expect(store.allowMountFrom("sg-0aaaaaaaaaaaaaaaa")).toEqual(store.allowMountFrom("sg-0aaaaaaaaaaaaaaaa"));
+    const s = JSON.parse(Testing.synth(stack));
+    const [policy] = Object.values(s.resource.aws_iam_role_policy) as any[];
+    expect(Object.keys(s.resource.aws_iam_role_policy)).toHaveLength(1);
+    expect(policy.name).toBe("existing-efs-read-write");
+    expect(JSON.parse(policy.policy).Statement[0].Sid).toBe("MountModelStoreReadWrite");
+  });
+
   test("rejects an id of the wrong kind, naming the field", () => {
     expect(() => build({ accessPointId: "fs-0123" })).toThrow(
-      /accessPointId must be an id like "fsap-0123456789abcdef0", got "fs-0123"/,
+      /^test\/existing: accessPointId must be an id like "fsap-0123456789abcdef0", got "fs-0123"$/,
     );
   });
 });

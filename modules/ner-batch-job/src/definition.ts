@@ -1,3 +1,5 @@
+// Internal to @serverless-spacy/ner-batch-job (not exported from the package's index): the state machine's
+// definition, which the construct deploys and local/run_local.mjs runs.
 /** Names of the states of the job's state machine (the local executor overrides the worker states by name). */
 export const STATE_NAMES = {
   plan: "Plan",

@@ -1,12 +1,15 @@
 import * as path from "path";
-import type { IModelStore } from "@serverless-spacy/shared";
+import { Grant, HardenedBucket, type Grantee, type IModelStore } from "@serverless-spacy/shared";
 import {
   FUNCTION_NAME_PATTERN,
   LOG_RETENTION_DAYS,
   VpcPythonFunction,
+  assertIntegerInRange,
+  assertMatches,
+  assertOneOf,
   granteeKey,
+  invalid,
   skipCheckov,
-  type ExistingRole,
   type PolicyStatement,
 } from "@serverless-spacy/shared/internal";
 import { type ISpacyLayer, type SpacyModel } from "@serverless-spacy/spacy-function";
@@ -20,13 +23,7 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
-import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
-import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
-import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
-import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
-import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SfnStateMachine } from "@cdktf/provider-aws/lib/sfn-state-machine";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { jobDefinition } from "./definition";
@@ -41,7 +38,7 @@ export const WORKER_SOURCE_DIR = HANDLER_SOURCE_DIR;
  * What a state machine's role needs to deliver its logs to CloudWatch Logs (Step Functions Developer Guide,
  * "IAM policies for logging to CloudWatch Logs"); none of these actions has a resource type, so "*" it is.
  */
-export const STATE_MACHINE_LOG_DELIVERY_ACTIONS = [
+const STATE_MACHINE_LOG_DELIVERY_ACTIONS = [
   "logs:CreateLogDelivery",
   "logs:GetLogDelivery",
   "logs:UpdateLogDelivery",
@@ -54,12 +51,6 @@ export const STATE_MACHINE_LOG_DELIVERY_ACTIONS = [
 
 /** Seconds the Task state waits beyond the worker's own timeout before it counts the call as timed out. */
 const TASK_TIMEOUT_MARGIN_SECONDS = 60;
-
-/** Who may start jobs and read their results (a CI role, an operator): see `grantStartJobs`. */
-export interface JobStarter {
-  /** Name of the role the policy is attached to. */
-  readonly roleName: string;
-}
 
 /** Alarm settings of the job. */
 export interface NerBatchJobAlarmsProps {
@@ -154,7 +145,7 @@ export interface NerBatchJobProps {
    * Run the worker as this existing role instead of creating one; the construct attaches its inline policies.
    * @default a new role "<name>-worker-role"
    */
-  readonly workerRole?: ExistingRole;
+  readonly workerRole?: Grantee;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
 }
@@ -164,6 +155,15 @@ export interface NerBatchJobProps {
  * read-only from the store) annotates chunks of JSON Lines or text files into one JSON Lines record per document.
  */
 export class NerBatchJob extends Construct {
+  /**
+   * What a state machine's role needs to deliver its logs to CloudWatch Logs (Step Functions Developer Guide,
+   * "IAM policies for logging to CloudWatch Logs"): none of these actions has a resource type, so the job's
+   * role is allowed them on "*". For audits of statements with a wildcard resource.
+   */
+  public static get stateMachineLogDeliveryActions(): string[] {
+    return [...STATE_MACHINE_LOG_DELIVERY_ACTIONS];
+  }
+
   /** ARN of the state machine; start a job with `{"input": "s3://…", "output": "s3://…"}`. */
   public readonly stateMachineArn: string;
   /** Name of the state machine. */
@@ -186,11 +186,14 @@ export class NerBatchJob extends Construct {
   public readonly logGroupName: string;
   /** Name of the alarm on failed executions. */
   public readonly alarmName: string;
-  /** The worker function's construct, for settings the props do not cover. */
-  public readonly worker: VpcPythonFunction;
+  /** The worker function, for settings the props do not cover. */
+  public readonly workerFunction: LambdaFunction;
+  /** ID of the worker's security group (NFS to the store and HTTPS to S3 out, nothing in). */
+  public readonly workerSecurityGroupId: string;
   /** The state machine, for settings the props do not cover. */
   public readonly stateMachine: SfnStateMachine;
 
+  private readonly worker: VpcPythonFunction;
   private readonly bucketArn: string;
   private readonly inputPrefix: string;
   private readonly outputPrefix: string;
@@ -210,7 +213,7 @@ export class NerBatchJob extends Construct {
       this.bucketName = props.bucketName;
     } else {
       const created = createBucket(this, s.name, props, tags);
-      this.bucketName = created.bucket.bucket;
+      this.bucketName = created.bucketName;
       bucketDependencies.push(created.bucket, ...created.settings);
     }
     this.bucketArn = `arn:${partition}:s3:::${this.bucketName}`;
@@ -262,6 +265,8 @@ export class NerBatchJob extends Construct {
       tags,
     });
     const fn = this.worker.lambdaFunction;
+    this.workerFunction = fn;
+    this.workerSecurityGroupId = this.worker.securityGroup.id;
     skipCheckov(
       fn,
       "CKV_AWS_116",
@@ -398,14 +403,16 @@ export class NerBatchJob extends Construct {
   /**
    * Let a role start jobs and follow them (what `ner-batch-job start` needs): states:StartExecution on this
    * state machine, states:DescribeExecution and StopExecution on its executions, s3:PutObject below the
-   * input prefix, s3:GetObject and a prefix-scoped s3:ListBucket below both prefixes. Returns the policy.
+   * input prefix, s3:GetObject and a prefix-scoped s3:ListBucket below both prefixes. Returns the grant (its
+   * policy); a second call for the same role returns the same policy.
    */
-  public grantStartJobs(grantee: JobStarter): ITerraformDependable {
+  public grantStartJobs(grantee: Grantee): Grant {
     const id = `start-jobs-${granteeKey(this, grantee.roleName)}`;
     const existing = this.node.tryFindChild(id) as IamRolePolicy | undefined;
-    if (existing) {
-      return existing;
-    }
+    return new Grant(grantee, [existing ?? this.startJobsPolicy(id, grantee)]);
+  }
+
+  private startJobsPolicy(id: string, grantee: Grantee): IamRolePolicy {
     const executions = `${this.stateMachineArn.replace(":stateMachine:", ":execution:")}:*`;
     return new IamRolePolicy(this, id, {
       name: `start-${Token.isUnresolved(this.stateMachineName) ? "ner-batch-job" : this.stateMachineName}`,
@@ -602,73 +609,74 @@ function resolve(id: string, props: NerBatchJobProps): Settings {
   };
 }
 
-function fail(where: string, field: string, allowed: string, value: unknown): never {
-  const shown = typeof value === "string" || Array.isArray(value) ? JSON.stringify(value) : String(value);
-  throw new Error(`${where}: ${field} must be ${allowed}, got ${shown}`);
-}
-
-function integer(where: string, field: string, value: number, min: number, max: number): void {
-  if (!Token.isUnresolved(value) && (!Number.isInteger(value) || value < min || value > max)) {
-    fail(where, field, `an integer in ${min}–${max}`, value);
-  }
-}
-
 function validate(where: string, props: NerBatchJobProps, s: Settings): void {
-  if (!Token.isUnresolved(s.name) && !FUNCTION_NAME_PATTERN.test(s.name)) {
-    fail(where, "name", "1–64 characters of A-Z, a-z, 0-9, - and _", s.name);
-  }
+  assertMatches(where, "name", s.name, FUNCTION_NAME_PATTERN, "1–64 characters of A-Z, a-z, 0-9, - and _");
   if (!Token.isUnresolved(s.name) && s.name.length > 57) {
-    fail(where, "name", 'at most 57 characters (the worker is "<name>-worker")', s.name);
+    invalid(where, "name", 'at most 57 characters (the worker is "<name>-worker")', s.name);
   }
   if (props.subnetIds.length < 1 || props.subnetIds.length > 16) {
-    fail(where, "subnetIds", "a list of 1–16 private subnet ids", props.subnetIds);
+    invalid(where, "subnetIds", "a list of 1–16 private subnet ids", props.subnetIds);
   }
-  integer(where, "reservedConcurrency", props.reservedConcurrency, 1, 10000);
-  integer(where, "maxConcurrency", s.maxConcurrency, 1, 10000);
+  assertIntegerInRange(where, "reservedConcurrency", props.reservedConcurrency, 1, 10000);
+  assertIntegerInRange(where, "maxConcurrency", s.maxConcurrency, 1, 10000);
   if (
     !Token.isUnresolved(s.maxConcurrency) &&
     !Token.isUnresolved(props.reservedConcurrency) &&
     s.maxConcurrency > props.reservedConcurrency
   ) {
-    throw new Error(
-      `${where}: maxConcurrency ${s.maxConcurrency} exceeds the worker's reservedConcurrency ` +
-        `${props.reservedConcurrency}: the map would start more invocations than the worker may run at once, and ` +
-        "every extra one would only be throttled and retried. Lower maxConcurrency or raise reservedConcurrency",
+    // More invocations than the worker may run at once would only be throttled and retried.
+    invalid(
+      where,
+      "maxConcurrency",
+      `at most the worker's reservedConcurrency (${props.reservedConcurrency}): lower it or raise reservedConcurrency`,
+      s.maxConcurrency,
     );
   }
-  integer(where, "memorySize", s.memorySize, 128, 10240);
-  integer(where, "timeout", s.timeout, 1, 900);
-  integer(where, "chunkDocuments", s.chunkDocuments, 1, 10000);
-  integer(where, "chunksPerInvocation", s.chunksPerInvocation, 1, 1000);
+  assertIntegerInRange(where, "memorySize", s.memorySize, 128, 10240, "MB");
+  assertIntegerInRange(where, "timeout", s.timeout, 1, 900, "seconds");
+  assertIntegerInRange(where, "chunkDocuments", s.chunkDocuments, 1, 10000);
+  assertIntegerInRange(where, "chunksPerInvocation", s.chunksPerInvocation, 1, 1000);
   if (
     !Token.isUnresolved(s.toleratedFailurePercentage) &&
     !(s.toleratedFailurePercentage >= 0 && s.toleratedFailurePercentage <= 100)
   ) {
-    fail(where, "toleratedFailurePercentage", "a number in 0–100", s.toleratedFailurePercentage);
+    invalid(where, "toleratedFailurePercentage", "a number in 0–100", s.toleratedFailurePercentage);
   }
-  if (!/^\/mnt\/[A-Za-z0-9._-]+$/.test(s.mountPath)) {
-    fail(where, "mountPath", 'one directory directly under /mnt/, like "/mnt/models"', s.mountPath);
-  }
+  assertMatches(
+    where,
+    "mountPath",
+    s.mountPath,
+    /^\/mnt\/[A-Za-z0-9._-]+$/,
+    'one directory directly under /mnt/, like "/mnt/models"',
+  );
   for (const [field, prefix] of [
     ["inputPrefix", s.inputPrefix],
     ["outputPrefix", s.outputPrefix],
   ] as const) {
-    if (!/^([A-Za-z0-9!_.*'()-]+\/)+$/.test(prefix)) {
-      fail(where, field, 'a key prefix ending in "/", like "input/" (no leading "/", no wildcards)', prefix);
-    }
-  }
-  if (s.inputPrefix.startsWith(s.outputPrefix) || s.outputPrefix.startsWith(s.inputPrefix)) {
-    throw new Error(
-      `${where}: inputPrefix "${s.inputPrefix}" and outputPrefix "${s.outputPrefix}" overlap: the worker may ` +
-        "only read the one and write the other",
+    assertMatches(
+      where,
+      field,
+      prefix,
+      /^([A-Za-z0-9!_.*'()-]+\/)+$/,
+      'a key prefix ending in "/", like "input/" (no leading "/", no wildcards)',
     );
   }
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(s.logRetentionDays)) {
-    fail(where, "logRetentionDays", `one of ${LOG_RETENTION_DAYS.join(", ")}`, s.logRetentionDays);
+  if (s.inputPrefix.startsWith(s.outputPrefix) || s.outputPrefix.startsWith(s.inputPrefix)) {
+    invalid(
+      where,
+      "outputPrefix",
+      `a prefix that does not overlap inputPrefix ("${s.inputPrefix}"): the worker only reads the one and ` +
+        "writes the other",
+      s.outputPrefix,
+    );
   }
+  assertOneOf(where, "logRetentionDays", s.logRetentionDays, LOG_RETENTION_DAYS);
   if (props.bucketName !== undefined && (props.kmsKeyArn !== undefined || props.forceDestroyBucket)) {
-    throw new Error(
-      `${where}: kmsKeyArn and forceDestroyBucket apply to a bucket the construct creates, not bucketName`,
+    invalid(
+      where,
+      props.kmsKeyArn !== undefined ? "kmsKeyArn" : "forceDestroyBucket",
+      "left unset with bucketName: it applies to a bucket the construct creates",
+      props.kmsKeyArn ?? props.forceDestroyBucket,
     );
   }
   if (!path.isAbsolute(WORKER_SOURCE_DIR)) {
@@ -676,23 +684,32 @@ function validate(where: string, props: NerBatchJobProps, s: Settings): void {
   }
 }
 
+/**
+ * The job's bucket: a HardenedBucket whose settings keep the addresses the bucket had before it was one
+ * (`bucket`, `bucket-public-access-block`, …), so an existing bucket is not replaced.
+ */
 function createBucket(
   scope: Construct,
   name: string,
   props: NerBatchJobProps,
   tags: Record<string, string>,
-): { bucket: S3Bucket; settings: ITerraformDependable[] } {
+): { bucket: ITerraformDependable; bucketName: string; settings: ITerraformDependable[] } {
   const slug =
     name
       .toLowerCase()
       .replace(/[^a-z0-9-]/g, "-")
       .slice(0, 30)
       .replace(/^-+|-+$/g, "") || "ner";
-  const bucket = new S3Bucket(scope, "bucket", {
+  const hardened = new HardenedBucket(scope, "bucket", {
     bucketPrefix: `${slug}-data-`,
+    kmsKeyArn: props.kmsKeyArn,
+    // Results are rewritten only when their input or model changed; the old version is kept a while.
+    lifecycleRuleId: "expire-replaced-results",
+    noncurrentVersionRetentionDays: 30,
     forceDestroy: props.forceDestroyBucket ?? false,
     tags: { ...tags, Name: `${name}-data` },
   });
+  const bucket = hardened.bucket;
   skipCheckov(
     bucket,
     "CKV_AWS_18",
@@ -701,70 +718,5 @@ function createBucket(
   );
   skipCheckov(bucket, "CKV2_AWS_62", "Nothing consumes events from this bucket: jobs are started explicitly.");
   skipCheckov(bucket, "CKV_AWS_144", "Corpora and results are reproducible from their sources; no replica needed.");
-  if (!props.kmsKeyArn) {
-    skipCheckov(
-      bucket,
-      "CKV_AWS_145",
-      "Encrypted at rest by default with SSE-S3 (AES256), TLS-only by bucket policy; pass kmsKeyArn for a " +
-        "customer-managed key.",
-    );
-  }
-  const publicAccessBlock = new S3BucketPublicAccessBlock(scope, "bucket-public-access-block", {
-    bucket: bucket.id,
-    blockPublicAcls: true,
-    blockPublicPolicy: true,
-    ignorePublicAcls: true,
-    restrictPublicBuckets: true,
-  });
-  const ownership = new S3BucketOwnershipControls(scope, "bucket-ownership", {
-    bucket: bucket.id,
-    rule: { objectOwnership: "BucketOwnerEnforced" },
-  });
-  const encryption = new S3BucketServerSideEncryptionConfigurationA(scope, "bucket-encryption", {
-    bucket: bucket.id,
-    rule: [
-      {
-        applyServerSideEncryptionByDefault: props.kmsKeyArn
-          ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: props.kmsKeyArn }
-          : { sseAlgorithm: "AES256" },
-        bucketKeyEnabled: props.kmsKeyArn ? true : undefined,
-      },
-    ],
-  });
-  const versioning = new S3BucketVersioningA(scope, "bucket-versioning", {
-    bucket: bucket.id,
-    versioningConfiguration: { status: "Enabled" },
-  });
-  const lifecycle = new S3BucketLifecycleConfiguration(scope, "bucket-lifecycle", {
-    bucket: bucket.id,
-    rule: [
-      {
-        // Results are rewritten only when their input or model changed; the old version is kept a while.
-        id: "expire-replaced-results",
-        status: "Enabled",
-        filter: [{ prefix: "" }],
-        noncurrentVersionExpiration: [{ noncurrentDays: 30 }],
-        abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
-      },
-    ],
-    dependsOn: [versioning],
-  });
-  const policy = new S3BucketPolicy(scope, "bucket-policy", {
-    bucket: bucket.id,
-    policy: JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: { AWS: "*" },
-          Action: "s3:*",
-          Resource: [bucket.arn, `${bucket.arn}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-      ],
-    }),
-    dependsOn: [publicAccessBlock],
-  });
-  return { bucket, settings: [publicAccessBlock, ownership, encryption, versioning, lifecycle, policy] };
+  return { bucket, bucketName: hardened.bucketName, settings: hardened.settings };
 }

@@ -2,7 +2,9 @@ import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/model-store";
 import { SpacyLayer } from "@serverless-spacy/spacy-function";
-import { NerBatchJob, STATE_NAMES, WORKER_HANDLER, jobDefinition, type NerBatchJobProps } from "../src";
+import { NerBatchJob, type NerBatchJobProps } from "../src";
+import { STATE_NAMES, jobDefinition } from "../src/definition";
+import { WORKER_HANDLER } from "../src/ner-batch-job";
 
 const aslValidator = require("asl-validator") as (definition: unknown) => {
   isValid: boolean;
@@ -38,8 +40,11 @@ function synth(overrides: Partial<NerBatchJobProps> = {}, starter?: string): Syn
     ...overrides,
   });
   if (starter) {
-    job.grantStartJobs({ roleName: starter });
-    job.grantStartJobs({ roleName: starter }); // idempotent
+    const grantee = { roleName: starter, roleArn: `arn:aws:iam::123456789012:role/${starter}` };
+    const first = job.grantStartJobs(grantee);
+    const again = job.grantStartJobs(grantee); // idempotent
+    expect(again.dependables).toEqual(first.dependables);
+    expect(first.grantee).toEqual(grantee);
   }
   return JSON.parse(Testing.synth(stack));
 }
@@ -109,11 +114,36 @@ describe("NerBatchJob", () => {
 
   test("maxConcurrency above the worker's reserved concurrency stops synth with the reason", () => {
     expect(() => synth({ reservedConcurrency: 4, maxConcurrency: 5 })).toThrow(
-      /job: maxConcurrency 5 exceeds the worker's reservedConcurrency 4/,
+      /^test\/job: maxConcurrency must be at most the worker's reservedConcurrency \(4\): .*, got 5$/,
     );
     expect(() => synth({ reservedConcurrency: 4, maxConcurrency: 4 })).not.toThrow();
-    expect(() => synth({ inputPrefix: "data/", outputPrefix: "data/out/" })).toThrow(/overlap/);
+    expect(() => synth({ inputPrefix: "data/", outputPrefix: "data/out/" })).toThrow(
+      /outputPrefix must be a prefix that does not overlap inputPrefix \("data\/"\): .*, got "data\/out\/"/,
+    );
     expect(() => synth({ toleratedFailurePercentage: 101 })).toThrow(/toleratedFailurePercentage must be a number/);
+  });
+
+  test.each([
+    [{ name: "bad name" }, /^test\/job: name must be 1–64 characters of A-Z, a-z, 0-9, - and _, got "bad name"$/],
+    [{ name: "n".repeat(58) }, /name must be at most 57 characters/],
+    [{ subnetIds: [] }, /subnetIds must be a list of 1–16 private subnet ids, got \[\]/],
+    [{ reservedConcurrency: 0 }, /reservedConcurrency must be an integer in 1–10000, got 0/],
+    [{ memorySize: 64 }, /memorySize must be an integer in 128–10240 \(MB\), got 64/],
+    [{ timeout: 901 }, /timeout must be an integer in 1–900 \(seconds\), got 901/],
+    [{ chunksPerInvocation: 0 }, /chunksPerInvocation must be an integer in 1–1000, got 0/],
+    [
+      { mountPath: "/models" },
+      /mountPath must be one directory directly under \/mnt\/, like "\/mnt\/models", got "\/models"/,
+    ],
+    [{ inputPrefix: "/in" }, /inputPrefix must be a key prefix ending in "\/"/],
+    [{ logRetentionDays: 10 }, /logRetentionDays must be one of 1, 3, 5, .*, got 10/],
+    [{ bucketName: "b", kmsKeyArn: "arn:k" }, /kmsKeyArn must be left unset with bucketName: .*, got "arn:k"/],
+    [
+      { bucketName: "b", forceDestroyBucket: true },
+      /forceDestroyBucket must be left unset with bucketName: .*, got true/,
+    ],
+  ])("rejects %j in the shared message style", (props, message) => {
+    expect(() => synth(props as Partial<NerBatchJobProps>)).toThrow(message);
   });
 
   test("the worker runs the shared runtime with the API's layer, the model read-only from the store", () => {
@@ -205,6 +235,7 @@ describe("NerBatchJob", () => {
     expect(actions(sid("UploadInput"))).toEqual(["s3:PutObject"]);
     const starters = Object.values(granted.resource.aws_iam_role_policy).filter((p: any) => p.role === "data-team");
     expect(starters).toHaveLength(1);
+    expect(NerBatchJob.stateMachineLogDeliveryActions).toContain("logs:CreateLogDelivery");
   });
 
   test("the definition builder is pure: the same settings give the same definition", () => {

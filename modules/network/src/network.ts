@@ -1,4 +1,4 @@
-import { Fn, Token, type ITerraformDependable } from "cdktf";
+import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
@@ -17,10 +17,17 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { skipCheckov } from "@serverless-spacy/shared/internal";
+import {
+  LOG_RETENTION_DAYS,
+  assertIntegerInRange,
+  assertMatches,
+  assertOneOf,
+  invalid,
+  skipCheckov,
+} from "@serverless-spacy/shared/internal";
 import { NetworkAcls } from "./network-acls";
-import { assertCidr, splitCidr, cidrContains, cidrsOverlap } from "./cidr";
-import { NAT_GATEWAY_MODES, type NatGatewayMode } from "./nat-gateway-mode";
+import { assertCidr, cidrContains, cidrsOverlap, splitCidr } from "./cidr";
+import { FlowLogTrafficType, NatGatewayMode } from "./enums";
 
 /** What `permissionsBoundary` must look like: the ARN of a managed (not AWS-owned or inline) policy. */
 const PERMISSIONS_BOUNDARY_ARN = /^arn:aws[a-z-]*:iam::\d{12}:policy\/.+$/;
@@ -40,7 +47,7 @@ export interface NetworkProps {
   readonly publicSubnetCidrs?: string[];
   /** Explicit private subnet CIDRs, one per AZ. @default consecutive blocks after the public ones */
   readonly privateSubnetCidrs?: string[];
-  /** NAT gateway layout for private-subnet egress. @default "one-per-az" */
+  /** NAT gateway layout for private-subnet egress. @default NatGatewayMode.ONE_PER_AZ */
   readonly natGateways?: NatGatewayMode;
   /** Add an S3 gateway endpoint on the private route tables (free; keeps S3 traffic off the NAT). @default false */
   readonly s3GatewayEndpoint?: boolean;
@@ -54,8 +61,8 @@ export interface NetworkProps {
    * default (allow all). @default true
    */
   readonly networkAcls?: boolean;
-  /** VPC flow logs to CloudWatch Logs, or `false` for none. @default on: all traffic, kept 30 days */
-  readonly flowLogs?: false | FlowLogsProps;
+  /** VPC flow logs to CloudWatch Logs. @default on: all traffic, kept 30 days */
+  readonly flowLogs?: FlowLogsProps;
   /**
    * ARN of a managed policy set as the permissions boundary of the flow-logs role (the only role the network creates).
    * @default none
@@ -67,9 +74,11 @@ export interface NetworkProps {
 
 /** VPC flow logs: who talked to what, for incident response (CIS AWS 3.9). */
 export interface FlowLogsProps {
-  /** Which traffic is recorded. @default "ALL" */
-  readonly trafficType?: "ACCEPT" | "REJECT" | "ALL";
-  /** Days CloudWatch keeps the records. @default 30 */
+  /** Record flow logs at all; false creates no log group, role or flow log. @default true */
+  readonly enabled?: boolean;
+  /** Which traffic is recorded. @default FlowLogTrafficType.ALL */
+  readonly trafficType?: FlowLogTrafficType;
+  /** Days CloudWatch keeps the records (one of CloudWatch Logs' retention periods). @default 30 */
   readonly retentionDays?: number;
 }
 
@@ -103,41 +112,47 @@ export class Network extends Construct {
    */
   public readonly s3PrefixListId?: string;
 
+  /**
+   * True when the two IPv4 CIDR blocks share at least one address, e.g. to keep the VPCs of environments that
+   * may be peered apart. Throws when either is not an IPv4 network like "10.0.0.0/16".
+   */
+  public static cidrsOverlap(a: string, b: string): boolean {
+    return cidrsOverlap(a, b);
+  }
+
   constructor(scope: Construct, id: string, props: NetworkProps = {}) {
     super(scope, id);
     const name = props.name ?? id;
     const cidr = props.cidr ?? "10.0.0.0/16";
     const azCount = props.azCount ?? 2;
-    const natMode = props.natGateways ?? "one-per-az";
+    const natMode = props.natGateways ?? NatGatewayMode.ONE_PER_AZ;
     const prefix = props.subnetPrefixLength ?? 24;
     const tagged = (resourceName: string) => ({ ...props.tags, Name: resourceName });
 
-    assertCidr(cidr);
-    if (!Number.isInteger(azCount) || azCount < 1 || azCount > 6) {
-      throw new Error(`${this.node.path}: azCount must be an integer from 1 to 6, got ${azCount}`);
-    }
-    if (!NAT_GATEWAY_MODES.includes(natMode)) {
-      throw new Error(
-        `${this.node.path}: natGateways must be one of ${NAT_GATEWAY_MODES.join(", ")}, got "${natMode}"`,
-      );
-    }
+    const path = this.node.path;
+    assertCidr(path, "cidr", cidr);
+    assertIntegerInRange(path, "azCount", azCount, 1, 6);
+    assertOneOf(path, "natGateways", natMode, Object.values(NatGatewayMode));
     if (props.availabilityZones && props.availabilityZones.length !== azCount) {
-      throw new Error(
-        `${this.node.path}: availabilityZones lists ${props.availabilityZones.length} zones but azCount is ${azCount}`,
-      );
+      invalid(path, "availabilityZones", `a list of azCount (${azCount}) zone names`, props.availabilityZones);
     }
+    validateSubnetPrefixLength(path, cidr, prefix, azCount * 2);
     const defaults = splitCidr(cidr, prefix, azCount * 2);
     const publicCidrs = props.publicSubnetCidrs ?? defaults.slice(0, azCount);
     const privateCidrs = props.privateSubnetCidrs ?? defaults.slice(azCount);
-    validateSubnets(this.node.path, cidr, azCount, publicCidrs, privateCidrs);
+    validateSubnets(path, cidr, azCount, publicCidrs, privateCidrs);
     const boundary = props.permissionsBoundary;
     // A deployer limited to creating bounded roles is refused at apply time; say which value is wrong at synth.
-    if (boundary !== undefined && !Token.isUnresolved(boundary) && !PERMISSIONS_BOUNDARY_ARN.test(boundary)) {
-      throw new Error(
-        `${this.node.path}: permissionsBoundary must be a managed policy ARN like ` +
-          `arn:aws:iam::123456789012:policy/boundary, got "${boundary}"`,
-      );
-    }
+    assertMatches(
+      path,
+      "permissionsBoundary",
+      boundary,
+      PERMISSIONS_BOUNDARY_ARN,
+      "a managed policy ARN like arn:aws:iam::123456789012:policy/boundary",
+    );
+    const flowLogs = props.flowLogs ?? {};
+    assertOneOf(path, "flowLogs.trafficType", flowLogs.trafficType, Object.values(FlowLogTrafficType));
+    assertOneOf(path, "flowLogs.retentionDays", flowLogs.retentionDays, LOG_RETENTION_DAYS);
 
     const vpc = new Vpc(this, "vpc", {
       cidrBlock: cidr,
@@ -146,8 +161,8 @@ export class Network extends Construct {
       enableDnsHostnames: true,
       tags: tagged(name),
     });
-    if (props.flowLogs !== false) {
-      this.flowLogGroupName = this.addFlowLogs(vpc, name, props.flowLogs ?? {}, props.tags ?? {}, boundary);
+    if (flowLogs.enabled ?? true) {
+      this.flowLogGroupName = this.addFlowLogs(vpc, name, flowLogs, props.tags ?? {}, boundary);
     }
     // The default security group would admit all traffic between its members; nothing should use it.
     new DefaultSecurityGroup(this, "default-security-group", {
@@ -190,7 +205,9 @@ export class Network extends Construct {
       return subnet;
     });
 
-    const natCount = natMode === "one-per-az" ? azCount : natMode === "single" ? 1 : 0;
+    const natCount = { [NatGatewayMode.ONE_PER_AZ]: azCount, [NatGatewayMode.SINGLE]: 1, [NatGatewayMode.NONE]: 0 }[
+      natMode
+    ];
     const natGateways = Array.from({ length: natCount }, (_, i) => {
       const eip = new Eip(this, `nat-${i + 1}-eip`, { domain: "vpc", tags: tagged(`${name}-nat-${i + 1}`) });
       return new NatGateway(this, `nat-${i + 1}`, {
@@ -274,9 +291,6 @@ export class Network extends Construct {
     permissionsBoundary: string | undefined,
   ): string {
     const retentionDays = props.retentionDays ?? 30;
-    if (!Token.isUnresolved(retentionDays) && (!Number.isInteger(retentionDays) || retentionDays < 1)) {
-      throw new Error(`${this.node.path}: flowLogs.retentionDays must be a positive integer, got ${retentionDays}`);
-    }
     const logGroup = new CloudwatchLogGroup(this, "flow-logs", {
       name: `/aws/vpc/flow-logs/${name}`,
       retentionInDays: retentionDays,
@@ -323,7 +337,7 @@ export class Network extends Construct {
     });
     new FlowLog(this, "flow-log", {
       vpcId: vpc.id,
-      trafficType: props.trafficType ?? "ALL",
+      trafficType: props.trafficType ?? FlowLogTrafficType.ALL,
       logDestinationType: "cloud-watch-logs",
       logDestination: logGroup.arn,
       iamRoleArn: role.arn,
@@ -369,26 +383,44 @@ export function s3EndpointPolicy(accountId: string, extraBuckets: string[]): obj
   return { Version: "2012-10-17", Statement: statements };
 }
 
-function validateSubnets(path: string, vpcCidr: string, azCount: number, pub: string[], priv: string[]): void {
-  for (const [kind, list] of [
-    ["publicSubnetCidrs", pub],
-    ["privateSubnetCidrs", priv],
-  ] as const) {
-    if (list.length !== azCount) {
-      throw new Error(`${path}: ${kind} lists ${list.length} blocks but azCount is ${azCount}`);
-    }
-    for (const block of list) {
-      assertCidr(block);
-      if (!cidrContains(vpcCidr, block)) {
-        throw new Error(`${path}: ${kind} entry ${block} is outside the VPC CIDR ${vpcCidr}`);
-      }
-    }
+/** The subnet size must let the VPC hold `count` subnets (a public and a private one per AZ), none below /28. */
+function validateSubnetPrefixLength(path: string, cidr: string, prefix: number, count: number): void {
+  const smallest = Number(cidr.split("/")[1]) + Math.ceil(Math.log2(count));
+  if (smallest > 28) {
+    invalid(path, "cidr", `a block that holds ${count} subnets of /28 (a public and a private one per AZ)`, cidr);
   }
-  const all = [...pub, ...priv];
+  if (!Number.isInteger(prefix) || prefix < smallest || prefix > 28) {
+    invalid(
+      path,
+      "subnetPrefixLength",
+      `an integer in ${smallest}–28 (${cidr} holds ${count} subnets of /${smallest} or smaller)`,
+      prefix,
+    );
+  }
+}
+
+/** Explicit subnet blocks: one per AZ in each tier, well-formed, inside the VPC, none overlapping another. */
+function validateSubnets(path: string, vpcCidr: string, azCount: number, pub: string[], priv: string[]): void {
+  const tiers = [
+    { field: "publicSubnetCidrs", blocks: pub },
+    { field: "privateSubnetCidrs", blocks: priv },
+  ];
+  for (const { field, blocks } of tiers) {
+    if (blocks.length !== azCount) {
+      invalid(path, field, `a list of azCount (${azCount}) blocks, one per AZ`, blocks);
+    }
+    blocks.forEach((block, i) => {
+      assertCidr(path, `${field}[${i}]`, block);
+      if (!cidrContains(vpcCidr, block)) {
+        invalid(path, `${field}[${i}]`, `a block inside the VPC's cidr ${vpcCidr}`, block);
+      }
+    });
+  }
+  const all = tiers.flatMap(({ field, blocks }) => blocks.map((block, i) => ({ at: `${field}[${i}]`, block })));
   all.forEach((a, i) =>
     all.slice(i + 1).forEach((b) => {
-      if (cidrsOverlap(a, b)) {
-        throw new Error(`${path}: subnets ${a} and ${b} overlap`);
+      if (cidrsOverlap(a.block, b.block)) {
+        invalid(path, b.at, `a block that does not overlap ${a.at} (${a.block})`, b.block);
       }
     }),
   );

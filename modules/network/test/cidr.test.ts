@@ -1,4 +1,5 @@
-import { cidrContains, cidrsOverlap, splitCidr } from "../src";
+import { Network } from "../src";
+import { cidrContains, cidrsOverlap, splitCidr } from "../src/cidr";
 
 describe("cidr helpers", () => {
   test("splitCidr carves consecutive blocks", () => {
@@ -16,5 +17,19 @@ describe("cidr helpers", () => {
     expect(cidrsOverlap("10.0.0.0/16", "10.1.0.0/16")).toBe(false);
     expect(cidrContains("10.0.0.0/16", "10.0.3.0/24")).toBe(true);
     expect(cidrContains("10.0.0.0/24", "10.0.0.0/16")).toBe(false);
+  });
+
+  test("only dotted-decimal networks: no octal, hex or shortened forms, no host bits", () => {
+    expect(() => cidrsOverlap("010.0.0.0/8", "10.0.0.0/8")).toThrow(/"010.0.0.0\/8" must be an IPv4 CIDR block/);
+    expect(() => cidrsOverlap("10.0.0/8", "10.0.0.0/8")).toThrow(/must be an IPv4 CIDR block/);
+    expect(() => cidrsOverlap("10.0.0.0/08", "10.0.0.0/8")).toThrow(/must be an IPv4 CIDR block/);
+    expect(() => cidrsOverlap("256.0.0.0/8", "10.0.0.0/8")).toThrow(/must be an IPv4 CIDR block/);
+    expect(() => cidrsOverlap("10.0.0.0/16", "10.1.2.3/16")).toThrow(/without host bits set \(10.1.0.0\/16\)/);
+    expect(cidrsOverlap("0.0.0.0/0", "255.255.255.255/32")).toBe(true);
+  });
+
+  test("Network.cidrsOverlap is the public form of the check", () => {
+    expect(Network.cidrsOverlap("10.0.0.0/16", "10.0.255.0/24")).toBe(true);
+    expect(Network.cidrsOverlap("10.0.0.0/16", "10.1.0.0/16")).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { Testing, TerraformOutput, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Network, cidrContains, type NetworkProps } from "../src";
+import { FlowLogTrafficType, NatGatewayMode, Network, type NetworkProps } from "../src";
+import { cidrContains } from "../src/cidr";
 
 type Synth = { resource: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> };
 
@@ -29,7 +30,7 @@ describe("Network", () => {
   });
 
   test("one-per-az NAT: every private route table routes to the NAT gateway of its own AZ", () => {
-    const s = synth({ azCount: 2, natGateways: "one-per-az" });
+    const s = synth({ azCount: 2, natGateways: NatGatewayMode.ONE_PER_AZ });
     const nats = s.resource.aws_nat_gateway;
     expect(Object.keys(nats)).toHaveLength(2);
     Object.values(nats).forEach((n: any, i) =>
@@ -47,13 +48,13 @@ describe("Network", () => {
   });
 
   test("single NAT is shared by every private subnet; none leaves them without a default route", () => {
-    const single = synth({ azCount: 3, natGateways: "single" });
+    const single = synth({ azCount: 3, natGateways: NatGatewayMode.SINGLE });
     expect(Object.keys(single.resource.aws_nat_gateway)).toHaveLength(1);
     const natRoutes = values(single, "aws_route").filter((r) => r.nat_gateway_id);
     expect(natRoutes).toHaveLength(3);
     expect(new Set(natRoutes.map((r) => r.nat_gateway_id)).size).toBe(1);
 
-    const none = synth({ natGateways: "none" });
+    const none = synth({ natGateways: NatGatewayMode.NONE });
     expect(none.resource.aws_nat_gateway).toBeUndefined();
     expect(none.resource.aws_eip).toBeUndefined();
     expect(values(none, "aws_route").filter((r) => r.nat_gateway_id)).toHaveLength(0);
@@ -73,7 +74,7 @@ describe("Network", () => {
   });
 
   test("subnetPrefixLength carves every subnet at that size, in consecutive blocks", () => {
-    const s = synth({ cidr: "10.99.0.0/20", azCount: 3, natGateways: "single", subnetPrefixLength: 26 });
+    const s = synth({ cidr: "10.99.0.0/20", azCount: 3, natGateways: NatGatewayMode.SINGLE, subnetPrefixLength: 26 });
     expect(
       values(s, "aws_subnet")
         .map((x) => x.cidr_block)
@@ -214,7 +215,7 @@ describe("Network", () => {
   });
 
   test("VPC flow logs go to a log group through a role that can write only there", () => {
-    const s = synth({ flowLogs: { retentionDays: 7, trafficType: "REJECT" } });
+    const s = synth({ flowLogs: { retentionDays: 7, trafficType: FlowLogTrafficType.REJECT } });
     const [flowLog] = values(s, "aws_flow_log");
     expect(flowLog).toMatchObject({ traffic_type: "REJECT", log_destination_type: "cloud-watch-logs" });
     expect(flowLog.vpc_id).toMatch(/aws_vpc\.net_vpc_/);
@@ -246,26 +247,44 @@ describe("Network", () => {
     const on = synth();
     expect(values(on, "aws_flow_log")[0].traffic_type).toBe("ALL");
     expect(values(on, "aws_cloudwatch_log_group")[0].retention_in_days).toBe(30);
-    const off = synth({ flowLogs: false });
+    const off = synth({ flowLogs: { enabled: false } });
     expect(off.resource.aws_flow_log).toBeUndefined();
     expect(off.resource.aws_iam_role).toBeUndefined();
   });
 
   test.each([
-    [{ cidr: "10.0.0.0/33" }, /"10.0.0.0\/33" is not an IPv4 CIDR/],
-    [{ cidr: "10.0.0.1/16" }, /has host bits set; did you mean 10.0.0.0\/16/],
-    [{ azCount: 0 }, /azCount must be an integer from 1 to 6, got 0/],
-    [{ azCount: 7 }, /azCount must be an integer from 1 to 6, got 7/],
-    [{ natGateways: "two" as any }, /natGateways must be one of one-per-az, single, none, got "two"/],
-    [{ cidr: "10.0.0.0/24", subnetPrefixLength: 26, azCount: 3 }, /holds only 4 subnets of \/26, 6 are needed/],
-    [{ availabilityZones: ["a"] }, /availabilityZones lists 1 zones but azCount is 2/],
+    [{ cidr: "10.0.0.0/33" }, /^test\/net: cidr must be an IPv4 CIDR block like 10.0.0.0\/16, got "10.0.0.0\/33"$/],
+    [{ cidr: "010.0.0.0/16" }, /cidr must be an IPv4 CIDR block like 10.0.0.0\/16, got "010.0.0.0\/16"/],
+    [{ cidr: "0xa.0.0.0/16" }, /cidr must be an IPv4 CIDR block like 10.0.0.0\/16, got "0xa.0.0.0\/16"/],
+    [
+      { cidr: "10.0.0.1/16" },
+      /cidr must be a network address without host bits set \(10.0.0.0\/16\), got "10.0.0.1\/16"/,
+    ],
+    [{ azCount: 0 }, /^test\/net: azCount must be an integer in 1–6, got 0$/],
+    [{ azCount: 7 }, /azCount must be an integer in 1–6, got 7/],
+    [{ azCount: 1.5 }, /azCount must be an integer in 1–6, got 1.5/],
+    [{ natGateways: "two" as any }, /^test\/net: natGateways must be one of one-per-az, single, none, got "two"$/],
+    [
+      { cidr: "10.0.0.0/24", subnetPrefixLength: 26, azCount: 3 },
+      /subnetPrefixLength must be an integer in 27–28 \(10.0.0.0\/24 holds 6 subnets of \/27 or smaller\), got 26/,
+    ],
+    [{ subnetPrefixLength: 29 }, /subnetPrefixLength must be an integer in 18–28 .*, got 29/],
+    [{ cidr: "10.0.0.0/28" }, /cidr must be a block that holds 4 subnets of \/28 .*, got "10.0.0.0\/28"/],
+    [{ availabilityZones: ["a"] }, /availabilityZones must be a list of azCount \(2\) zone names, got \["a"\]/],
     [
       { publicSubnetCidrs: ["10.0.0.0/24", "10.0.1.0/24"], privateSubnetCidrs: ["10.0.1.0/24", "10.0.2.0/24"] },
-      /subnets 10.0.1.0\/24 and 10.0.1.0\/24 overlap/,
+      /privateSubnetCidrs\[0\] must be a block that does not overlap publicSubnetCidrs\[1\] \(10.0.1.0\/24\), got "10.0.1.0\/24"/,
     ],
     [
       { publicSubnetCidrs: ["10.1.0.0/24", "10.0.1.0/24"] },
-      /publicSubnetCidrs entry 10.1.0.0\/24 is outside the VPC CIDR 10.0.0.0\/16/,
+      /publicSubnetCidrs\[0\] must be a block inside the VPC's cidr 10.0.0.0\/16, got "10.1.0.0\/24"/,
+    ],
+    [{ publicSubnetCidrs: ["10.0.0.0/24"] }, /publicSubnetCidrs must be a list of azCount \(2\) blocks, one per AZ/],
+    [{ privateSubnetCidrs: ["10.0.8.0/24", "10.0.9.1/24"] }, /privateSubnetCidrs\[1\] must be a network address/],
+    [{ flowLogs: { retentionDays: 10 } }, /flowLogs.retentionDays must be one of 1, 3, 5, 7, 14, .*, got 10/],
+    [
+      { flowLogs: { trafficType: "SOME" as any } },
+      /flowLogs.trafficType must be one of ALL, ACCEPT, REJECT, got "SOME"/,
     ],
   ])("rejects %j", (props, message) => {
     expect(() => synth(props as NetworkProps)).toThrow(message);

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { cidrsOverlap } from "@serverless-spacy/network";
+import { Network } from "@serverless-spacy/network";
 import { environmentIssues } from "./environment-rules";
 import {
   environmentConfigSchema,
@@ -72,7 +72,7 @@ export function loadEnvironments(raw: Record<string, EnvironmentConfigInput>): R
   const names = Object.keys(configs);
   names.forEach((a, i) =>
     names.slice(i + 1).forEach((b) => {
-      if (cidrsOverlap(configs[a].network.cidr, configs[b].network.cidr)) {
+      if (Network.cidrsOverlap(configs[a].network.cidr, configs[b].network.cidr)) {
         problems.push(
           `environment "${b}", field network.cidr: ${configs[b].network.cidr} overlaps environment ` +
             `"${a}" (${configs[a].network.cidr}); every environment needs its own address range`,

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { IA_TRANSITIONS, THROUGHPUT_MODES } from "@serverless-spacy/model-store";
+import { IaTransition, ThroughputMode } from "@serverless-spacy/model-store";
 import { ModelSourceKind } from "@serverless-spacy/model-sync";
-import { NAT_GATEWAY_MODES } from "@serverless-spacy/network";
+import { NatGatewayMode } from "@serverless-spacy/network";
 import {
   KEEP_VERSIONS_LIMITS,
   LOG_RETENTION_DAYS,
@@ -89,14 +89,14 @@ export const environmentConfigSchema = z
     network: z.strictObject({
       cidr: z.cidrv4("must be an IPv4 CIDR block like 10.0.0.0/16"),
       azCount: z.int().min(1).max(6),
-      natGateways: z.enum(NAT_GATEWAY_MODES),
+      natGateways: stringEnum(NatGatewayMode),
       subnetPrefixLength: z.int().min(16).max(28).default(24),
       s3GatewayEndpoint: z.boolean().default(true),
     }),
     modelStore: z.strictObject({
-      throughputMode: z.enum(THROUGHPUT_MODES).default("elastic"),
+      throughputMode: stringEnum(ThroughputMode).default(ThroughputMode.ELASTIC),
       backups: z.boolean(),
-      transitionToIa: z.enum(IA_TRANSITIONS).optional(),
+      transitionToIa: stringEnum(IaTransition).optional(),
     }),
     /** The models the API serves, each synced, versioned and served by a function of its own. */
     models: z.array(modelSchema).min(1, "must list at least one model"),
@@ -152,7 +152,7 @@ export const environmentConfigSchema = z
       ctx.addIssue({ code: "custom", path: ["api", "jwt"], message: 'is only allowed when api.auth is "jwt"' });
     }
     config.models.forEach((model, index) => {
-      if (config.network.natGateways === "none" && model.source.kind !== ModelSourceKind.S3) {
+      if (config.network.natGateways === NatGatewayMode.NONE && model.source.kind !== ModelSourceKind.S3) {
         ctx.addIssue({
           code: "custom",
           path: ["models", index, "source", "kind"],
@@ -185,7 +185,7 @@ export const environmentConfigSchema = z
         message: `must be the name of one of the models (${config.models.map((model) => model.name).join(", ")})`,
       });
     }
-    if (config.network.natGateways === "none" && !config.network.s3GatewayEndpoint) {
+    if (config.network.natGateways === NatGatewayMode.NONE && !config.network.s3GatewayEndpoint) {
       ctx.addIssue({
         code: "custom",
         path: ["network", "s3GatewayEndpoint"],
@@ -241,7 +241,7 @@ export function productionIssues(config: EnvironmentConfig): { path: string; mes
         "is planned on main and reviewed before its apply",
     });
   }
-  if (config.network.natGateways !== "one-per-az") {
+  if (config.network.natGateways !== NatGatewayMode.ONE_PER_AZ) {
     issues.push({
       path: "network.natGateways",
       message: 'must be "one-per-az" in prod so one AZ failing leaves the others online',
