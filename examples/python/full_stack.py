@@ -18,7 +18,6 @@ from constructs import Construct
 from serverless_spacy.model_store import EfsModelStore
 from serverless_spacy.model_sync import ModelSource, ModelSpec, ModelSync
 from serverless_spacy.network import NatGatewayMode, Network
-from serverless_spacy.shared import Grantee
 from serverless_spacy.spacy_function import ApiAuthMode, SpacyApiProps, SpacyFunction, SpacyLayer
 
 
@@ -104,7 +103,7 @@ class SearchNerStack(TerraformStack):
                 separators=(",", ":"),
             ),
         )
-        ner.grant_invoke(Grantee(role_name=caller.name, role_arn=caller.arn))
+        ner.grant_invoke(role_name=caller.name, role_arn=caller.arn)
         # endregion
 
         TerraformOutput(self, "api_url", value=ner.api_url)

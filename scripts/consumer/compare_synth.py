@@ -6,12 +6,11 @@ The assets the two stacks reference (the function code zips under assets/, besid
 compared too: the same files, each with the same bytes.
 
 Every block is compared: each resource and data source by address (type.name) with its whole configuration
-(cdktf's per-resource "//" metadata, the construct path and unique id, included), then provider, locals,
-output, variable, module and terraform. Exactly two things are left out, both per-run and never part of what
-Terraform plans:
-  - the top-level "//" (cdktf's stack metadata: its version, the stack name, checkov skips and overrides);
-  - the app's own directory in the local backend's state path (cdktf writes the absolute path of the
-    directory the app ran in: --root names the two directories, each replaced by "<app>").
+(cdktf's per-resource "//" metadata, the construct path and unique id, included), then every other top-level
+block: provider, locals, output, terraform and the top-level "//" (cdktf's stack metadata, checkov skips and
+overrides). One thing is normalized, because it names the machine and not the stack: the local backend's state
+path is the absolute path of the directory the app ran in (`<dir>/terraform.<stack>.tfstate`); --root names
+the two app directories, and each is replaced by "<app>" before comparing.
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ def load(path: str, app_root: str | None) -> dict[str, Any]:
         # JSON-escaped, as the path appears inside the file.
         text = text.replace(json.dumps(app_root)[1:-1], "<app>")
     synth: dict[str, Any] = json.loads(text)
-    synth.pop("//", None)
     return synth
 
 

@@ -188,14 +188,17 @@ if [[ -z "$ts_synth" ]]; then
   step "the TypeScript synth: examples/src/full-stack.ts from the workspace sources (ts-node)"
   ts_app="$work/typescript"
   mkdir -p "$ts_app"
+  # By `cdktf synth`, as the Python app (cdktf.json's app: ts-node on the workspace's TypeScript sources).
+  node -e 'console.log(JSON.stringify({ language: "typescript", app: process.argv[1], projectId: "consumer-test",
+    sendCrashReports: "false" }))' "$root/node_modules/.bin/ts-node -r $root/scripts/register-source-paths.js \
+--project $root/examples/tsconfig.json $root/examples/src/full-stack.ts" >"$ts_app/cdktf.json"
   synth_ts() {
-    (cd "$ts_app" && "$root/node_modules/.bin/ts-node" -r "$root/scripts/register-source-paths.js" \
-      --project "$root/examples/tsconfig.json" "$root/examples/src/full-stack.ts") >"$work/synth-ts.log" 2>&1 || {
+    (cd "$ts_app" && "$cdktf_cli" synth --output cdktf.out) >"$work/synth-ts.log" 2>&1 || {
       cat "$work/synth-ts.log" >&2
-      fail "synth of examples/src/full-stack.ts"
+      fail "cdktf synth of examples/src/full-stack.ts"
     }
   }
-  timed "synth of examples/src/full-stack.ts (ts-node)" synth_ts
+  timed "cdktf synth of examples/src/full-stack.ts (ts-node)" synth_ts
   ts_synth="$ts_app/cdktf.out/stacks/search-ner/cdk.tf.json"
 fi
 [[ -f "$ts_synth" ]] || fail "no TypeScript synth at $ts_synth"
