@@ -11,7 +11,8 @@
 #      resource and asset by asset (scripts/consumer/compare_synth.py says what it leaves out and why);
 #      --ts-synth FILE takes the TypeScript synth (scripts/test-consumer.sh passes its own), otherwise the
 #      workspace's examples/src/full-stack.ts is synthesized here from the TypeScript sources;
-#   5. tofu init -backend=false + tofu validate on the Python synth.
+#   5. examples/python/batch_job.py (the NER batch job; modules/ner-batch-job/README.md shows it) synthesized;
+#   6. tofu init -backend=false + tofu validate on both Python syntheses.
 # Prints how long each step took. KEEP_CONSUMER_DIR=1 keeps the temp directory; PYTHON=… picks the Python.
 #   bash scripts/consumer/python.sh [--ts-synth FILE] [--wheels DIR]
 set -euo pipefail
@@ -172,6 +173,20 @@ synth_python() {
 timed "cdktf synth of the Python app" synth_python
 py_json="$app/cdktf.out/stacks/search-ner/cdk.tf.json"
 [[ -f "$py_json" ]] || fail "cdktf synth wrote no $py_json"
+# The README snippet of modules/ner-batch-job comes from examples/python/batch_job.py: a whole stack of its own,
+# synthesized by running it (`python batch_job.py`, App() writes cdktf.out) and validated below.
+batch="$work/python-batch"
+mkdir -p "$batch"
+cp examples/python/batch_job.py "$batch/"
+synth_batch() {
+  (cd "$batch" && "$venv/bin/python" batch_job.py) >"$work/synth-batch.log" 2>&1 || {
+    cat "$work/synth-batch.log" >&2
+    fail "python examples/python/batch_job.py"
+  }
+}
+timed "python batch_job.py (synth)" synth_batch
+batch_json="$batch/cdktf.out/stacks/corpus-ner/cdk.tf.json"
+[[ -f "$batch_json" ]] || fail "python batch_job.py wrote no $batch_json"
 # Where an app's time goes: importing the AWS provider loads its 37 MB jsii assembly (and 1,500+ modules).
 (cd "$app" && "$venv/bin/python" -c '
 import time
@@ -209,18 +224,20 @@ step "compare: the Python synth against the TypeScript synth ($ts_synth)"
 "$venv/bin/python" scripts/consumer/compare_synth.py "$ts_synth" "$py_json" --root "$ts_root" "$app" ||
   fail "the Python app synthesized other Terraform than the TypeScript one"
 
-step "tofu init -backend=false + validate of the Python synth"
+step "tofu init -backend=false + validate of the Python syntheses (full_stack.py, batch_job.py)"
 # shellcheck disable=SC1090
 source "$(bash "$root/tools/install.sh" --print-env)"
-dir="$(dirname "$py_json")"
 validate() {
-  tofu -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1 || {
-    cat "$dir/init.log" >&2
-    fail "tofu init in $dir"
-  }
-  tofu -chdir="$dir" validate -no-color || fail "tofu validate of the Python synth"
+  local dir
+  for dir in "$(dirname "$py_json")" "$(dirname "$batch_json")"; do
+    tofu -chdir="$dir" init -backend=false -input=false -no-color >"$dir/init.log" 2>&1 || {
+      cat "$dir/init.log" >&2
+      fail "tofu init in $dir"
+    }
+    tofu -chdir="$dir" validate -no-color || fail "tofu validate of $dir"
+  done
 }
-timed "tofu init + validate" validate
+timed "tofu init + validate (both)" validate
 
 echo "consumer:python timings:"
 printf '  %s\n' "${timings[@]}"
