@@ -72,13 +72,17 @@ step "fresh venv of $PY_EXE (CPython $PY_VERSION): the pinned cdktf, AWS provide
 ) >"$pip_log" 2>&1 &
 venv_pid=$!
 
+# Under scripts/test-consumer.sh the npm packages were released from a versioned copy of the workspace
+# (registry.sh's publish_npm_packages exports it): the wheels come from that copy too, so both languages get
+# the same versions of the same sources. Run alone, from this workspace.
+source_root="${NPM_PUBLISH_WORKSPACE:-$root}"
 if [[ -z "$wheels" ]]; then
-  step "the wheels: scripts/build-python-modules.sh"
+  step "the wheels: scripts/build-python-modules.sh in $source_root"
   wheels="$work/wheels"
-  timed "wheels (jsii build, jsii-pacmak, pip wheel)" bash scripts/build-python-modules.sh "$wheels"
+  timed "wheels (jsii build, jsii-pacmak, pip wheel)" bash "$source_root/scripts/build-python-modules.sh" "$wheels"
 fi
 # "<distName> <version>" of every jsii package with a Python target: what the consumer installs, by range.
-mapfile -t dists < <(node -e '
+mapfile -t dists < <(cd "$source_root" && node -e '
   const fs = require("fs"), path = require("path");
   for (const g of ["packages", "modules"]) for (const n of fs.readdirSync(g).sort()) {
     const f = path.join(g, n, "package.json");
