@@ -145,6 +145,15 @@ function source(outDir) {
     });
     paths[cdktnName(SCOPE + short)] = [`./${dir}/src/index.ts`];
     include.push(`${dir}/src`);
+    // Build-time-only modules the source imports (openapi3-ts types): the workspace's installed copy.
+    const dev = JSON.parse(fs.readFileSync(path.join(root, dir, "package.json"), "utf8")).devDependencies ?? {};
+    for (const name of Object.keys(dev)) {
+      if (/^(cdktf|constructs|typescript|jest|ts-jest|@cdktf\/|@types\/)/.test(name)) continue;
+      const installed = path.join(root, dir, "node_modules", name);
+      if (!fs.existsSync(installed)) throw new Error(`${dir}: devDependency ${name} not installed (pnpm install)`);
+      paths[name] = [installed];
+      paths[`${name}/*`] = [`${installed}/*`];
+    }
   }
   paths[`${cdktnName(`${SCOPE}shared`)}/client`] = ["./packages/shared/src/client/index.ts"];
   // The workspace's compiler options (tsconfig.base.json), without jest's types.
