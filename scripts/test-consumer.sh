@@ -6,6 +6,8 @@
 #      CommonJS -> cdktf synth -> tofu init + validate; both must synthesize the same Terraform;
 #      the layer built with the package's own `serverless-spacy-layer` command; constructs at the newest 10.x
 #      (the top of the peer range) still gives one copy of constructs and the same Terraform
+#   2b. CDK Terrain: scripts/consumer/cdktn.sh (cdktn 0.24 on Node 24, the cdktn build of the packages, the same
+#      resources as the cdktf synth above)
 #   3. a client-only project with nothing but @serverless-spacy/shared (no cdktf installed) calling
 #      `pnpm serve` through @serverless-spacy/shared/client
 # KEEP_CONSUMER_DIR=1 keeps the temp directory for inspection.
@@ -108,6 +110,10 @@ for out in cdktf.out.ts cdktf.out.js; do
   }
   tofu -chdir="$dir" validate -no-color || fail "tofu validate of $dir"
 done
+
+step "CDK Terrain: scripts/consumer/cdktn.sh (cdktn 0.24, Node 24; compared with the cdktf synth above)"
+bash "$root/scripts/consumer/cdktn.sh" --tarballs "$work/tarballs" --reference "$(stack_json cdktf.out.ts)" ||
+  fail "the CDK Terrain consumer test (scripts/consumer/cdktn.sh)"
 
 step "the layer from the installed package: npx serverless-spacy-layer build --arch x86_64 --out layers"
 npx serverless-spacy-layer build --arch x86_64 --out layers --python "${CONSUMER_PYTHON:-python3.11}" \

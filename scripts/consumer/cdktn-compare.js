@@ -47,7 +47,9 @@ for (const block of ["resource", "data"]) {
     else same += 1;
   }
   const types = new Set([...a].map((x) => x.split(".")[0])).size;
-  console.log(`${block}: ${a.size} in the cdktf synth (${types} types), ${b.size} in the cdktn synth, ${same} the same`);
+  console.log(
+    `${block}: ${a.size} in the cdktf synth (${types} types), ${b.size} in the cdktn synth, ${same} the same`,
+  );
 }
 
 for (const block of ["output", "locals", "variable", "provider", "module"]) {
@@ -91,7 +93,9 @@ for (const key of new Set([...Object.keys(cdktf), ...Object.keys(cdktn)])) {
 
 for (const a of allowed) console.log(`allowed difference: ${a}`);
 if (problems.length) {
-  console.error(`${problems.length} difference(s) between the cdktf and the cdktn synth:\n  - ${problems.join("\n  - ")}`);
+  console.error(
+    `${problems.length} difference(s) between the cdktf and the cdktn synth:\n  - ${problems.join("\n  - ")}`,
+  );
   process.exit(1);
 }
 console.log("the cdktn synth has the same resources, data sources, outputs and comments as the cdktf synth");

@@ -15,11 +15,12 @@
 #      documented differences (provider constraint, cdktn version in the metadata, state path) allowed
 #   7. tofu validate, if the provider mirror has the aws version @cdktn/provider-aws pins (it says so if not)
 #
-#   bash scripts/consumer/cdktn.sh [--from tarballs|registry] [--tarballs DIR] [--reference FILE]
-#     --from tarballs   (default) DIR from `node scripts/pack-packages.js --out DIR`, packed now if not given
+#   bash scripts/consumer/cdktn.sh [--from registry|tarballs] [--tarballs DIR] [--reference FILE]
 #     --from registry   the packages as published to the local registry (scripts/consumer/registry.sh):
-#                       reuses NPM_PUBLISHED_DIR/NPM_REGISTRY_URL when the caller published, else publishes;
+#                       reuses the caller's (NPM_REGISTRY_URL + NPM_PUBLISHED_DIR exported) or publishes;
 #                       the cdktn build is published there too and installed by name and version range
+#     --from tarballs   the tarballs in DIR (`node scripts/pack-packages.js --out DIR`), packed now if no DIR
+#     default: registry when the caller published to one, else tarballs with --tarballs, else registry
 #     --reference FILE  the cdktf synth to compare with (a cdk.tf.json of examples/src/full-stack.ts; what
 #                       test-consumer.sh synthesized); without it a cdktf project is made here for it
 #     --write-example   rewrite examples/cdktn/main.ts from examples/src/full-stack.ts and stop
@@ -40,7 +41,7 @@ fail() {
   exit 1
 }
 
-from=tarballs tarballs="" reference=""
+from="" tarballs="" reference=""
 while (($#)); do
   case "$1" in
     --from) from="${2:?--from needs tarballs or registry}" && shift ;;
@@ -55,6 +56,15 @@ while (($#)); do
   esac
   shift
 done
+if [[ -z "$from" ]]; then
+  if [[ -n "${NPM_REGISTRY_URL:-}" && -n "${NPM_PUBLISHED_DIR:-}" ]]; then
+    from=registry
+  elif [[ -n "$tarballs" ]]; then
+    from=tarballs
+  else
+    from=registry
+  fi
+fi
 [[ "$from" == tarballs || "$from" == registry ]] || fail "--from must be tarballs or registry, not $from"
 [[ -z "$reference" || -f "$reference" ]] || fail "--reference $reference: no such file"
 
@@ -139,7 +149,9 @@ install_modules() {
     npm_install --no-save "${specs[@]}"
   else
     local files=() name
-    for name in "${MODULES[@]}"; do files+=("$(ls "$work"/cdktn-tarballs/serverless-spacy-cdktn-"$name"-[0-9]*.tgz)"); done
+    for name in "${MODULES[@]}"; do
+      files+=("$(ls "$work"/cdktn-tarballs/serverless-spacy-cdktn-"$name"-[0-9]*.tgz)")
+    done
     npm_install --no-save "${files[@]}"
   fi
   for name in "${names[@]}"; do [[ -f "node_modules/$name/package.json" ]] || fail "$name was not installed"; done
@@ -160,7 +172,8 @@ const libs = ["cdktn", "@cdktn/provider-aws", ...ours];
 const problems = [];
 for (const dep of ["constructs", "cdktn", "@cdktn/provider-aws"]) {
   const from = libs.filter((lib) => lib !== dep);
-  const copies = new Map(from.map((lib) => [lib, require.resolve(dep, { paths: [path.resolve("node_modules", lib)] })]));
+  const resolve = (lib) => require.resolve(dep, { paths: [path.resolve("node_modules", lib)] });
+  const copies = new Map(from.map((lib) => [lib, resolve(lib)]));
   const files = new Set(copies.values());
   if (files.size !== 1) problems.push(...[...copies].map(([lib, file]) => `${dep}: ${lib} -> ${file}`));
   else console.log(`one ${dep} for ${from.length} libraries: ${path.relative(process.cwd(), [...files][0])}`);
@@ -229,7 +242,8 @@ fi
 [[ -f "$reference" ]] || fail "no cdktf reference $reference"
 
 step "cdktn synth against the cdktf synth ($reference)"
-node "$root/scripts/consumer/cdktn-compare.js" "$reference" "$synthesized" || fail "cdktn and cdktf synthesized different stacks"
+node "$root/scripts/consumer/cdktn-compare.js" "$reference" "$synthesized" ||
+  fail "cdktn and cdktf synthesized different stacks"
 
 step "tofu validate"
 # shellcheck disable=SC1090
