@@ -103,6 +103,10 @@ function pack(inDir, outDir) {
       const manifest = path.join(pkgDir, "package.json");
       const pkg = JSON.parse(fs.readFileSync(manifest, "utf8"));
       if (!Object.hasOwn(PACKAGES, pkg.name.slice(SCOPE.length))) throw new Error(`unknown package ${pkg.name}`);
+      if (fs.existsSync(path.join(pkgDir, ".jsii"))) {
+        // A jsii assembly names cdktf's types (fqns, dependency closure): rewriting specifiers is not enough.
+        throw new Error(`${pkg.name} is a jsii package; its .jsii assembly would need a jsii build against cdktn`);
+      }
       let rewritten = 0;
       walk(pkgDir, (file) => {
         if (!CODE.test(file)) return;
