@@ -103,9 +103,16 @@ function pack(inDir, outDir) {
       const manifest = path.join(pkgDir, "package.json");
       const pkg = JSON.parse(fs.readFileSync(manifest, "utf8"));
       if (!Object.hasOwn(PACKAGES, pkg.name.slice(SCOPE.length))) throw new Error(`unknown package ${pkg.name}`);
+      let note = "";
       if (fs.existsSync(path.join(pkgDir, ".jsii"))) {
-        // A jsii assembly names cdktf's types (fqns, dependency closure): rewriting specifiers is not enough.
-        throw new Error(`${pkg.name} is a jsii package; its .jsii assembly would need a jsii build against cdktn`);
+        // A jsii assembly names cdktf's types (fqns, dependency closure) for the other languages' bindings, so
+        // it cannot be rewritten like a specifier; a cdktn assembly needs a jsii build against cdktn. The cdktn
+        // build is for TypeScript and JavaScript, which never read it: it ships without one.
+        fs.rmSync(path.join(pkgDir, ".jsii"));
+        fs.rmSync(path.join(pkgDir, ".jsii.gz"), { force: true });
+        delete pkg.jsii;
+        if (Array.isArray(pkg.files)) pkg.files = pkg.files.filter((f) => !f.startsWith(".jsii"));
+        note = " (jsii assembly left out: TypeScript/JavaScript only)";
       }
       let rewritten = 0;
       walk(pkgDir, (file) => {
@@ -128,7 +135,7 @@ function pack(inDir, outDir) {
         cwd: pkgDir,
         encoding: "utf8",
       }).trim();
-      console.log(`  ${pkg.name} -> ${out.name}: ${rewritten} files rewritten, ${file}`);
+      console.log(`  ${pkg.name} -> ${out.name}: ${rewritten} files rewritten, ${file}${note}`);
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -147,19 +154,30 @@ function source(outDir) {
       if (CODE.test(file)) fs.writeFileSync(to, rewriteSource(fs.readFileSync(file, "utf8")));
       else fs.copyFileSync(file, to);
     });
-    paths[cdktnName(SCOPE + short)] = [`./${dir}/src/index.ts`];
+    // Each export of the package (".", "./client", ...) to its source: ./dist/x/index.d.ts -> ./src/x/index.ts.
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, dir, "package.json"), "utf8"));
+    for (const [sub, target] of Object.entries(manifest.exports ?? { ".": { types: manifest.types } })) {
+      const types = typeof target === "object" ? target.types : undefined;
+      if (!types || !/^\.\/dist\/.*\.d\.ts$/.test(types)) continue;
+      const name = cdktnName(SCOPE + short) + sub.slice(1);
+      paths[name] = [
+        `./${dir}/${types
+          .slice(2)
+          .replace(/^dist\//, "src/")
+          .replace(/\.d\.ts$/, ".ts")}`,
+      ];
+    }
     include.push(`${dir}/src`);
     // Build-time-only modules the source imports (openapi3-ts types): the workspace's installed copy.
-    const dev = JSON.parse(fs.readFileSync(path.join(root, dir, "package.json"), "utf8")).devDependencies ?? {};
+    const dev = manifest.devDependencies ?? {};
     for (const name of Object.keys(dev)) {
-      if (/^(cdktf|constructs|typescript|jest|ts-jest|@cdktf\/|@types\/)/.test(name)) continue;
+      if (/^(cdktf|constructs|typescript|jest|ts-jest|@cdktf\/|@types\/|@serverless-spacy\/)/.test(name)) continue;
       const installed = path.join(root, dir, "node_modules", name);
       if (!fs.existsSync(installed)) throw new Error(`${dir}: devDependency ${name} not installed (pnpm install)`);
       paths[name] = [installed];
       paths[`${name}/*`] = [`${installed}/*`];
     }
   }
-  paths[`${cdktnName(`${SCOPE}shared`)}/client`] = ["./packages/shared/src/client/index.ts"];
   // The workspace's compiler options (tsconfig.base.json), without jest's types.
   const base = JSON.parse(fs.readFileSync(path.join(root, "tsconfig.base.json"), "utf8")).compilerOptions;
   const tsconfig = {
