@@ -78,8 +78,9 @@ while read -r var; do unset "$var"; done < <(env | grep -io '^npm_config_[a-z_@:
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/serverless-spacy-cdktn.XXXXXX")"
 case "$work" in "$root"/*) fail "temp directory $work is inside the workspace" ;; esac
+own_registry=0 # 1 when this script started the registry; the caller's (test-consumer.sh) is the caller's to stop
 cleanup() {
-  if [[ "$from" == registry ]] && declare -F stop_registries >/dev/null; then stop_registries; fi
+  if [[ "$own_registry" == 1 ]]; then stop_registries; fi
   if [[ "${KEEP_CONSUMER_DIR:-0}" == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -98,6 +99,7 @@ if [[ "$from" == registry ]]; then
   source scripts/consumer/registry.sh
   if [[ -z "${NPM_PUBLISHED_DIR:-}" || -z "${NPM_REGISTRY_URL:-}" ]]; then
     registry_init "$work/registry"
+    own_registry=1
     publish_npm_packages
   fi
   tarballs="$NPM_PUBLISHED_DIR"

@@ -3,8 +3,10 @@
 # them the way a release publishes them, and consumers install them by name and version range.
 #   npm:    verdaccio 6.8.0 (root devDependency; config scripts/consumer/verdaccio.yaml), no uplinks
 #   Python: pypiserver 2.4.2 (in the project venv: scripts/python/requirements-dev.txt, constraints.txt)
-# Source this file (bash, after `set -euo pipefail`), then call the functions below. Nothing here touches the
-# checkout it is sourced from: the npm publish runs in a throwaway copy of the working tree.
+# Source this file (bash, after `set -euo pipefail`), then call the functions below in the main shell, not in
+# $(...) or a pipeline: they export the variables listed further down. (stop_registries still finds a server
+# started in a subshell: the process groups are listed in $REGISTRY_DIR/servers.pgid.) Nothing here touches
+# the checkout it is sourced from: the npm publish runs in a throwaway copy of the working tree.
 #
 #   source scripts/consumer/registry.sh
 #   registry_init "$work/registry"   # optional: where state goes (default: a new temp dir)
@@ -54,8 +56,8 @@ REGISTRY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 REGISTRY_SCOPE=@serverless-spacy
 REGISTRY_VERDACCIO_VERSION=6.8.0
 export PYPI_SIMPLE_URL="${PYPI_SIMPLE_URL:-https://pypi.org/simple}"
-_registry_pgids=()
 _registry_own_dir=""
+_registry_port=""
 
 registry_fail() {
   echo "registry: $*" >&2
@@ -71,7 +73,9 @@ registry_init() {
     _registry_own_dir="$REGISTRY_DIR"
   fi
   mkdir -p "$REGISTRY_DIR"
-  case "$REGISTRY_DIR/" in "$REGISTRY_ROOT"/*) registry_fail "REGISTRY_DIR $REGISTRY_DIR is inside the workspace" ;; esac
+  case "$REGISTRY_DIR/" in
+    "$REGISTRY_ROOT"/*) registry_fail "REGISTRY_DIR $REGISTRY_DIR is inside the workspace" ;;
+  esac
   export REGISTRY_DIR
 }
 
@@ -80,34 +84,60 @@ _registry_free_port() {
     s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
 
-# _registry_wait <label> <pgid> <log> <url>: until <url> answers 2xx (60 s), or the server exits.
-_registry_wait() {
-  local label="$1" pid="$2" log="$3" url="$4"
-  for _ in $(seq 1 120); do
-    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
-    if ! kill -0 "$pid" 2>/dev/null; then
+# _registry_serve <label> <log> <path> <cwd> <command...>: starts the command in its own session (setsid, so
+# stop_registries ends it and everything it started, nothing else) with every "{port}" in its arguments
+# replaced by a free port, until http://127.0.0.1:<port><path> answers 2xx (60 s). Another process taking the
+# port between the probe and the bind gives up to 3 attempts; any other failure stops with the server's log.
+# Sets _registry_port.
+_registry_serve() {
+  local label="$1" log="$2" path="$3" cwd="$4" port pid attempt arg
+  shift 4
+  for attempt in 1 2 3; do
+    port="$(_registry_free_port)"
+    local cmd=()
+    for arg in "$@"; do cmd+=("${arg//\{port\}/$port}"); done
+    (cd "$cwd" && exec setsid "${cmd[@]}") >"$log" 2>&1 &
+    pid=$!
+    # Also in a file, so stop_registries finds servers started in a subshell (a pipeline, $(...)).
+    echo "$pid" >>"$REGISTRY_DIR/servers.pgid"
+    for _ in $(seq 1 120); do
+      if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port$path" 2>/dev/null; then
+        _registry_port="$port"
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    if kill -0 "$pid" 2>/dev/null; then
       cat "$log" >&2
-      registry_fail "$label exited before it answered on $url (its log is above)"
+      registry_fail "$label did not answer on http://127.0.0.1:$port$path within 60 s (its log is above)"
     fi
-    sleep 0.5
+    wait "$pid" 2>/dev/null || true
+    if ((attempt < 3)) && grep -qiE 'EADDRINUSE|address already in use' "$log"; then
+      echo "registry: port $port was taken before $label bound it; another port" >&2
+      continue
+    fi
+    cat "$log" >&2
+    registry_fail "$label exited before it answered on http://127.0.0.1:$port$path (its log is above)"
   done
-  cat "$log" >&2
-  registry_fail "$label did not answer on $url within 60 s (its log is above)"
 }
 
 stop_registries() {
-  local pgid
-  for pgid in ${_registry_pgids[@]+"${_registry_pgids[@]}"}; do
+  local pgid pgids=()
+  [[ -n "${REGISTRY_DIR:-}" && -f "$REGISTRY_DIR/servers.pgid" ]] && mapfile -t pgids <"$REGISTRY_DIR/servers.pgid"
+  for pgid in ${pgids[@]+"${pgids[@]}"}; do
     kill -- "-$pgid" 2>/dev/null || true
   done
-  for pgid in ${_registry_pgids[@]+"${_registry_pgids[@]}"}; do
-    for _ in $(seq 1 20); do
-      kill -0 -- "-$pgid" 2>/dev/null || break
+  for pgid in ${pgids[@]+"${pgids[@]}"}; do
+    # Until nothing but zombies is left of the server's session (setsid: session = process group = pgid).
+    for _ in $(seq 1 40); do
+      ps -o stat= -s "$pgid" 2>/dev/null | grep -qv '^Z' || break
       sleep 0.25
     done
     kill -KILL -- "-$pgid" 2>/dev/null || true
+    wait "$pgid" 2>/dev/null || true # reaps it when this shell started it
   done
-  _registry_pgids=()
+  [[ -n "${REGISTRY_DIR:-}" ]] && rm -f "$REGISTRY_DIR/servers.pgid"
   if [[ -n "$_registry_own_dir" && "${KEEP_CONSUMER_DIR:-0}" != 1 ]]; then rm -rf "$_registry_own_dir"; fi
   _registry_own_dir=""
 }
@@ -117,7 +147,7 @@ stop_registries() {
 start_npm_registry() {
   [[ -n "${NPM_REGISTRY_URL:-}" ]] && return 0
   registry_init
-  local bin="$REGISTRY_ROOT/node_modules/.bin/verdaccio" version dir port log pid
+  local bin="$REGISTRY_ROOT/node_modules/.bin/verdaccio" version dir port log
   [[ -x "$bin" ]] || registry_fail "verdaccio is not installed ($bin missing): run pnpm install --frozen-lockfile"
   version="$(cd "$REGISTRY_ROOT" && node -p 'require("verdaccio/package.json").version')"
   [[ "$version" == "$REGISTRY_VERDACCIO_VERSION" ]] ||
@@ -126,13 +156,10 @@ start_npm_registry() {
   rm -rf "$dir"
   mkdir -p "$dir"
   cp "$REGISTRY_ROOT/scripts/consumer/verdaccio.yaml" "$dir/config.yaml"
-  port="$(_registry_free_port)"
   log="$dir/verdaccio.log"
-  # Own process group (setsid), so stop_registries ends verdaccio and nothing else.
-  (cd "$dir" && exec setsid "$bin" --config "$dir/config.yaml" --listen "127.0.0.1:$port") >"$log" 2>&1 &
-  pid=$!
-  _registry_pgids+=("$pid")
-  _registry_wait "verdaccio $version" "$pid" "$log" "http://127.0.0.1:$port/-/ping"
+  _registry_serve "verdaccio $version" "$log" /-/ping "$dir" "$bin" --config "$dir/config.yaml" \
+    --listen "127.0.0.1:{port}"
+  port="$_registry_port"
   # The one user the config allows; npm's adduser call, which answers with a token.
   local password answer token
   password="$(node -p 'require("crypto").randomBytes(18).toString("hex")')"
@@ -175,6 +202,8 @@ npm_published_version() {
 publish_npm_packages() {
   start_npm_registry
   local ws="$REGISTRY_DIR/workspace" log="$REGISTRY_DIR/npm-publish.log"
+  git -C "$REGISTRY_ROOT" rev-parse --git-dir >/dev/null 2>&1 ||
+    registry_fail "publish_npm_packages copies the working tree with git ls-files: $REGISTRY_ROOT is no git checkout"
   rm -rf "$ws"
   mkdir -p "$ws"
   # The working tree as it is (tracked and new files, not ignored ones; files deleted but not yet committed
@@ -273,7 +302,8 @@ const [registry, out, packed] = process.argv.slice(2);
     console.log(`${manifest.name} ${manifest.version}`);
   }
   if (problems.length) {
-    console.error(`registry: ${problems.length} problem(s) with what verdaccio serves:\n  - ${problems.join("\n  - ")}`);
+    console.error(`registry: ${problems.length} problem(s) with what verdaccio serves:`);
+    console.error(`  - ${problems.join("\n  - ")}`);
     process.exit(1);
   }
 })().catch((e) => {
@@ -293,19 +323,16 @@ start_python_index() {
   registry_init
   # The project venv carries the pinned pypiserver (scripts/python/requirements-dev.txt, constraints.txt).
   bash "$REGISTRY_ROOT/scripts/setup-python.sh" >&2 || registry_fail "scripts/setup-python.sh failed"
-  local bin="$REGISTRY_ROOT/.venv/bin/pypi-server" dir="$REGISTRY_DIR/pyindex" port log pid
+  local bin="$REGISTRY_ROOT/.venv/bin/pypi-server" dir="$REGISTRY_DIR/pyindex" port log
   [[ -x "$bin" ]] || registry_fail "pypiserver is not in the project venv ($bin missing) after setup-python.sh"
   rm -rf "$dir"
   mkdir -p "$dir/packages"
-  port="$(_registry_free_port)"
   log="$dir/pypiserver.log"
   # -a . -P .: no authentication, uploads included; --disable-fallback: a name the index lacks is a 404, not a
   # redirect to PyPI (pip asks PyPI itself through --extra-index-url).
-  (exec setsid "$bin" run --host 127.0.0.1 --port "$port" -a . -P . --disable-fallback \
-    "$dir/packages") >"$log" 2>&1 &
-  pid=$!
-  _registry_pgids+=("$pid")
-  _registry_wait "pypiserver" "$pid" "$log" "http://127.0.0.1:$port/simple/"
+  _registry_serve pypiserver "$log" /simple/ "$dir" "$bin" run --host 127.0.0.1 --port "{port}" -a . -P . \
+    --disable-fallback "$dir/packages"
+  port="$_registry_port"
   export PYTHON_INDEX_URL="http://127.0.0.1:$port/simple/" PYTHON_INDEX_UPLOAD_URL="http://127.0.0.1:$port/"
   export PYTHON_INDEX_DIR="$dir/packages"
   echo "registry: pypiserver $("$bin" --version 2>/dev/null) on $PYTHON_INDEX_URL (log $log)"
