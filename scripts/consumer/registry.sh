@@ -141,7 +141,10 @@ stop_registries() {
       sleep 0.25
     done
     kill -KILL -- "-$pgid" 2>/dev/null || true
-    wait "$pgid" 2>/dev/null || true # reaps it when this shell started it
+    # Reap it when this shell started it (bash complains about waiting for anyone else's process).
+    if [[ "$(ps -o ppid= -p "$pgid" 2>/dev/null | tr -d ' ')" == "$BASHPID" ]]; then
+      wait "$pgid" 2>/dev/null || true
+    fi
   done
   [[ -n "${REGISTRY_DIR:-}" ]] && rm -f "$REGISTRY_DIR/servers.pgid"
   if [[ -n "$_registry_own_dir" && "${KEEP_CONSUMER_DIR:-0}" != 1 ]]; then rm -rf "$_registry_own_dir"; fi
