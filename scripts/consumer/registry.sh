@@ -58,17 +58,23 @@ REGISTRY_VERDACCIO_VERSION=6.8.0
 export PYPI_SIMPLE_URL="${PYPI_SIMPLE_URL:-https://pypi.org/simple}"
 _registry_own_dir=""
 _registry_port=""
+_registry_t0=$SECONDS
 
 registry_fail() {
   echo "registry: $*" >&2
   exit 1
 }
 
+_registry_say() { echo "registry [$((SECONDS - _registry_t0))s]: $*"; }
+
 registry_init() {
   if [[ -n "${1:-}" ]]; then
     mkdir -p "$1"
     REGISTRY_DIR="$(cd "$1" && pwd)"
   elif [[ -z "${REGISTRY_DIR:-}" ]]; then
+    # A directory made in a subshell is lost with it, and so would be the servers started there.
+    ((BASH_SUBSHELL == 0)) || registry_fail "call registry_init (or a start_/publish_ function) in the main shell" \
+      "first, not only in \$(...) or a pipeline: stop_registries could not find its servers"
     REGISTRY_DIR="$(mktemp -d "${TMPDIR:-/tmp}/serverless-spacy-registry.XXXXXX")"
     _registry_own_dir="$REGISTRY_DIR"
   fi
@@ -135,7 +141,10 @@ stop_registries() {
       sleep 0.25
     done
     kill -KILL -- "-$pgid" 2>/dev/null || true
-    wait "$pgid" 2>/dev/null || true # reaps it when this shell started it
+    # Reap it when this shell started it (bash complains about waiting for anyone else's process).
+    if [[ "$(ps -o ppid= -p "$pgid" 2>/dev/null | tr -d ' ')" == "$BASHPID" ]]; then
+      wait "$pgid" 2>/dev/null || true
+    fi
   done
   [[ -n "${REGISTRY_DIR:-}" ]] && rm -f "$REGISTRY_DIR/servers.pgid"
   if [[ -n "$_registry_own_dir" && "${KEEP_CONSUMER_DIR:-0}" != 1 ]]; then rm -rf "$_registry_own_dir"; fi
@@ -170,7 +179,7 @@ start_npm_registry() {
   token="$(node -e 'const a = JSON.parse(process.argv[1]); if (!a.token) process.exit(1); console.log(a.token)' \
     "$answer")" || registry_fail "verdaccio did not create the publish user: $answer"
   export NPM_REGISTRY_URL="http://127.0.0.1:$port/" NPM_REGISTRY_TOKEN="$token" NPM_REGISTRY_STORAGE="$dir/storage"
-  echo "registry: verdaccio $version on $NPM_REGISTRY_URL (storage $NPM_REGISTRY_STORAGE, log $log)"
+  _registry_say "verdaccio $version on $NPM_REGISTRY_URL (storage $NPM_REGISTRY_STORAGE, log $log)"
 }
 
 # npm_registry_npmrc DIR [--auth]: the project .npmrc of a consumer (or, with --auth, of the publisher).
@@ -213,7 +222,7 @@ publish_npm_packages() {
     tar -C "$REGISTRY_ROOT" --null -T - -cf - | tar -C "$ws" -xf - ||
     registry_fail "could not copy the working tree into $ws"
   [[ -f "$ws/.changeset/config.json" ]] || registry_fail "no .changeset/config.json in the working tree"
-  echo "registry: the working tree copied to $ws; pnpm install --frozen-lockfile there"
+  _registry_say "the working tree copied to $ws; pnpm install --frozen-lockfile there"
   (cd "$ws" && CI=1 pnpm install --frozen-lockfile --prefer-offline --reporter=append-only) >"$log" 2>&1 || {
     cat "$log" >&2
     registry_fail "pnpm install --frozen-lockfile in the copy of the workspace failed (log above)"
@@ -234,14 +243,14 @@ const names = ["modules", "packages"]
 if (names.length === 0) throw new Error("no publishable package in modules/ or packages/");
 console.log(["---", ...names.map((n) => `"${n}": patch`), "---", "", "Consumer test release.", ""].join("\n"));
 EOF
-  echo "registry: changeset version ($(grep -c ': patch' "$ws/.changeset/consumer-test-release.md") packages, with" \
+  _registry_say "changeset version ($(grep -c ': patch' "$ws/.changeset/consumer-test-release.md") packages, with" \
     "$(($(find "$ws/.changeset" -name '*.md' ! -name README.md | wc -l) - 1)) changesets pending)"
   (cd "$ws" && pnpm exec changeset version) >>"$log" 2>&1 || {
     cat "$log" >&2
     registry_fail "changeset version failed in $ws (log above)"
   }
 
-  echo "registry: pack:packages in the copy (build, content check, npm publish --dry-run)"
+  _registry_say "pack:packages in the copy (build, content check, npm publish --dry-run)"
   (cd "$ws" && node scripts/pack-packages.js --out "$REGISTRY_DIR/packed") >>"$log" 2>&1 || {
     cat "$log" >&2
     registry_fail "pack:packages failed on the versioned copy (log above)"
@@ -251,7 +260,7 @@ EOF
   # changesets asks `npm info` for each package, then runs `pnpm publish` in each package directory, with the
   # scope's registry from npm_config_@serverless-spacy:registry and the token from the copy's .npmrc.
   npm_registry_npmrc "$ws" --auth
-  echo "registry: changeset publish to $NPM_REGISTRY_URL"
+  _registry_say "changeset publish to $NPM_REGISTRY_URL"
   (cd "$ws" && env "npm_config_$REGISTRY_SCOPE:registry=$NPM_REGISTRY_URL" pnpm exec changeset publish --no-git-tag) \
     >>"$log" 2>&1 || {
     cat "$log" >&2
@@ -312,7 +321,7 @@ const [registry, out, packed] = process.argv.slice(2);
 });
 EOF
     registry_fail "what verdaccio serves is not what was published (above)"
-  echo "registry: published to $NPM_REGISTRY_URL and fetched back, content-checked:" \
+  _registry_say "published to $NPM_REGISTRY_URL and fetched back, content-checked:" \
     "$(tr '\n' ' ' <"$NPM_PUBLISHED_FILE")"
 }
 
@@ -335,7 +344,7 @@ start_python_index() {
   port="$_registry_port"
   export PYTHON_INDEX_URL="http://127.0.0.1:$port/simple/" PYTHON_INDEX_UPLOAD_URL="http://127.0.0.1:$port/"
   export PYTHON_INDEX_DIR="$dir/packages"
-  echo "registry: pypiserver $("$bin" --version 2>/dev/null) on $PYTHON_INDEX_URL (log $log)"
+  _registry_say "pypiserver $("$bin" --version 2>/dev/null) on $PYTHON_INDEX_URL (log $log)"
 }
 
 # publish_python_wheels DIR: every *.whl and *.tar.gz in DIR, uploaded one by one.
@@ -361,7 +370,7 @@ publish_python_wheels() {
     # pypiserver does not check the digest the form carries: the listing's #sha256= fragment must match.
     curl -fsS --max-time 30 "$PYTHON_INDEX_URL$name/" | grep -qF "$(basename "$file")#sha256=$digest" ||
       registry_fail "$(basename "$file") uploaded but not listed with its sha256 at $PYTHON_INDEX_URL$name/"
-    echo "registry: published $(basename "$file") -> $PYTHON_INDEX_URL$name/"
+    _registry_say "published $(basename "$file") -> $PYTHON_INDEX_URL$name/"
     count=$((count + 1))
   done
   ((count > 0)) || registry_fail "publish_python_wheels: no *.whl or *.tar.gz in $dir"
