@@ -7,16 +7,20 @@ import type { Construct } from "constructs";
 import { IamRole } from "@cdktn/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktn/provider-aws/lib/provider";
 import { EfsModelStore } from "@serverless-spacy/cdktn-model-store";
-import { Network } from "@serverless-spacy/cdktn-network";
-import { ModelSync, spacyModelWheel } from "@serverless-spacy/cdktn-shared";
-import { SpacyFunction, SpacyLayer } from "@serverless-spacy/cdktn-spacy-function";
+import { NatGatewayMode, Network } from "@serverless-spacy/cdktn-network";
+import { ModelSource, ModelSync } from "@serverless-spacy/cdktn-model-sync";
+import { ApiAuthMode, SpacyFunction, SpacyLayer } from "@serverless-spacy/cdktn-spacy-function";
 
 export class SearchNerStack extends TerraformStack {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     new AwsProvider(this, "aws", { region: "eu-west-1" });
 
-    const network = new Network(this, "network", { name: "search", cidr: "10.40.0.0/16", natGateways: "single" });
+    const network = new Network(this, "network", {
+      name: "search",
+      cidr: "10.40.0.0/16",
+      natGateways: NatGatewayMode.SINGLE,
+    });
     const store = new EfsModelStore(this, "models", {
       name: "search-models",
       vpcId: network.vpcId,
@@ -35,7 +39,7 @@ export class SearchNerStack extends TerraformStack {
       model: {
         name: "en_core_web_sm",
         version: "3.8.0",
-        source: spacyModelWheel(
+        source: ModelSource.spacyRelease(
           "en_core_web_sm",
           "3.8.0",
           "1932429db727d4bff3deed6b34cfc05df17794f4a52eeb26cf8928f7c1a0fb85",
@@ -50,10 +54,10 @@ export class SearchNerStack extends TerraformStack {
       subnetIds: network.privateSubnetIds,
       modelStore: store,
       layer,
-      model: { name: "en_core_web_sm", version: "3.8.0" },
-      modelReady: [sync.invocation],
+      // The function loads exactly the model the sync puts on the store, once it is there.
+      modelSync: sync,
       memorySize: 2048,
-      api: { auth: "iam" },
+      api: { auth: ApiAuthMode.IAM },
     });
 
     const caller = new IamRole(this, "indexer", {
@@ -63,7 +67,7 @@ export class SearchNerStack extends TerraformStack {
         Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
       }),
     });
-    ner.grantInvoke({ roleName: caller.name });
+    ner.grantInvoke({ roleName: caller.name, roleArn: caller.arn });
 
     new TerraformOutput(this, "api_url", { value: ner.apiUrl });
   }

@@ -25,6 +25,7 @@ const PACKAGES = {
   shared: "packages/shared",
   network: "modules/network",
   "model-store": "modules/model-store",
+  "model-sync": "modules/model-sync",
   "spacy-function": "modules/spacy-function",
   "ner-batch-job": "modules/ner-batch-job",
 };

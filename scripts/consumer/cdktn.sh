@@ -33,7 +33,7 @@ export CHECKPOINT_DISABLE=1 TURBO_TELEMETRY_DISABLED=1
 CDKTN=0.24.0 CDKTN_CLI=0.24.0 PROVIDER=25.7.0 CONSTRUCTS=10.7.2 NODE=24.19.0
 # The cdktf reference project (scripts/test-consumer.sh's versions), on this machine's Node.
 CDKTF=0.21.0 CDKTF_CONSTRUCTS=10.4.2 CDKTF_PROVIDER=21.22.1 TS_NODE=10.9.2 TYPESCRIPT=5.9.3 TYPES_NODE=20.19.25
-MODULES=(network model-store spacy-function shared) # what examples/src/full-stack.ts imports
+MODULES=(network model-store model-sync spacy-function shared) # what examples/src/full-stack.ts imports
 start=$SECONDS
 step() { echo "== [cdktn $((SECONDS - start))s] $*"; }
 fail() {
@@ -161,7 +161,7 @@ install_modules() {
 step "our packages: ${MODULES[*]/#/@serverless-spacy/cdktn-} ($from)"
 install_modules
 [[ "$(locked_versions)" == "$want" ]] || fail "installing our packages moved the locked versions: $(locked_versions)"
-for absent in cdktf @cdktf/provider-aws @serverless-spacy/network @serverless-spacy/shared; do
+for absent in cdktf @cdktf/provider-aws @serverless-spacy/network @serverless-spacy/model-sync @serverless-spacy/shared; do
   [[ ! -e "node_modules/$absent" ]] || fail "the cdktn project got $absent (a cdktf package) installed"
 done
 echo "no cdktf, @cdktf/provider-aws or cdktf build of ours in node_modules"
