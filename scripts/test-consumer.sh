@@ -13,6 +13,8 @@
 #      (the top of the peer range) still gives one copy of constructs and the same Terraform
 #      the Python consumer (scripts/consumer/python.sh): the jsii packages' wheels, examples/python/full_stack.py
 #      synthesized to the same Terraform, resource by resource
+#   2b. CDK Terrain: scripts/consumer/cdktn.sh (cdktn 0.24 on Node 24, the cdktn build of the packages, the same
+#      resources as the cdktf synth above)
 #   3. a client-only project with nothing but @serverless-spacy/shared (no cdktf installed) calling
 #      `pnpm serve` through @serverless-spacy/shared/client
 #   4. Python: the serverless-spacy-client wheel (pnpm build:python-client) uploaded to a local index
@@ -142,6 +144,11 @@ done
 
 step "Python consumer: the jsii wheels in a fresh venv; examples/python synthesizes this Terraform, then tofu validate"
 bash "$root/scripts/consumer/python.sh" --ts-synth "$(stack_json cdktf.out.ts)" || fail "the Python consumer"
+
+step "CDK Terrain: scripts/consumer/cdktn.sh (cdktn 0.24, Node 24; compared with the cdktf synth above)"
+# It reuses this registry (NPM_REGISTRY_URL, NPM_PUBLISHED_DIR): the cdktn build is published to it as well.
+bash "$root/scripts/consumer/cdktn.sh" --from registry --reference "$(stack_json cdktf.out.ts)" ||
+  fail "the CDK Terrain consumer test (scripts/consumer/cdktn.sh)"
 
 step "the layer from the installed package: npx serverless-spacy-layer build --arch x86_64 --out layers"
 npx serverless-spacy-layer build --arch x86_64 --out layers --python "${CONSUMER_PYTHON:-python3.11}" \

@@ -3,8 +3,10 @@
 # them the way a release publishes them, and consumers install them by name and version range.
 #   npm:    verdaccio 6.8.0 (root devDependency; config scripts/consumer/verdaccio.yaml), no uplinks
 #   Python: pypiserver 2.4.2 (in the project venv: scripts/python/requirements-dev.txt, constraints.txt)
-# Source this file (bash, after `set -euo pipefail`), then call the functions below. Nothing here touches the
-# checkout it is sourced from: the npm publish runs in a throwaway copy of the working tree.
+# Source this file (bash, after `set -euo pipefail`), then call the functions below in the main shell, not in
+# $(...) or a pipeline: they export the variables listed further down. (stop_registries still finds a server
+# started in a subshell: the process groups are listed in $REGISTRY_DIR/servers.pgid.) Nothing here touches
+# the checkout it is sourced from: the npm publish runs in a throwaway copy of the working tree.
 #
 #   source scripts/consumer/registry.sh
 #   registry_init "$work/registry"   # optional: where state goes (default: a new temp dir)
@@ -54,19 +56,25 @@ REGISTRY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 REGISTRY_SCOPE=@serverless-spacy
 REGISTRY_VERDACCIO_VERSION=6.8.0
 export PYPI_SIMPLE_URL="${PYPI_SIMPLE_URL:-https://pypi.org/simple}"
-_registry_pgids=()
 _registry_own_dir=""
+_registry_port=""
+_registry_t0=$SECONDS
 
 registry_fail() {
   echo "registry: $*" >&2
   exit 1
 }
 
+_registry_say() { echo "registry [$((SECONDS - _registry_t0))s]: $*"; }
+
 registry_init() {
   if [[ -n "${1:-}" ]]; then
     mkdir -p "$1"
     REGISTRY_DIR="$(cd "$1" && pwd)"
   elif [[ -z "${REGISTRY_DIR:-}" ]]; then
+    # A directory made in a subshell is lost with it, and so would be the servers started there.
+    ((BASH_SUBSHELL == 0)) || registry_fail "call registry_init (or a start_/publish_ function) in the main shell" \
+      "first, not only in \$(...) or a pipeline: stop_registries could not find its servers"
     REGISTRY_DIR="$(mktemp -d "${TMPDIR:-/tmp}/serverless-spacy-registry.XXXXXX")"
     _registry_own_dir="$REGISTRY_DIR"
   fi
@@ -82,34 +90,63 @@ _registry_free_port() {
     s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
 
-# _registry_wait <label> <pgid> <log> <url>: until <url> answers 2xx (60 s), or the server exits.
-_registry_wait() {
-  local label="$1" pid="$2" log="$3" url="$4"
-  for _ in $(seq 1 120); do
-    curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null && return 0
-    if ! kill -0 "$pid" 2>/dev/null; then
+# _registry_serve <label> <log> <path> <cwd> <command...>: starts the command in its own session (setsid, so
+# stop_registries ends it and everything it started, nothing else) with every "{port}" in its arguments
+# replaced by a free port, until http://127.0.0.1:<port><path> answers 2xx (60 s). Another process taking the
+# port between the probe and the bind gives up to 3 attempts; any other failure stops with the server's log.
+# Sets _registry_port.
+_registry_serve() {
+  local label="$1" log="$2" path="$3" cwd="$4" port pid attempt arg
+  shift 4
+  for attempt in 1 2 3; do
+    port="$(_registry_free_port)"
+    local cmd=()
+    for arg in "$@"; do cmd+=("${arg//\{port\}/$port}"); done
+    (cd "$cwd" && exec setsid "${cmd[@]}") >"$log" 2>&1 &
+    pid=$!
+    # Also in a file, so stop_registries finds servers started in a subshell (a pipeline, $(...)).
+    echo "$pid" >>"$REGISTRY_DIR/servers.pgid"
+    for _ in $(seq 1 120); do
+      if curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port$path" 2>/dev/null; then
+        _registry_port="$port"
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    if kill -0 "$pid" 2>/dev/null; then
       cat "$log" >&2
-      registry_fail "$label exited before it answered on $url (its log is above)"
+      registry_fail "$label did not answer on http://127.0.0.1:$port$path within 60 s (its log is above)"
     fi
-    sleep 0.5
+    wait "$pid" 2>/dev/null || true
+    if ((attempt < 3)) && grep -qiE 'EADDRINUSE|address already in use' "$log"; then
+      echo "registry: port $port was taken before $label bound it; another port" >&2
+      continue
+    fi
+    cat "$log" >&2
+    registry_fail "$label exited before it answered on http://127.0.0.1:$port$path (its log is above)"
   done
-  cat "$log" >&2
-  registry_fail "$label did not answer on $url within 60 s (its log is above)"
 }
 
 stop_registries() {
-  local pgid
-  for pgid in ${_registry_pgids[@]+"${_registry_pgids[@]}"}; do
+  local pgid pgids=()
+  [[ -n "${REGISTRY_DIR:-}" && -f "$REGISTRY_DIR/servers.pgid" ]] && mapfile -t pgids <"$REGISTRY_DIR/servers.pgid"
+  for pgid in ${pgids[@]+"${pgids[@]}"}; do
     kill -- "-$pgid" 2>/dev/null || true
   done
-  for pgid in ${_registry_pgids[@]+"${_registry_pgids[@]}"}; do
-    for _ in $(seq 1 20); do
-      kill -0 -- "-$pgid" 2>/dev/null || break
+  for pgid in ${pgids[@]+"${pgids[@]}"}; do
+    # Until nothing but zombies is left of the server's session (setsid: session = process group = pgid).
+    for _ in $(seq 1 40); do
+      ps -o stat= -s "$pgid" 2>/dev/null | grep -qv '^Z' || break
       sleep 0.25
     done
     kill -KILL -- "-$pgid" 2>/dev/null || true
+    # Reap it when this shell started it (bash complains about waiting for anyone else's process).
+    if [[ "$(ps -o ppid= -p "$pgid" 2>/dev/null | tr -d ' ')" == "$BASHPID" ]]; then
+      wait "$pgid" 2>/dev/null || true
+    fi
   done
-  _registry_pgids=()
+  [[ -n "${REGISTRY_DIR:-}" ]] && rm -f "$REGISTRY_DIR/servers.pgid"
   if [[ -n "$_registry_own_dir" && "${KEEP_CONSUMER_DIR:-0}" != 1 ]]; then rm -rf "$_registry_own_dir"; fi
   _registry_own_dir=""
 }
@@ -119,7 +156,7 @@ stop_registries() {
 start_npm_registry() {
   [[ -n "${NPM_REGISTRY_URL:-}" ]] && return 0
   registry_init
-  local bin="$REGISTRY_ROOT/node_modules/.bin/verdaccio" version dir port log pid
+  local bin="$REGISTRY_ROOT/node_modules/.bin/verdaccio" version dir port log
   [[ -x "$bin" ]] || registry_fail "verdaccio is not installed ($bin missing): run pnpm install --frozen-lockfile"
   version="$(cd "$REGISTRY_ROOT" && node -p 'require("verdaccio/package.json").version')"
   [[ "$version" == "$REGISTRY_VERDACCIO_VERSION" ]] ||
@@ -128,13 +165,10 @@ start_npm_registry() {
   rm -rf "$dir"
   mkdir -p "$dir"
   cp "$REGISTRY_ROOT/scripts/consumer/verdaccio.yaml" "$dir/config.yaml"
-  port="$(_registry_free_port)"
   log="$dir/verdaccio.log"
-  # Own process group (setsid), so stop_registries ends verdaccio and nothing else.
-  (cd "$dir" && exec setsid "$bin" --config "$dir/config.yaml" --listen "127.0.0.1:$port") >"$log" 2>&1 &
-  pid=$!
-  _registry_pgids+=("$pid")
-  _registry_wait "verdaccio $version" "$pid" "$log" "http://127.0.0.1:$port/-/ping"
+  _registry_serve "verdaccio $version" "$log" /-/ping "$dir" "$bin" --config "$dir/config.yaml" \
+    --listen "127.0.0.1:{port}"
+  port="$_registry_port"
   # The one user the config allows; npm's adduser call, which answers with a token.
   local password answer token
   password="$(node -p 'require("crypto").randomBytes(18).toString("hex")')"
@@ -145,7 +179,7 @@ start_npm_registry() {
   token="$(node -e 'const a = JSON.parse(process.argv[1]); if (!a.token) process.exit(1); console.log(a.token)' \
     "$answer")" || registry_fail "verdaccio did not create the publish user: $answer"
   export NPM_REGISTRY_URL="http://127.0.0.1:$port/" NPM_REGISTRY_TOKEN="$token" NPM_REGISTRY_STORAGE="$dir/storage"
-  echo "registry: verdaccio $version on $NPM_REGISTRY_URL (storage $NPM_REGISTRY_STORAGE, log $log)"
+  _registry_say "verdaccio $version on $NPM_REGISTRY_URL (storage $NPM_REGISTRY_STORAGE, log $log)"
 }
 
 # npm_registry_npmrc DIR [--auth]: the project .npmrc of a consumer (or, with --auth, of the publisher).
@@ -177,6 +211,8 @@ npm_published_version() {
 publish_npm_packages() {
   start_npm_registry
   local ws="$REGISTRY_DIR/workspace" log="$REGISTRY_DIR/npm-publish.log"
+  git -C "$REGISTRY_ROOT" rev-parse --git-dir >/dev/null 2>&1 ||
+    registry_fail "publish_npm_packages copies the working tree with git ls-files: $REGISTRY_ROOT is no git checkout"
   rm -rf "$ws"
   mkdir -p "$ws"
   # The working tree as it is (tracked and new files, not ignored ones; files deleted but not yet committed
@@ -186,7 +222,7 @@ publish_npm_packages() {
     tar -C "$REGISTRY_ROOT" --null -T - -cf - | tar -C "$ws" -xf - ||
     registry_fail "could not copy the working tree into $ws"
   [[ -f "$ws/.changeset/config.json" ]] || registry_fail "no .changeset/config.json in the working tree"
-  echo "registry: the working tree copied to $ws; pnpm install --frozen-lockfile there"
+  _registry_say "the working tree copied to $ws; pnpm install --frozen-lockfile there"
   (cd "$ws" && CI=1 pnpm install --frozen-lockfile --prefer-offline --reporter=append-only) >"$log" 2>&1 || {
     cat "$log" >&2
     registry_fail "pnpm install --frozen-lockfile in the copy of the workspace failed (log above)"
@@ -207,14 +243,14 @@ const names = ["modules", "packages"]
 if (names.length === 0) throw new Error("no publishable package in modules/ or packages/");
 console.log(["---", ...names.map((n) => `"${n}": patch`), "---", "", "Consumer test release.", ""].join("\n"));
 EOF
-  echo "registry: changeset version ($(grep -c ': patch' "$ws/.changeset/consumer-test-release.md") packages, with" \
+  _registry_say "changeset version ($(grep -c ': patch' "$ws/.changeset/consumer-test-release.md") packages, with" \
     "$(($(find "$ws/.changeset" -name '*.md' ! -name README.md | wc -l) - 1)) changesets pending)"
   (cd "$ws" && pnpm exec changeset version) >>"$log" 2>&1 || {
     cat "$log" >&2
     registry_fail "changeset version failed in $ws (log above)"
   }
 
-  echo "registry: pack:packages in the copy (build, content check, npm publish --dry-run)"
+  _registry_say "pack:packages in the copy (build, content check, npm publish --dry-run)"
   (cd "$ws" && node scripts/pack-packages.js --out "$REGISTRY_DIR/packed") >>"$log" 2>&1 || {
     cat "$log" >&2
     registry_fail "pack:packages failed on the versioned copy (log above)"
@@ -224,7 +260,7 @@ EOF
   # changesets asks `npm info` for each package, then runs `pnpm publish` in each package directory, with the
   # scope's registry from npm_config_@serverless-spacy:registry and the token from the copy's .npmrc.
   npm_registry_npmrc "$ws" --auth
-  echo "registry: changeset publish to $NPM_REGISTRY_URL"
+  _registry_say "changeset publish to $NPM_REGISTRY_URL"
   (cd "$ws" && env "npm_config_$REGISTRY_SCOPE:registry=$NPM_REGISTRY_URL" pnpm exec changeset publish --no-git-tag) \
     >>"$log" 2>&1 || {
     cat "$log" >&2
@@ -285,7 +321,7 @@ const [registry, out, packed] = process.argv.slice(2);
 });
 EOF
     registry_fail "what verdaccio serves is not what was published (above)"
-  echo "registry: published to $NPM_REGISTRY_URL and fetched back, content-checked:" \
+  _registry_say "published to $NPM_REGISTRY_URL and fetched back, content-checked:" \
     "$(tr '\n' ' ' <"$NPM_PUBLISHED_FILE")"
 }
 
@@ -296,22 +332,19 @@ start_python_index() {
   registry_init
   # The project venv carries the pinned pypiserver (scripts/python/requirements-dev.txt, constraints.txt).
   bash "$REGISTRY_ROOT/scripts/setup-python.sh" >&2 || registry_fail "scripts/setup-python.sh failed"
-  local bin="$REGISTRY_ROOT/.venv/bin/pypi-server" dir="$REGISTRY_DIR/pyindex" port log pid
+  local bin="$REGISTRY_ROOT/.venv/bin/pypi-server" dir="$REGISTRY_DIR/pyindex" port log
   [[ -x "$bin" ]] || registry_fail "pypiserver is not in the project venv ($bin missing) after setup-python.sh"
   rm -rf "$dir"
   mkdir -p "$dir/packages"
-  port="$(_registry_free_port)"
   log="$dir/pypiserver.log"
   # -a . -P .: no authentication, uploads included; --disable-fallback: a name the index lacks is a 404, not a
   # redirect to PyPI (pip asks PyPI itself through --extra-index-url).
-  (exec setsid "$bin" run --host 127.0.0.1 --port "$port" -a . -P . --disable-fallback \
-    "$dir/packages") >"$log" 2>&1 &
-  pid=$!
-  _registry_pgids+=("$pid")
-  _registry_wait "pypiserver" "$pid" "$log" "http://127.0.0.1:$port/simple/"
+  _registry_serve pypiserver "$log" /simple/ "$dir" "$bin" run --host 127.0.0.1 --port "{port}" -a . -P . \
+    --disable-fallback "$dir/packages"
+  port="$_registry_port"
   export PYTHON_INDEX_URL="http://127.0.0.1:$port/simple/" PYTHON_INDEX_UPLOAD_URL="http://127.0.0.1:$port/"
   export PYTHON_INDEX_DIR="$dir/packages"
-  echo "registry: pypiserver $("$bin" --version 2>/dev/null) on $PYTHON_INDEX_URL (log $log)"
+  _registry_say "pypiserver $("$bin" --version 2>/dev/null) on $PYTHON_INDEX_URL (log $log)"
 }
 
 # publish_python_wheels DIR: every *.whl and *.tar.gz in DIR, uploaded one by one.
@@ -337,7 +370,7 @@ publish_python_wheels() {
     # pypiserver does not check the digest the form carries: the listing's #sha256= fragment must match.
     curl -fsS --max-time 30 "$PYTHON_INDEX_URL$name/" | grep -qF "$(basename "$file")#sha256=$digest" ||
       registry_fail "$(basename "$file") uploaded but not listed with its sha256 at $PYTHON_INDEX_URL$name/"
-    echo "registry: published $(basename "$file") -> $PYTHON_INDEX_URL$name/"
+    _registry_say "published $(basename "$file") -> $PYTHON_INDEX_URL$name/"
     count=$((count + 1))
   done
   ((count > 0)) || registry_fail "publish_python_wheels: no *.whl or *.tar.gz in $dir"

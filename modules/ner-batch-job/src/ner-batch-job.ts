@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Grant, HardenedBucket, type Grantee, type IModelStore } from "@serverless-spacy/shared";
+import { Grant, HardenedBucket, type ExistingRole, type Grantee, type IModelStore } from "@serverless-spacy/shared";
 import {
   FUNCTION_NAME_PATTERN,
   LOG_RETENTION_DAYS,
@@ -145,7 +145,7 @@ export interface NerBatchJobProps {
    * Run the worker as this existing role instead of creating one; the construct attaches its inline policies.
    * @default a new role "<name>-worker-role"
    */
-  readonly workerRole?: Grantee;
+  readonly workerRole?: ExistingRole;
   /** Tags added to every resource, on top of the provider's default tags. @default {} */
   readonly tags?: Record<string, string>;
 }

@@ -28,7 +28,6 @@ export {
   VPC_DESCRIBE_ACTIONS,
   VPC_ENI_ACTIONS,
   executionStatements,
-  type ExistingRole,
   type VpcPythonFunctionProps,
 } from "../constructs/vpc-python-function";
 export { sourceHash } from "../constructs/source-hash";
