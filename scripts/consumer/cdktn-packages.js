@@ -64,6 +64,11 @@ function rewriteManifest(pkg) {
     const peers = {};
     for (const name of Object.keys(pkg.peerDependencies)) {
       const to = name === "constructs" ? name : rewriteSpecifier(name);
+      // A sibling of ours (a peer because its types are in the public API) keeps its range, renamed.
+      if (name.startsWith(SCOPE) && to !== name) {
+        peers[to] = pkg.peerDependencies[name];
+        continue;
+      }
       if (!Object.hasOwn(PEERS, to)) throw new Error(`${pkg.name}: no cdktn peer for ${name}`);
       peers[to] = PEERS[to];
     }

@@ -161,7 +161,7 @@ install_modules() {
 step "our packages: ${MODULES[*]/#/@serverless-spacy/cdktn-} ($from)"
 install_modules
 [[ "$(locked_versions)" == "$want" ]] || fail "installing our packages moved the locked versions: $(locked_versions)"
-for absent in cdktf @cdktf/provider-aws @serverless-spacy/network @serverless-spacy/model-sync @serverless-spacy/shared; do
+for absent in cdktf @cdktf/provider-aws @serverless-spacy/{network,model-sync,shared}; do
   [[ ! -e "node_modules/$absent" ]] || fail "the cdktn project got $absent (a cdktf package) installed"
 done
 echo "no cdktf, @cdktf/provider-aws or cdktf build of ours in node_modules"
