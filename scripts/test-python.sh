@@ -30,7 +30,7 @@ for suite in "${suites[@]}"; do
   paths+=("$suite")
 done
 # Every Python folder is linted, the suites and the code that has no pytest suite of its own here.
-lint=("${paths[@]}" modules/spacy-function/bench scripts/python apps/environments/e2e)
+lint=("${paths[@]}" modules/spacy-function/bench scripts/python apps/environments/e2e scripts/consumer examples/python)
 .venv/bin/ruff check --config scripts/python/ruff.toml "${lint[@]}"
 .venv/bin/ruff format --config scripts/python/ruff.toml --check "${lint[@]}"
 # mypy per suite, with the suite's pythonpath (as its pytest.ini has it): sources as scripts/python/mypy.ini
