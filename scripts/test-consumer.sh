@@ -50,6 +50,8 @@ trap cleanup EXIT
 step "local npm registry + changesets release into it (registry.sh: publish_npm_packages)"
 registry_init "$work/registry"
 publish_npm_packages
+# Started here, in this shell, so the Python and client steps find it running and leave it (and verdaccio) alone.
+start_python_index
 
 npm_install() { npm install --no-audit --no-fund --loglevel=error "$@"; }
 
