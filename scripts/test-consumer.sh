@@ -3,7 +3,8 @@
 # registry by name and version range (scripts/consumer/registry.sh holds the registry machinery).
 #   1. a local npm registry (verdaccio, no uplinks) and the release flow into it, in a throwaway copy of the
 #      working tree: a changeset, `changeset version`, pack:packages (build, content check, npm publish
-#      --dry-run), `changeset publish`, and the content check again on the tarballs the registry serves
+#      --dry-run), `pnpm release:npm` (changeset publish), and the content check again on the tarballs the
+#      registry serves
 #   2. a fresh npm project in a temp directory: our packages by name and ^range from verdaccio (a scoped line
 #      in its .npmrc), everything else from the public registry; the installed versions must satisfy the
 #      ranges and package-lock.json must resolve our scope to verdaccio and nothing else to it; the README's

@@ -23,7 +23,7 @@ cd "$root"
 bash scripts/setup-python.sh
 py=.venv/bin/python
 suites=(modules/spacy-function/runtime modules/model-sync/runtime modules/spacy-function/layer scripts/tf
-  packages/python-client modules/ner-batch-job)
+  scripts/release packages/python-client modules/ner-batch-job)
 paths=()
 for suite in "${suites[@]}"; do
   [[ -d "$suite" ]] || { echo "missing Python suite: $suite" >&2; exit 1; }
@@ -63,6 +63,7 @@ batch=modules/ner-batch-job
 typecheck "$runtime/src:$batch/local:$batch/cli:modules/spacy-function/bench" \
   "$runtime/src/batch_worker.py" "$batch/local" "$batch/cli" "$batch/bench"
 typecheck "$runtime/src:$batch/local:$batch/cli:$batch/tests:scripts/python" --no-check-untyped-defs "$batch/tests"
+typecheck scripts/release/tests scripts/release/tests
 selection=()
 if ((unit)); then
   selection=(-m "not (pip or rie or model or tools)")

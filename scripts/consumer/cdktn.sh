@@ -4,7 +4,8 @@
 #   1. Node 24.19.0 from PyPI (scripts/consumer/node.sh; this machine's Node 20 is too old for cdktn), on PATH
 #      only for the cdktn project's commands
 #   2. the cdktn build of the packages (scripts/consumer/cdktn-packages.js: @serverless-spacy/cdktn-<name>,
-#      importing cdktn and @cdktn/provider-aws), from the packed tarballs or from the local registry
+#      importing cdktn and @cdktn/provider-aws), from the packed tarballs or from the local registry, where
+#      `pnpm release:cdktn` (scripts/release/cdktn.sh) publishes it
 #   3. the packages' TypeScript source, rewritten the same way, type-checked against cdktn 0.24.0 and
 #      @cdktn/provider-aws 25.7.0
 #   4. a fresh project from examples/cdktn (package.json + package-lock.json: npm ci), our packages installed
@@ -115,9 +116,35 @@ tarball_of() { # the cdktf tarball of one package (by short name) in $tarballs
   echo "${found[0]}"
 }
 
-step "the cdktn build: @serverless-spacy/cdktn-<name>, imports and peers rewritten (cdktn-packages.js pack)"
-node scripts/consumer/cdktn-packages.js pack --in "$tarballs" --out "$work/cdktn-tarballs" ||
-  fail "the cdktn build of the packages"
+if [[ "$from" == registry ]]; then
+  # The release's own command (pack + npm publish), with the publisher's token in a user config of its own; run
+  # twice: the second run must find every version on the registry and publish nothing.
+  step "the cdktn build, released to $NPM_REGISTRY_URL: pnpm release:cdktn (scripts/release/cdktn.sh), twice"
+  mkdir -p "$work/publisher"
+  npm_registry_npmrc "$work/publisher" --auth
+  release_cdktn() {
+    NPM_CONFIG_USERCONFIG="$work/publisher/.npmrc" bash scripts/release/cdktn.sh --packed "$tarballs" \
+      --out "$work/cdktn-tarballs" >"$work/release-cdktn.log" 2>&1 || {
+      cat "$work/release-cdktn.log" >&2
+      fail "release:cdktn to $NPM_REGISTRY_URL (log above)"
+    }
+  }
+  count="$(compgen -G "$tarballs/serverless-spacy-*.tgz" | wc -l)"
+  release_cdktn
+  cat "$work/release-cdktn.log"
+  grep -q "^release:cdktn: $count published, 0 already" "$work/release-cdktn.log" ||
+    fail "release:cdktn did not publish the cdktn build of the $count packages in $tarballs"
+  release_cdktn
+  grep -q "^release:cdktn: 0 published, $count already on the registry" "$work/release-cdktn.log" || {
+    cat "$work/release-cdktn.log" >&2
+    fail "re-running release:cdktn published again instead of skipping what the registry has"
+  }
+  echo "re-run: $(tail -1 "$work/release-cdktn.log")"
+else
+  step "the cdktn build: @serverless-spacy/cdktn-<name>, imports and peers rewritten (cdktn-packages.js pack)"
+  node scripts/consumer/cdktn-packages.js pack --in "$tarballs" --out "$work/cdktn-tarballs" ||
+    fail "the cdktn build of the packages"
+fi
 
 app="$work/stack"
 mkdir -p "$app"
@@ -137,11 +164,6 @@ want="cdktn@$CDKTN @cdktn/provider-aws@$PROVIDER constructs@$CONSTRUCTS cdktn-cl
 install_modules() {
   local names=("${MODULES[@]/#/@serverless-spacy/cdktn-}")
   if [[ "$from" == registry ]]; then
-    npm_registry_npmrc "$work/cdktn-tarballs" --auth
-    local t
-    for t in "$work"/cdktn-tarballs/*.tgz; do
-      (cd "$work/cdktn-tarballs" && on24 npm publish --loglevel=error "$t" >/dev/null) || fail "npm publish $t"
-    done
     npm_registry_npmrc "$app" # @serverless-spacy:registry=<verdaccio>
     local specs=() name
     for name in "${MODULES[@]}"; do

@@ -14,7 +14,7 @@
 #   publish_npm_packages             # starts verdaccio if needed; changesets version + publish
 #   npm_registry_npmrc "$project"    # a consumer's .npmrc: our scope from verdaccio, the rest from npmjs
 #   npm install "@serverless-spacy/network@^$(npm_published_version @serverless-spacy/network)"
-#   publish_python_wheels dist/python   # starts pypiserver if needed; uploads every wheel in the dir
+#   publish_python_wheels dist/python   # starts pypiserver if needed; releases every wheel in the dir
 #   pip_install_from_index "$venv/bin/python" "serverless-spacy-client>=0.1,<0.2"
 #
 # Functions
@@ -24,14 +24,15 @@
 #                                 into $REGISTRY_DIR/workspace, pnpm install --frozen-lockfile there, adds a
 #                                 changeset (patch, every publishable package), `changeset version`, then
 #                                 scripts/pack-packages.js (build + content check + npm publish --dry-run),
-#                                 `changeset publish` to verdaccio, and the content check again on the
-#                                 tarballs verdaccio stored.
+#                                 `pnpm release:npm` (changeset publish) to verdaccio, and the content check
+#                                 again on the tarballs verdaccio stored.
 #   npm_registry_npmrc DIR [--auth]  writes DIR/.npmrc: @serverless-spacy:registry=$NPM_REGISTRY_URL (and the
 #                                 token with --auth). Keeps package-lock.json's `resolved` URLs.
 #   npm_published_version NAME    the version publish_npm_packages published of NAME.
 #   start_python_index            pypiserver on a free 127.0.0.1 port, uploads without auth, no fallback.
-#   publish_python_wheels DIR     uploads DIR/*.whl (and *.tar.gz) with the upload API twine uses
-#                                 (POST :action=file_upload), then checks each is listed in the simple index.
+#   publish_python_wheels DIR     `pnpm release:python --dist DIR` (twine check + upload) to pypiserver, checks
+#                                 each file is listed in the simple index with its sha256, then re-runs the
+#                                 release, which must skip everything.
 #   pip_install_from_index PYTHON ARGS...  PYTHON -m pip install ARGS with --index-url $PYTHON_INDEX_URL and
 #                                 --extra-index-url $PYPI_SIMPLE_URL (third-party packages from PyPI), no cache,
 #                                 no PIP_FIND_LINKS; --report $REGISTRY_DIR/pip-report.json.
@@ -260,8 +261,8 @@ EOF
   # changesets asks `npm info` for each package, then runs `pnpm publish` in each package directory, with the
   # scope's registry from npm_config_@serverless-spacy:registry and the token from the copy's .npmrc.
   npm_registry_npmrc "$ws" --auth
-  _registry_say "changeset publish to $NPM_REGISTRY_URL"
-  (cd "$ws" && env "npm_config_$REGISTRY_SCOPE:registry=$NPM_REGISTRY_URL" pnpm exec changeset publish --no-git-tag) \
+  _registry_say "pnpm release:npm (changeset publish) to $NPM_REGISTRY_URL"
+  (cd "$ws" && env "npm_config_$REGISTRY_SCOPE:registry=$NPM_REGISTRY_URL" pnpm release:npm --no-git-tag) \
     >>"$log" 2>&1 || {
     cat "$log" >&2
     registry_fail "changeset publish to verdaccio failed (log above)"
@@ -347,33 +348,41 @@ start_python_index() {
   _registry_say "pypiserver $("$bin" --version 2>/dev/null) on $PYTHON_INDEX_URL (log $log)"
 }
 
-# publish_python_wheels DIR: every *.whl and *.tar.gz in DIR, uploaded one by one.
+# publish_python_wheels DIR: every *.whl and *.tar.gz in DIR, published by the release's own command
+# (scripts/release/python.sh: twine check, then twine upload of what the index lacks), run twice: the second
+# run must find everything on the index and upload nothing, the way a re-run release finishes a partial one.
 publish_python_wheels() {
-  local dir="${1:?publish_python_wheels needs a directory of wheels}" file name status digest
+  local dir="${1:?publish_python_wheels needs a directory of wheels}" file name digest log="$REGISTRY_DIR/twine.log"
   [[ -d "$dir" ]] || registry_fail "publish_python_wheels: no directory $dir"
   start_python_index
   local files=("$dir"/*.whl "$dir"/*.tar.gz) count=0
+  release_python() {
+    # pypiserver runs without authentication (-a . -P .); twine sends these and the server ignores them.
+    TWINE_REPOSITORY_URL="$PYTHON_INDEX_UPLOAD_URL" TWINE_USERNAME=consumer-test TWINE_PASSWORD=unused \
+      PYTHON_KEYRING_BACKEND=keyring.backends.null.Keyring \
+      bash "$REGISTRY_ROOT/scripts/release/python.sh" --dist "$dir" --index-url "$PYTHON_INDEX_URL" >"$log" 2>&1 || {
+      cat "$log" >&2
+      registry_fail "release:python to $PYTHON_INDEX_UPLOAD_URL failed (log above)"
+    }
+  }
+  release_python
   for file in "${files[@]}"; do
     [[ -f "$file" ]] || continue
     digest="$(sha256sum "$file" | cut -d' ' -f1)"
-    # The upload form twine sends (the legacy PyPI upload API), which pypiserver implements.
-    status="$(curl -sS --max-time 120 -o "$REGISTRY_DIR/upload.out" -w '%{http_code}' \
-      -F ':action=file_upload' -F 'protocol_version=1' \
-      -F "sha256_digest=$digest" \
-      -F "content=@$file" "$PYTHON_INDEX_UPLOAD_URL")" || registry_fail "could not upload $(basename "$file")"
-    [[ "$status" != 409 ]] ||
-      registry_fail "$(basename "$file") is already on the index (it never overwrites a file, like PyPI)"
-    [[ "$status" == 200 ]] ||
-      registry_fail "pypiserver refused $(basename "$file") (HTTP $status): $(head -c 600 "$REGISTRY_DIR/upload.out")"
-    # The simple index must now list it under its normalized project name (PEP 503).
+    # The simple index must now list it under its normalized project name (PEP 503), with its digest.
     name="$(basename "$file" | sed -E 's/\.(whl|tar\.gz)$//; s/-[0-9].*$//' | tr 'A-Z_.' 'a-z--')"
-    # pypiserver does not check the digest the form carries: the listing's #sha256= fragment must match.
     curl -fsS --max-time 30 "$PYTHON_INDEX_URL$name/" | grep -qF "$(basename "$file")#sha256=$digest" ||
-      registry_fail "$(basename "$file") uploaded but not listed with its sha256 at $PYTHON_INDEX_URL$name/"
+      registry_fail "$(basename "$file") released but not listed with its sha256 at $PYTHON_INDEX_URL$name/"
     _registry_say "published $(basename "$file") -> $PYTHON_INDEX_URL$name/"
     count=$((count + 1))
   done
   ((count > 0)) || registry_fail "publish_python_wheels: no *.whl or *.tar.gz in $dir"
+  release_python
+  grep -q "nothing to upload, all $count file(s) are on" "$log" || {
+    cat "$log" >&2
+    registry_fail "re-running release:python did not skip the $count file(s) already on the index"
+  }
+  _registry_say "release:python re-run: all $count file(s) already on the index, nothing uploaded"
 }
 
 # pip_install_from_index PYTHON ARGS...: our packages from the local index, everything else from PyPI.

@@ -3,8 +3,8 @@ CloudWatch Logs. Every line has ``level`` (INFO, WARN or ERROR) and ``event`` (w
 snake_case); a traceback, when there is one, is ``exception``. The rest are the event's own fields.
 
 The NER runtime and the model sync each ship only their own folder, so this file exists twice:
-modules/spacy-function/runtime/src/ner_log.py is the source, packages/shared/model-sync/src/sync_log.py a
-byte-identical copy, and packages/shared/model-sync/tests/test_log.py fails when they differ.
+modules/spacy-function/runtime/src/ner_log.py is the source, modules/model-sync/runtime/src/sync_log.py a
+byte-identical copy, and modules/model-sync/runtime/tests/test_log.py fails when they differ.
 """
 
 from __future__ import annotations
