@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# pnpm release:python [--dist DIR] [--index-url URL] [TWINE_UPLOAD_ARGS...]: publishes the Python packages, the jsii modules'
-# wheels (serverless-spacy.<pkg>) and the serverless-spacy-client wheel, with twine (pinned in
-# scripts/python/requirements-dev.txt).
+# pnpm release:python [--dist DIR] [--index-url URL] [TWINE_UPLOAD_ARGS...]: publishes the Python packages,
+# the jsii modules' wheels (serverless-spacy.<pkg>) and the serverless-spacy-client wheel, with twine (pinned
+# in scripts/python/requirements-dev.txt).
 #   1. without --dist: builds both into a fresh dist/python-release (build:python-modules, build:python-client),
 #      from the versions the last `pnpm version-packages` wrote; --dist DIR publishes what DIR holds instead
 #   2. `twine check --strict` on every file: a description PyPI would refuse to render stops the release
