@@ -18,9 +18,11 @@
 #      resources as the cdktf synth above)
 #   3. a client-only project with nothing but @serverless-spacy/shared (no cdktf installed) calling
 #      `pnpm serve` through @serverless-spacy/shared/client
-#   4. Python: the serverless-spacy-client wheel (pnpm build:python-client) uploaded to a local index
-#      (pypiserver), pip-installed by name and range into a fresh venv with PyPI supplying urllib3, and
-#      called against the same `pnpm serve`
+#   4. Python: the serverless-spacy-client and serverless-spacy-batch-cli wheels (pnpm build:python-client,
+#      build:python-batch-cli) released to a local index (pypiserver), pip-installed by name and range into a
+#      fresh venv with PyPI supplying urllib3, boto3 and tqdm; the client called against the same
+#      `pnpm serve`, the `ner-batch-job` command starting a job on moto's S3 and Step Functions and refusing
+#      a missing bucket
 # KEEP_CONSUMER_DIR=1 keeps the temp directory for inspection.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -226,41 +228,49 @@ require("assert").deepStrictEqual(unknownModel, { status: 404, code: "model_not_
 EOF
 
 python_dist="$work/python-dist"
-step "Python: pnpm build:python-client, uploaded to a local index (registry.sh: publish_python_wheels)"
-bash "$root/scripts/build-python-client.sh" "$python_dist" >"$work/python-build.log" 2>&1 || {
-  cat "$work/python-build.log" >&2
-  fail "pnpm build:python-client"
-}
+step "Python: pnpm build:python-client and build:python-batch-cli, released to a local index" \
+  "(registry.sh: publish_python_wheels)"
+for wheel in client batch-cli; do
+  bash "$root/scripts/build-python-wheel.sh" "$wheel" "$python_dist" >"$work/build-$wheel.log" 2>&1 || {
+    cat "$work/build-$wheel.log" >&2
+    fail "pnpm build:python-$wheel"
+  }
+done
 publish_python_wheels "$python_dist"
-wheel="$(basename "$(ls "$python_dist"/serverless_spacy_client-*.whl)")"
-version="$(cut -d- -f2 <<<"$wheel")"
-IFS=. read -r major minor _ <<<"$version"
-spec="serverless-spacy-client>=$major.$minor,<$major.$((minor + 1))"
-step "Python: a fresh venv, pip install '$spec' from $PYTHON_INDEX_URL, the rest from $PYPI_SIMPLE_URL"
+# "<distribution>>=X.Y,<X.Y+1" and the version built, for each wheel: what a team pins.
+specs=() versions=()
+for wheel in "$python_dist"/*.whl; do
+  IFS=- read -r dist version _ <<<"$(basename "$wheel")"
+  IFS=. read -r major minor _ <<<"$version"
+  specs+=("${dist//_/-}>=$major.$minor,<$major.$((minor + 1))")
+  versions+=("$version")
+done
+step "Python: a fresh venv, pip install ${specs[*]} from $PYTHON_INDEX_URL, the rest from $PYPI_SIMPLE_URL"
 # The interpreter the project venv was built with (scripts/python/lib.sh's choice).
 read -r python_exe _ <"$root/.venv/.interpreter"
 "$python_exe" -m venv "$work/pyconsumer"
-pip_install_from_index "$work/pyconsumer/bin/python" "$spec" >"$work/pip.log" 2>&1 || {
+pip_install_from_index "$work/pyconsumer/bin/python" "${specs[@]}" >"$work/pip.log" 2>&1 || {
   cat "$work/pip.log" >&2
-  fail "pip install '$spec' from the local index"
+  fail "pip install ${specs[*]} from the local index"
 }
-"$work/pyconsumer/bin/python" - "$REGISTRY_DIR/pip-report.json" "$PYTHON_INDEX_UPLOAD_URL" "$spec" "$version" \
-  <<'EOF' || fail "the Python install did not come from the local index by range (above)"
+"$work/pyconsumer/bin/python" - "$REGISTRY_DIR/pip-report.json" "$PYTHON_INDEX_UPLOAD_URL" "${specs[*]}" \
+  "${versions[*]}" <<'EOF' || fail "the Python install did not come from the local index by range (above)"
 import json, sys
 from importlib.metadata import version
 from pip._vendor.packaging.requirements import Requirement
-report, index, spec, built = sys.argv[1:]
-wanted = Requirement(spec)
+report, index, specs, builts = sys.argv[1:]
+wanted = {Requirement(spec).name: (Requirement(spec), built) for spec, built in zip(specs.split(), builts.split())}
 problems = []
 installed = {i["metadata"]["name"]: i["download_info"]["url"] for i in json.load(open(report))["install"]}
 for name, url in installed.items():
-    if (name == wanted.name) != url.startswith(index):
+    if (name in wanted) != url.startswith(index):
         problems.append(f"{name} came from {url}")
     print(f"{name} {version(name)} <- {url}")
-if wanted.name not in installed:
-    problems.append(f"{wanted.name} was not installed")
-elif version(wanted.name) != built or not wanted.specifier.contains(built):
-    problems.append(f"{wanted.name} {version(wanted.name)} installed; built {built}, asked for {spec}")
+for name, (requirement, built) in wanted.items():
+    if name not in installed:
+        problems.append(f"{name} was not installed")
+    elif version(name) != built or not requirement.specifier.contains(built):
+        problems.append(f"{name} {version(name)} installed; built {built}, asked for {requirement}")
 sys.exit("\n".join(problems) or None)
 EOF
 "$work/pyconsumer/bin/python" - "$url" <<'EOF' || fail "the pip-installed Python client could not call pnpm serve"
@@ -276,4 +286,56 @@ except SpacyApiError as error:
     assert (error.status, error.code) == (400, "empty_batch"), error
 print(f"the pip-installed client called {sys.argv[1]}: {entities}")
 EOF
+
+step "Python: the pip-installed ner-batch-job command against moto's S3 and Step Functions (moto_server)"
+moto_log="$work/moto.log"
+# Its own process group, stopped with the rest by the cleanup (server_pid is pnpm serve's; this one is moto's).
+moto_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+setsid "$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$moto_port" >"$moto_log" 2>&1 &
+moto_pid=$!
+trap 'kill -- "-$moto_pid" 2>/dev/null || true; cleanup' EXIT
+moto_url="http://127.0.0.1:$moto_port"
+for _ in $(seq 1 120); do
+  curl -fsS --max-time 2 -o /dev/null "$moto_url/moto-api/" 2>/dev/null && break
+  kill -0 "$moto_pid" 2>/dev/null || { cat "$moto_log" >&2; fail "moto_server exited"; }
+  sleep 0.25
+done
+curl -fsS --max-time 2 -o /dev/null "$moto_url/moto-api/" || { cat "$moto_log" >&2; fail "moto_server did not start"; }
+export AWS_ENDPOINT_URL="$moto_url" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+export AWS_DEFAULT_REGION=eu-west-1
+# A corpus and a state machine, made with the project venv's boto3 (moto keeps an execution RUNNING: it does not
+# run the definition, so this checks the start, not the job).
+machine="$("$root/.venv/bin/python" - <<'EOF'
+import boto3, json
+s3 = boto3.client("s3")
+s3.create_bucket(Bucket="corpus", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+s3.put_object(Bucket="corpus", Key="input/tickets.jsonl", Body=b'{"text": "He works at Google."}\n')
+definition = {"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 3600, "End": True}}}
+print(boto3.client("stepfunctions").create_state_machine(
+    name="corpus-ner-job", definition=json.dumps(definition), roleArn="arn:aws:iam::123456789012:role/sfn",
+)["stateMachineArn"])
+EOF
+)" || fail "could not set up moto's bucket and state machine"
+batch="$work/pyconsumer/bin/ner-batch-job"
+[[ -x "$batch" ]] || fail "the serverless-spacy-batch-cli wheel installed no ner-batch-job command"
+execution="$("$batch" start --state-machine "$machine" --input s3://corpus/input/ --output s3://corpus/output/run/ \
+  --no-follow 2>"$work/batch.err")" || { cat "$work/batch.err" >&2; fail "ner-batch-job start"; }
+"$root/.venv/bin/python" - "$execution" <<'EOF' || fail "ner-batch-job start did not start the job it was asked for"
+import boto3, json, sys
+described = boto3.client("stepfunctions").describe_execution(executionArn=sys.argv[1])
+given = json.loads(described["input"])
+assert described["status"] == "RUNNING", described["status"]
+want = {"input": "s3://corpus/input/", "output": "s3://corpus/output/run/", "format": "jsonl"}
+assert given == want, given
+print(f"ner-batch-job started {sys.argv[1]}: {json.dumps(given)}")
+EOF
+status=0
+"$batch" start --state-machine "$machine" --input s3://no-such-bucket/in/ --output s3://corpus/output/run2/ \
+  >"$work/batch.out" 2>&1 || status=$?
+[[ "$status" == 2 ]] && grep -q "input bucket 'no-such-bucket' does not exist" "$work/batch.out" || {
+  cat "$work/batch.out" >&2
+  fail "ner-batch-job did not refuse a missing input bucket with exit status 2 and its name (got $status)"
+}
+echo "refused, exit 2: $(cat "$work/batch.out")"
+unset AWS_ENDPOINT_URL AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_DEFAULT_REGION
 echo "test:consumer passed in $((SECONDS - start)) s"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # pnpm release:python [--dist DIR] [--index-url URL] [TWINE_UPLOAD_ARGS...]: publishes the Python packages,
-# the jsii modules' wheels (serverless-spacy.<pkg>) and the serverless-spacy-client wheel, with twine (pinned
-# in scripts/python/requirements-dev.txt).
-#   1. without --dist: builds both into a fresh dist/python-release (build:python-modules, build:python-client),
+# the jsii modules' wheels (serverless-spacy.<pkg>), serverless-spacy-client and serverless-spacy-batch-cli,
+# with twine (pinned in scripts/python/requirements-dev.txt).
+#   1. without --dist: builds them into a fresh dist/python-release (build:python-modules, build:python-client,
+#      build:python-batch-cli),
 #      from the versions the last `pnpm version-packages` wrote; --dist DIR publishes what DIR holds instead
 #   2. `twine check --strict` on every file: a description PyPI would refuse to render stops the release
 #      before anything is uploaded
@@ -42,7 +43,9 @@ if [[ -z "$dist" ]]; then
   dist="$root/dist/python-release"
   rm -rf "$dist"
   bash "$root/scripts/build-python-modules.sh" "$dist" || fail "build:python-modules"
-  bash "$root/scripts/build-python-client.sh" "$dist" >/dev/null || fail "build:python-client"
+  for wheel in client batch-cli; do
+    bash "$root/scripts/build-python-wheel.sh" "$wheel" "$dist" >/dev/null || fail "build:python-$wheel"
+  done
 fi
 files=()
 for file in "$dist"/*.whl "$dist"/*.tar.gz; do [[ -f "$file" ]] && files+=("$file"); done

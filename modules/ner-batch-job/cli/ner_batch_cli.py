@@ -1,4 +1,4 @@
-"""Start a NER batch job and follow it: `pnpm ner-batch-job start --state-machine ARN --input s3://… --output s3://…`.
+"""Start a NER batch job and follow it: `ner-batch-job start --state-machine ARN --input s3://… --output s3://…`.
 
     start   checks the locations (bucket reachable, input not empty, output apart from the input), starts an
             execution of the NerBatchJob state machine and follows it (unless --no-follow)
@@ -8,6 +8,8 @@
 
 Exit status: 0 when the job succeeded, 1 when it failed or was stopped, 2 for a bad location or argument.
 Needs what NerBatchJob.grantStartJobs grants (credentials from the usual boto3 chain).
+Installed as the `ner-batch-job` command of the serverless-spacy-batch-cli wheel
+(`pnpm build:python-batch-cli`); in this repository, `pnpm ner-batch-job …`.
 """
 
 from __future__ import annotations
@@ -192,5 +194,10 @@ def main(argv: list[str] | None = None, out: TextIO = sys.stderr) -> int:
         return 2
 
 
-if __name__ == "__main__":
+def console() -> None:
+    """The wheel's `ner-batch-job` command."""
     sys.exit(main())
+
+
+if __name__ == "__main__":
+    console()

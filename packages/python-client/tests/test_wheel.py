@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.pip, pytest.mark.model]
 def client_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("client")
     built = subprocess.run(
-        ["bash", str(ROOT / "scripts" / "build-python-client.sh"), str(work / "wheels")],
+        ["bash", str(ROOT / "scripts" / "build-python-wheel.sh"), "client", str(work / "wheels")],
         capture_output=True,
         text=True,
         check=True,
