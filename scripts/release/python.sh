@@ -3,8 +3,8 @@
 # the jsii modules' wheels (serverless-spacy.<pkg>), serverless-spacy-client and serverless-spacy-batch-cli,
 # with twine (pinned in scripts/python/requirements-dev.txt).
 #   1. without --dist: builds them into a fresh dist/python-release (build:python-modules, build:python-client,
-#      build:python-batch-cli),
-#      from the versions the last `pnpm version-packages` wrote; --dist DIR publishes what DIR holds instead
+#      build:python-batch-cli) from the versions the last `pnpm version-packages` wrote; --dist DIR publishes
+#      what DIR holds instead
 #   2. `twine check --strict` on every file: a description PyPI would refuse to render stops the release
 #      before anything is uploaded
 #   3. a file the index already lists (--index-url, the simple index the upload URL feeds; default PyPI's)
